@@ -1,0 +1,29 @@
+package dev.trunk;
+
+import java.net.SocketAddress;
+import java.util.Optional;
+
+/**
+ * What an {@link Interceptor} knows about a call when it starts.
+ *
+ * <p>Immutable; valid for the life of the call.
+ *
+ * @param <Req> the request type
+ * @param <Resp> the response type
+ */
+public interface CallInfo<Req, Resp> {
+  /** The method being called. */
+  MethodDescriptor<Req, Resp> method();
+
+  /** Whether this is the server's view of the call (false: the client's). */
+  boolean isServer();
+
+  /** The call's deadline, if it has one. */
+  Optional<Deadline> deadline();
+
+  /** The {@code :authority} of the call. */
+  String authority();
+
+  /** The remote address, if known (the client may not be connected yet). */
+  Optional<SocketAddress> peer();
+}

@@ -1,0 +1,180 @@
+package dev.trunk;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.trunk.internal.client.ChannelConfig;
+import dev.trunk.internal.client.ChannelImpl;
+import dev.trunk.internal.netty.NettyClientTransport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A client's connection to one gRPC server, on which calls of all four kinds are made. Generated
+ * clients wrap a channel; the methods here are what they call.
+ *
+ * <p>Thread-safe: share one channel across threads and calls. It connects lazily on the first call
+ * and reconnects after a failure. Close it when done: {@link #close()} lets calls in progress finish
+ * and then closes the connection; {@link #shutdownNow()} cancels them.
+ *
+ * <pre>{@code
+ * try (Channel channel = Channel.forAddress("127.0.0.1", 50051).build()) {
+ *   Feature f = channel.unaryCall(RouteGuide.Methods.GET_FEATURE, point, CallOptions.DEFAULT);
+ * }
+ * }</pre>
+ */
+public interface Channel extends AutoCloseable {
+
+  /** A builder for a plaintext (HTTP/2 prior knowledge) channel to {@code host:port}. */
+  static Builder forAddress(String host, int port) {
+    return new Builder(requireNonNull(host, "host"), port);
+  }
+
+  /**
+   * A builder for a channel to {@code target}: {@code host:port} or {@code dns:///host:port}.
+   *
+   * @throws IllegalArgumentException if the target has no port
+   */
+  static Builder forTarget(String target) {
+    requireNonNull(target, "target");
+    String address = target.startsWith("dns:///") ? target.substring("dns:///".length()) : target;
+    int colon = address.lastIndexOf(':');
+    if (colon <= 0 || colon == address.length() - 1) {
+      throw new IllegalArgumentException("target '" + target + "' must be host:port");
+    }
+    String host = address.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return new Builder(host, Integer.parseInt(address.substring(colon + 1)));
+  }
+
+  /** Makes a unary call and waits for its response. */
+  <Req, Resp> Resp unaryCall(MethodDescriptor<Req, Resp> method, Req request, CallOptions options);
+
+  /** Starts a unary call; cancelling the future cancels the call. */
+  <Req, Resp> CompletableFuture<Resp> unaryCallAsync(
+      MethodDescriptor<Req, Resp> method, Req request, CallOptions options);
+
+  /** Starts a server-streaming call. */
+  <Req, Resp> ResponseStream<Resp> serverStreamingCall(
+      MethodDescriptor<Req, Resp> method, Req request, CallOptions options);
+
+  /** Starts a client-streaming call. */
+  <Req, Resp> ClientStreamingCall<Req, Resp> clientStreamingCall(
+      MethodDescriptor<Req, Resp> method, CallOptions options);
+
+  /** Starts a bidirectional-streaming call. */
+  <Req, Resp> BidiStreamingCall<Req, Resp> bidiStreamingCall(
+      MethodDescriptor<Req, Resp> method, CallOptions options);
+
+  /** The {@code :authority} sent with calls. */
+  String authority();
+
+  /** Refuses new calls, cancels calls in progress with CANCELLED and closes the connection. */
+  void shutdownNow();
+
+  /** Refuses new calls, lets calls in progress finish, then closes the connection. */
+  @Override
+  void close();
+
+  /** Configures a {@link Channel}. Not thread-safe. */
+  final class Builder {
+    /** Default limit on a received message (PROTOCOL-HTTP2.md leaves it to implementations). */
+    public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
+
+    /** Default limit on the size of a received header list (SETTINGS_MAX_HEADER_LIST_SIZE). */
+    public static final int DEFAULT_MAX_HEADER_LIST_SIZE = 8 * 1024;
+
+    private final String host;
+    private final int port;
+    private @Nullable TlsConfig tls;
+    private @Nullable String authority;
+    private final List<Interceptor> interceptors = new ArrayList<>();
+    private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
+    private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
+    private @Nullable String userAgent;
+
+    private Builder(String host, int port) {
+      if (port <= 0 || port > 65535) {
+        throw new IllegalArgumentException("port " + port + " is not in 1..65535");
+      }
+      this.host = host;
+      this.port = port;
+    }
+
+    /** Plain HTTP/2 with prior knowledge (the default). */
+    public Builder plaintext() {
+      this.tls = null;
+      return this;
+    }
+
+    /** TLS trusting the JDK's default certificate authorities. */
+    public Builder tls() {
+      return tls(TlsConfig.builder().build());
+    }
+
+    /** TLS with these settings. */
+    public Builder tls(TlsConfig config) {
+      this.tls = requireNonNull(config, "config");
+      return this;
+    }
+
+    /** The {@code :authority} to send and, with TLS, the name to verify; default host:port. */
+    public Builder overrideAuthority(String authority) {
+      this.authority = requireNonNull(authority, "authority");
+      return this;
+    }
+
+    /** Adds an interceptor for every call; the first added sees requests first. */
+    public Builder intercept(Interceptor interceptor) {
+      interceptors.add(requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /** Largest response message accepted, after decompression; larger fails RESOURCE_EXHAUSTED. */
+    public Builder maxInboundMessageSize(int bytes) {
+      this.maxInboundMessageSize = positive(bytes, "maxInboundMessageSize");
+      return this;
+    }
+
+    /** Largest response header list accepted. */
+    public Builder maxHeaderListSize(int bytes) {
+      this.maxHeaderListSize = positive(bytes, "maxHeaderListSize");
+      return this;
+    }
+
+    /** Prefix of the {@code user-agent} header (Trunk appends its own name and version). */
+    public Builder userAgent(String userAgent) {
+      this.userAgent = requireNonNull(userAgent, "userAgent");
+      return this;
+    }
+
+    public Channel build() {
+      String effectiveAuthority = authority != null ? authority : authorityOf(host, port);
+      ChannelConfig config =
+          new ChannelConfig(
+              host,
+              port,
+              effectiveAuthority,
+              tls,
+              List.copyOf(interceptors),
+              maxInboundMessageSize,
+              maxHeaderListSize,
+              userAgent);
+      return new ChannelImpl(config, new NettyClientTransport(config));
+    }
+
+    private static String authorityOf(String host, int port) {
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    static int positive(int value, String name) {
+      if (value <= 0) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+      return value;
+    }
+  }
+}

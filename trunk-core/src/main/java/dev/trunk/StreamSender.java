@@ -1,0 +1,29 @@
+package dev.trunk;
+
+/**
+ * The sending side of a message stream: a server handler's responses, or a client's requests.
+ *
+ * <p>{@link #send} blocks while the peer's flow-control window and Trunk's bounded outbound buffer
+ * are full; that is the backpressure. Use a sender from one thread at a time.
+ *
+ * @param <T> the message type
+ */
+public interface StreamSender<T> {
+  /**
+   * Sends one message, blocking while the outbound buffer is full.
+   *
+   * @throws StatusException if the call has ended (e.g. CANCELLED, DEADLINE_EXCEEDED) or the
+   *     message is larger than the peer accepts
+   */
+  default void send(T message) {
+    send(message, true);
+  }
+
+  /**
+   * Sends one message; with {@code compress} false it goes uncompressed even when the call
+   * compresses (the per-message Compressed-Flag of PROTOCOL-HTTP2.md).
+   *
+   * @throws StatusException as {@link #send(Object)}
+   */
+  void send(T message, boolean compress);
+}

@@ -1,0 +1,17 @@
+package dev.trunk.internal.client;
+
+import dev.trunk.Interceptor;
+import dev.trunk.TlsConfig;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** A channel's settings, as collected by {@code Channel.Builder}. */
+public record ChannelConfig(
+    String host,
+    int port,
+    String authority,
+    @Nullable TlsConfig tls,
+    List<Interceptor> interceptors,
+    int maxInboundMessageSize,
+    int maxHeaderListSize,
+    @Nullable String userAgent) {}

@@ -1,0 +1,21 @@
+package dev.trunk.internal.server;
+
+import dev.trunk.Interceptor;
+import dev.trunk.ServiceDefinition;
+import dev.trunk.TlsConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** A server's settings, as collected by {@code Server.Builder}. */
+public record ServerConfig(
+    InetSocketAddress address,
+    List<ServiceDefinition> services,
+    List<ServiceDefinition> nonBlockingServices,
+    List<Interceptor> interceptors,
+    @Nullable TlsConfig tls,
+    int maxInboundMessageSize,
+    int maxHeaderListSize,
+    int maxConcurrentStreams,
+    Duration shutdownGracePeriod) {}
