@@ -65,8 +65,8 @@ public interface CallContext {
   Metadata responseTrailers();
 
   /**
-   * Compresses response messages with {@code encoding} ({@code "gzip"} or {@code "identity"});
-   * call before the first response. Ignored if the client does not accept the encoding.
+   * Compresses response messages with {@code encoding} ({@code "gzip"} or {@code "identity"}); call
+   * before the first response. Ignored if the client does not accept the encoding.
    */
   void setResponseCompression(String encoding);
 }

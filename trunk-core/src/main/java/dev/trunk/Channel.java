@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * clients wrap a channel; the methods here are what they call.
  *
  * <p>Thread-safe: share one channel across threads and calls. It connects lazily on the first call
- * and reconnects after a failure. Close it when done: {@link #close()} lets calls in progress finish
- * and then closes the connection; {@link #shutdownNow()} cancels them.
+ * and reconnects after a failure. Close it when done: {@link #close()} lets calls in progress
+ * finish and then closes the connection; {@link #shutdownNow()} cancels them.
  *
  * <pre>{@code
  * try (Channel channel = Channel.forAddress("127.0.0.1", 50051).build()) {

@@ -35,7 +35,8 @@ public interface Codec<T> {
   /** The codec for a protobuf message type, given its default instance. */
   static <T extends MessageLite> Codec<T> protobuf(T defaultInstance) {
     @SuppressWarnings("unchecked") // a message's parser parses that message's type
-    Parser<T> parser = (Parser<T>) requireNonNull(defaultInstance, "defaultInstance").getParserForType();
+    Parser<T> parser =
+        (Parser<T>) requireNonNull(defaultInstance, "defaultInstance").getParserForType();
     return new Codec<>() {
       @Override
       public int encodedSize(T message) {

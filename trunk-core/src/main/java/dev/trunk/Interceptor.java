@@ -3,9 +3,9 @@ package dev.trunk;
 /**
  * Wraps calls on the client or the server, for every call kind: one type for both sides.
  *
- * <p>{@link #interceptCall} runs when a call starts: on the client before anything is sent (it
- * may add request metadata), on the server before the handler runs. Throw {@link StatusException}
- * there to end the call at once with that status: the handler never runs, or nothing is sent. The
+ * <p>{@link #interceptCall} runs when a call starts: on the client before anything is sent (it may
+ * add request metadata), on the server before the handler runs. Throw {@link StatusException} there
+ * to end the call at once with that status: the handler never runs, or nothing is sent. The
  * returned {@link CallObserver} then sees the call's messages, response headers and final status.
  *
  * <p>Interceptors run in the order they were added; the first added sees requests first and
@@ -32,5 +32,6 @@ public interface Interceptor {
    * @return the observer for the rest of the call, or {@link CallObserver#none()}
    * @throws StatusException to end the call with that status instead
    */
-  <Req, Resp> CallObserver<Req, Resp> interceptCall(CallInfo<Req, Resp> call, Metadata requestHeaders);
+  <Req, Resp> CallObserver<Req, Resp> interceptCall(
+      CallInfo<Req, Resp> call, Metadata requestHeaders);
 }

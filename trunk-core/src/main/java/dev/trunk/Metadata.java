@@ -192,11 +192,15 @@ public final class Metadata {
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean legal = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-          || c == '.';
+      boolean legal =
+          (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
       if (!legal) {
         throw new IllegalArgumentException(
-            "metadata key '" + key + "' has illegal character '" + c + "' (allowed: 0-9 a-z _ - .)");
+            "metadata key '"
+                + key
+                + "' has illegal character '"
+                + c
+                + "' (allowed: 0-9 a-z _ - .)");
       }
     }
     if (name.startsWith(RESERVED_PREFIX)) {

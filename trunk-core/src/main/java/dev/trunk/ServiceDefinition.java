@@ -25,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ServiceDefinition {
 
-  /** Handles a unary call: one request in, one response out. Throw {@link StatusException} to fail. */
+  /**
+   * Handles a unary call: one request in, one response out. Throw {@link StatusException} to fail.
+   */
   @FunctionalInterface
   public interface UnaryHandler<Req, Resp> {
     Resp handle(Req request);

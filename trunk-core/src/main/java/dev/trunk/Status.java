@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of a call: a {@link Code}, an optional description for humans, an optional local
- * cause (never sent to the peer) and optional rich details ({@code google.rpc.Status} details,
- * sent in the {@code grpc-status-details-bin} trailer).
+ * cause (never sent to the peer) and optional rich details ({@code google.rpc.Status} details, sent
+ * in the {@code grpc-status-details-bin} trailer).
  *
  * <p>Immutable and thread-safe. Throw one with {@link #asException()}:
  *
@@ -148,7 +148,9 @@ public final class Status {
     return new Status(code, description, cause, List.copyOf(details));
   }
 
-  /** An unchecked exception carrying this status, to throw from a handler or to catch in a client. */
+  /**
+   * An unchecked exception carrying this status, to throw from a handler or to catch in a client.
+   */
   public StatusException asException() {
     return new StatusException(this, new Metadata());
   }

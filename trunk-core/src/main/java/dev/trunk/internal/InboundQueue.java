@@ -1,0 +1,200 @@
+package dev.trunk.internal;
+
+import dev.trunk.Metadata;
+import dev.trunk.Status;
+import dev.trunk.StatusException;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The messages a stream has received but the application has not taken yet, and how the stream
+ * ended.
+ *
+ * <p>The transport thread {@link #add}s messages and {@link #finish}es the queue; one application
+ * thread {@link #take}s them, blocking while the queue is empty. The queue holds at most {@link
+ * #BUFFER_LIMIT} bytes before the transport stops returning flow-control credit (see {@link #add}):
+ * so a slow consumer holds back the sender instead of filling the heap.
+ */
+public final class InboundQueue {
+  /** Bytes of received messages buffered per stream before flow-control credit is withheld. */
+  public static final int BUFFER_LIMIT = 1024 * 1024;
+
+  /** Returns withheld flow-control credit once the application has drained the queue. */
+  public interface CreditReturner {
+    /** Called on an application thread; must hand the work to the transport thread. */
+    void returnCredit();
+  }
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<ByteBuf> messages = new ArrayDeque<>(2);
+  private final CreditReturner returner;
+  private long queuedBytes;
+  private boolean creditWithheld;
+  private @Nullable Status end;
+  private @Nullable Metadata endTrailers;
+
+  public InboundQueue(CreditReturner returner) {
+    this.returner = returner;
+  }
+
+  /**
+   * Queues a message; takes ownership. Returns whether flow-control credit for it may be returned
+   * now; if false, {@link CreditReturner#returnCredit()} is called once the queue drains.
+   */
+  public boolean add(ByteBuf message) {
+    lock.lock();
+    try {
+      if (end != null && !end.isOk()) {
+        message.release();
+        return true;
+      }
+      messages.add(message);
+      queuedBytes += message.readableBytes();
+      changed.signal();
+      if (queuedBytes > BUFFER_LIMIT) {
+        creditWithheld = true;
+      }
+      return !creditWithheld;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Whether flow-control credit is currently withheld; the transport then keeps received bytes
+   * unreturned until {@link CreditReturner#returnCredit()}.
+   */
+  public boolean isCreditWithheld() {
+    lock.lock();
+    try {
+      return creditWithheld;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Ends the queue: with OK after the peer finished sending, or with an error status that the next
+   * {@link #take} throws once the messages still queued are taken, or at once with {@code
+   * discardQueued}. An error replaces an earlier OK end; later ends are ignored.
+   */
+  public void finish(Status status, @Nullable Metadata trailers, boolean discardQueued) {
+    lock.lock();
+    try {
+      if (end != null && (!end.isOk() || status.isOk())) {
+        return;
+      }
+      end = status;
+      endTrailers = trailers;
+      if (discardQueued) {
+        releaseAll();
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The next message, or null once the peer finished sending; blocks until one is available.
+   *
+   * @throws StatusException if the stream failed; CANCELLED if this thread is interrupted
+   */
+  public @Nullable ByteBuf take() {
+    lock.lock();
+    try {
+      while (messages.isEmpty() && end == null) {
+        awaitChange();
+      }
+      return poll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private @Nullable ByteBuf poll() {
+    ByteBuf message = messages.poll();
+    if (message != null) {
+      queuedBytes -= message.readableBytes();
+      maybeReturnCredit();
+      return message;
+    }
+    Status status = end;
+    if (status != null && !status.isOk()) {
+      Metadata trailers = endTrailers;
+      throw status.asException(trailers == null ? new Metadata() : trailers);
+    }
+    return null;
+  }
+
+  /** Waits until the queue is finished; returns its status, or null if {@code nanos} passed. */
+  public @Nullable Status awaitEnd(long nanos) {
+    lock.lock();
+    try {
+      long left = nanos;
+      while (end == null) {
+        if (left <= 0) {
+          return null;
+        }
+        try {
+          left = changed.awaitNanos(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw Status.CANCELLED.withDescription("interrupted while waiting").asException();
+        }
+      }
+      return end;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The status the queue ended with, or null while still open. */
+  public @Nullable Status endStatus() {
+    lock.lock();
+    try {
+      return end;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Releases every queued message; used when the call is over. */
+  public void discard() {
+    lock.lock();
+    try {
+      releaseAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void maybeReturnCredit() {
+    if (creditWithheld && queuedBytes <= BUFFER_LIMIT / 2) {
+      creditWithheld = false;
+      returner.returnCredit();
+    }
+  }
+
+  private void awaitChange() {
+    try {
+      changed.await(1, TimeUnit.HOURS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted while receiving").asException();
+    }
+  }
+
+  private void releaseAll() {
+    ByteBuf message;
+    while ((message = messages.poll()) != null) {
+      message.release();
+    }
+    queuedBytes = 0;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.trunk.internal;
+
+import dev.trunk.Status;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Bounds the bytes a stream's sender has handed to the transport but that are not yet written to
+ * the socket (they wait for the peer's HTTP/2 flow-control window or a writable socket).
+ *
+ * <p>The application thread {@link #acquire}s before handing a message over and blocks while more
+ * than {@link #LIMIT} bytes are pending; the transport thread {@link #release}s as writes complete.
+ * A thread that must not block (the event loop) passes {@code mayBlock=false} and is let through.
+ */
+public final class OutboundWindow {
+  /** Bytes per stream that may wait to be written before {@code send} blocks. */
+  public static final int LIMIT = 256 * 1024;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition drained = lock.newCondition();
+  private long pending;
+  private @Nullable Status failure;
+
+  /**
+   * Waits until the pending bytes are under the limit, then adds {@code bytes}.
+   *
+   * @throws dev.trunk.StatusException if the stream failed, or CANCELLED when interrupted
+   */
+  public void acquire(int bytes, boolean mayBlock) {
+    lock.lock();
+    try {
+      while (mayBlock && failure == null && pending > 0 && pending + bytes > LIMIT) {
+        try {
+          drained.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw Status.CANCELLED.withDescription("interrupted while sending").asException();
+        }
+      }
+      if (failure != null) {
+        throw failure.asException();
+      }
+      pending += bytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Records that {@code bytes} were written (or dropped) by the transport. */
+  public void release(int bytes) {
+    lock.lock();
+    try {
+      pending -= bytes;
+      if (pending <= LIMIT) {
+        drained.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Fails current and future {@link #acquire} calls with {@code status}. */
+  public void fail(Status status) {
+    lock.lock();
+    try {
+      if (failure == null) {
+        failure = status;
+      }
+      drained.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package dev.trunk.internal.client;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.trunk.BidiStreamingCall;
+import dev.trunk.CallContext;
+import dev.trunk.CallOptions;
+import dev.trunk.Channel;
+import dev.trunk.ClientStreamingCall;
+import dev.trunk.Deadline;
+import dev.trunk.Metadata;
+import dev.trunk.MethodDescriptor;
+import dev.trunk.ResponseStream;
+import dev.trunk.Status;
+import dev.trunk.StatusException;
+import dev.trunk.internal.CallInfoImpl;
+import dev.trunk.internal.CurrentCall;
+import dev.trunk.internal.ObserverChain;
+import dev.trunk.internal.server.ServerCallImpl;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link Channel} behind {@code Channel.forAddress(...).build()}: makes calls on a {@link
+ * ClientTransport}. A call made on a server handler's thread inherits that call's deadline and is
+ * cancelled with it.
+ */
+public final class ChannelImpl implements Channel {
+  private final ChannelConfig config;
+  private final ClientTransport transport;
+  private volatile boolean shutdown;
+
+  public ChannelImpl(ChannelConfig config, ClientTransport transport) {
+    this.config = config;
+    this.transport = transport;
+  }
+
+  @Override
+  public <Req, Resp> Resp unaryCall(
+      MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+    CompletableFuture<Resp> result = unaryCallAsync(method, request, options);
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      result.cancel(true);
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted while waiting").asException();
+    } catch (ExecutionException e) {
+      throw ClientCallImpl.rethrow(e);
+    }
+  }
+
+  @Override
+  public <Req, Resp> CompletableFuture<Resp> unaryCallAsync(
+      MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+    requireNonNull(request, "request");
+    try {
+      return start(method, options, request).unaryResult();
+    } catch (StatusException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public <Req, Resp> ResponseStream<Resp> serverStreamingCall(
+      MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+    return start(method, options, requireNonNull(request, "request"));
+  }
+
+  @Override
+  public <Req, Resp> ClientStreamingCall<Req, Resp> clientStreamingCall(
+      MethodDescriptor<Req, Resp> method, CallOptions options) {
+    return start(method, options, null);
+  }
+
+  @Override
+  public <Req, Resp> BidiStreamingCall<Req, Resp> bidiStreamingCall(
+      MethodDescriptor<Req, Resp> method, CallOptions options) {
+    return start(method, options, null);
+  }
+
+  private <Req, Resp> ClientCallImpl<Req, Resp> start(
+      MethodDescriptor<Req, Resp> method, CallOptions options, @Nullable Req firstMessage) {
+    requireNonNull(method, "method");
+    requireNonNull(options, "options");
+    if (shutdown) {
+      throw Status.UNAVAILABLE.withDescription("the channel is shut down").asException();
+    }
+    ServerCallImpl<?, ?> parent = parentCall();
+    Deadline deadline = options.effectiveDeadline();
+    Deadline inherited = parent == null ? null : parent.deadline().orElse(null);
+    if (inherited != null) {
+      deadline = deadline == null ? inherited : deadline.min(inherited);
+    }
+    Metadata metadata = options.metadata();
+    ObserverChain<Req, Resp> observers =
+        ObserverChain.start(
+            config.interceptors(),
+            new CallInfoImpl<>(method, false, deadline, config.authority(), null),
+            metadata);
+    ClientCallImpl<Req, Resp> call =
+        new ClientCallImpl<>(
+            method,
+            transport,
+            deadline,
+            metadata,
+            options.compression().orElse(null),
+            config.maxInboundMessageSize(),
+            observers);
+    call.start(firstMessage);
+    if (parent != null) {
+      call.linkToParent(
+          parent.addCancelListener(
+              () ->
+                  call.cancel(
+                      Status.CANCELLED.withDescription(
+                          "the server call that made this call was cancelled"))));
+    }
+    return call;
+  }
+
+  private static @Nullable ServerCallImpl<?, ?> parentCall() {
+    CallContext current = CurrentCall.get().orElse(null);
+    return current instanceof ServerCallImpl<?, ?> serverCall ? serverCall : null;
+  }
+
+  @Override
+  public String authority() {
+    return config.authority();
+  }
+
+  @Override
+  public void shutdownNow() {
+    shutdown = true;
+    transport.shutdownNow();
+  }
+
+  @Override
+  public void close() {
+    shutdown = true;
+    transport.shutdown();
+  }
+
+  @Override
+  public String toString() {
+    return "Channel(" + config.authority() + ")";
+  }
+}

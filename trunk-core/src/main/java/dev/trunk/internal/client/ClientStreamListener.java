@@ -1,0 +1,24 @@
+package dev.trunk.internal.client;
+
+import dev.trunk.Metadata;
+import dev.trunk.Status;
+import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
+
+/** What the transport tells a client call, always on the transport thread. */
+public interface ClientStreamListener {
+  /**
+   * Valid response headers arrived (HTTP 200, gRPC content-type); {@code encoding} is their
+   * grpc-encoding or null.
+   */
+  void onHeaders(Metadata headers, @Nullable String encoding);
+
+  /** A DATA frame's bytes (ownership included); returns whether its credit may be returned now. */
+  boolean onData(ByteBuf data, boolean endOfStream);
+
+  /** The call ended: trailers arrived, the stream was reset or the connection failed. */
+  void onClose(Status status, Metadata trailers);
+
+  /** Bytes of a written message left the outbound buffer. */
+  void onWritten(int bytes);
+}

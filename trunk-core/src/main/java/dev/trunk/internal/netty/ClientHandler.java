@@ -1,0 +1,484 @@
+package dev.trunk.internal.netty;
+
+import dev.trunk.Metadata;
+import dev.trunk.Status;
+import dev.trunk.internal.client.ChannelConfig;
+import dev.trunk.internal.wire.HttpStatusMapping;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
+import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Flags;
+import io.netty.handler.codec.http2.Http2FrameListener;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.StreamBufferingEncoder;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The HTTP/2 connection handler of one client connection: opens a stream per call, turns frames
+ * into {@link NettyClientStream} events. Everything here runs on the connection's event loop.
+ * Streams beyond the server's SETTINGS_MAX_CONCURRENT_STREAMS wait in Netty's {@link
+ * StreamBufferingEncoder}.
+ */
+final class ClientHandler extends Http2ConnectionHandler implements Http2FrameListener {
+  private final IntObjectMap<NettyClientStream> streams = new IntObjectHashMap<>();
+  private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
+  private final DefaultHttp2LocalFlowController inboundFlow;
+  private final String target;
+  private @Nullable ChannelHandlerContext context;
+  private @Nullable EventExecutor executor;
+  private boolean ready;
+  private @Nullable Status failure;
+  private @Nullable Status goAway;
+  private volatile boolean usable = true;
+  private boolean connectionWindowRaised;
+
+  private ClientHandler(
+      Http2ConnectionDecoder decoder,
+      Http2ConnectionEncoder encoder,
+      Http2Settings settings,
+      DefaultHttp2LocalFlowController inboundFlow,
+      String target) {
+    super(decoder, encoder, settings);
+    this.inboundFlow = inboundFlow;
+    this.target = target;
+    connection().addListener(new StreamCloser());
+  }
+
+  static ClientHandler create(ChannelConfig config) {
+    Http2Connection connection = new DefaultHttp2Connection(false);
+    DefaultHttp2LocalFlowController inboundFlow =
+        new DefaultHttp2LocalFlowController(connection, FlowControl.WINDOW_UPDATE_RATIO, false);
+    connection.local().flowController(inboundFlow);
+    DefaultHttp2FrameReader reader =
+        new DefaultHttp2FrameReader(
+            new DefaultHttp2HeadersDecoder(true, config.maxHeaderListSize()));
+    Http2ConnectionEncoder encoder =
+        new StreamBufferingEncoder(
+            new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter()));
+    Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, reader);
+    Http2Settings settings =
+        new Http2Settings()
+            .initialWindowSize(FlowControl.STREAM_WINDOW)
+            .maxHeaderListSize(config.maxHeaderListSize())
+            .pushEnabled(false);
+    ClientHandler handler =
+        new ClientHandler(
+            decoder, encoder, settings, inboundFlow, config.host() + ":" + config.port());
+    decoder.frameListener(handler);
+    return handler;
+  }
+
+  /** Whether new streams may use this connection (not closed, no GOAWAY received). */
+  boolean isUsable() {
+    return usable;
+  }
+
+  /** Binds the handler to the event loop of its channel, before the channel is connected. */
+  void attach(EventExecutor eventLoop) {
+    this.executor = eventLoop;
+  }
+
+  /** Runs {@code task} on the event loop once the connection is ready (or has failed). */
+  void submit(Runnable task) {
+    EventExecutor eventLoop = executor;
+    if (eventLoop == null) {
+      throw new IllegalStateException("handler not attached to an event loop");
+    }
+    if (eventLoop.inEventLoop()) {
+      runOrQueue(task);
+    } else {
+      eventLoop.execute(() -> runOrQueue(task));
+    }
+  }
+
+  private void runOrQueue(Runnable task) {
+    if (ready || failure != null) {
+      task.run();
+    } else {
+      pending.add(task);
+    }
+  }
+
+  /** Sends GOAWAY and closes once the open streams are done. */
+  void closeGracefully() {
+    usable = false;
+    submit(this::closeChannel);
+  }
+
+  /** Fails every stream with CANCELLED and closes the connection at once. */
+  void closeNow() {
+    usable = false;
+    submit(
+        () -> {
+          fail(Status.CANCELLED.withDescription("the channel was shut down"));
+          gracefulShutdownTimeoutMillis(0);
+          closeChannel();
+        });
+  }
+
+  /** The connection could not be made or was lost: fails queued and open streams. */
+  void fail(Status status) {
+    usable = false;
+    if (failure == null) {
+      failure = status;
+    }
+    runPending();
+    for (NettyClientStream stream : new ArrayList<>(streams.values())) {
+      close(stream, status, new Metadata());
+    }
+  }
+
+  private void closeChannel() {
+    ChannelHandlerContext ctx = context;
+    if (ctx != null) {
+      ctx.close();
+    }
+  }
+
+  private void runPending() {
+    Runnable task;
+    while ((task = pending.poll()) != null) {
+      task.run();
+    }
+  }
+
+  // ---- operations, on the event loop --------------------------------------------------------
+
+  void start(
+      NettyClientStream stream, Http2Headers headers, @Nullable ByteBuf message, boolean end) {
+    Status failed = failure;
+    if (failed == null && !connection().local().canOpenStream() && goAway != null) {
+      failed = goAway;
+    }
+    int id = failed == null ? connection().local().incrementAndGetNextStreamId() : -1;
+    if (failed != null || id < 0) {
+      usable = false;
+      if (message != null) {
+        message.release();
+      }
+      stream.closed = true;
+      stream.listener.onClose(
+          failed != null
+              ? failed
+              : Status.UNAVAILABLE.withDescription("the connection ran out of stream ids"),
+          new Metadata());
+      return;
+    }
+    stream.id = id;
+    streams.put(id, stream);
+    ChannelHandlerContext ctx = ctx();
+    ChannelPromise promise = ctx.newPromise();
+    promise.addListener(
+        future -> {
+          if (!future.isSuccess()) {
+            close(stream, unavailable("cannot open a stream", future.cause()), new Metadata());
+          }
+        });
+    encoder().writeHeaders(ctx, id, headers, 0, end && message == null, promise);
+    writeMessage(stream, message, end, false);
+    flush(ctx);
+  }
+
+  void writeMessage(
+      NettyClientStream stream, @Nullable ByteBuf message, boolean end, boolean flush) {
+    if (stream.closed) {
+      if (message != null) {
+        int size = message.readableBytes();
+        message.release();
+        stream.listener.onWritten(size);
+      }
+      return;
+    }
+    ChannelHandlerContext ctx = ctx();
+    if (message != null) {
+      int size = message.readableBytes();
+      ChannelPromise promise = ctx.newPromise();
+      promise.addListener(future -> stream.listener.onWritten(size));
+      encoder().writeData(ctx, stream.id, message, 0, end, promise);
+    } else if (end) {
+      encoder().writeData(ctx, stream.id, Unpooled.EMPTY_BUFFER, 0, true, ctx.newPromise());
+    }
+    if (flush) {
+      flush(ctx);
+    }
+  }
+
+  void reset(NettyClientStream stream, Status reason) {
+    if (stream.closed || stream.id < 0) {
+      return;
+    }
+    ChannelHandlerContext ctx = ctx();
+    long code = HttpStatusMapping.rstStreamCodeFor(reason.code());
+    if (connection().stream(stream.id) == null) {
+      encoder().writeRstStream(ctx, stream.id, code, ctx.newPromise());
+    } else {
+      resetStream(ctx, stream.id, code, ctx.newPromise());
+    }
+    flush(ctx);
+    close(stream, reason, new Metadata());
+  }
+
+  void returnCredit(NettyClientStream stream) {
+    Http2Stream http2Stream = stream.closed ? null : connection().stream(stream.id);
+    if (http2Stream == null) {
+      return;
+    }
+    try {
+      int unconsumed = inboundFlow.unconsumedBytes(http2Stream);
+      if (unconsumed > 0 && inboundFlow.consumeBytes(http2Stream, unconsumed)) {
+        flush(ctx());
+      }
+    } catch (Http2Exception e) {
+      onError(ctx(), false, e);
+    }
+  }
+
+  private void close(NettyClientStream stream, Status status, Metadata trailers) {
+    if (stream.closed) {
+      return;
+    }
+    stream.closed = true;
+    streams.remove(stream.id);
+    stream.listener.onClose(status, trailers);
+  }
+
+  private Status unavailable(String what, @Nullable Throwable cause) {
+    Status status = failure != null ? failure : goAway;
+    if (status != null) {
+      return status;
+    }
+    return Status.UNAVAILABLE
+        .withDescription(what + " to " + target + (cause == null ? "" : ": " + cause))
+        .withCause(cause);
+  }
+
+  private ChannelHandlerContext ctx() {
+    ChannelHandlerContext ctx = context;
+    if (ctx == null) {
+      throw new IllegalStateException("handler not added to a channel");
+    }
+    return ctx;
+  }
+
+  // ---- connection lifecycle -----------------------------------------------------------------
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    context = ctx;
+    super.handlerAdded(ctx);
+    if (ctx.channel().isActive()) {
+      becomeReady();
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    super.channelActive(ctx);
+    becomeReady();
+  }
+
+  private void becomeReady() {
+    if (!ready) {
+      ready = true;
+      runPending();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    usable = false;
+    if (failure == null) {
+      failure = Status.UNAVAILABLE.withDescription("the connection to " + target + " closed");
+    }
+    super.channelInactive(ctx);
+    fail(failure);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+      failure = unavailable("the connection failed", cause);
+      ctx.close();
+      return;
+    }
+    super.exceptionCaught(ctx, cause);
+  }
+
+  // ---- inbound frames -----------------------------------------------------------------------
+
+  @Override
+  public void onHeadersRead(
+      ChannelHandlerContext ctx,
+      int streamId,
+      Http2Headers headers,
+      int streamDependency,
+      short weight,
+      boolean exclusive,
+      int padding,
+      boolean endOfStream) {
+    onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+  }
+
+  @Override
+  public void onHeadersRead(
+      ChannelHandlerContext ctx,
+      int streamId,
+      Http2Headers headers,
+      int padding,
+      boolean endOfStream) {
+    NettyClientStream stream = streams.get(streamId);
+    if (stream == null) {
+      return;
+    }
+    if (stream.headersReceived) {
+      onTrailers(stream, headers, false);
+      return;
+    }
+    stream.headersReceived = true;
+    Status httpFailure = GrpcHeaders.checkResponse(headers);
+    if (httpFailure != null) {
+      reset(stream, httpFailure);
+      return;
+    }
+    if (endOfStream) {
+      onTrailers(stream, headers, true);
+      return;
+    }
+    Metadata metadata;
+    try {
+      metadata = GrpcHeaders.toMetadata(headers);
+    } catch (IllegalArgumentException e) {
+      reset(stream, Status.INTERNAL.withDescription("bad response metadata: " + e.getMessage()));
+      return;
+    }
+    CharSequence encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
+    stream.listener.onHeaders(metadata, encoding == null ? null : encoding.toString());
+  }
+
+  private void onTrailers(NettyClientStream stream, Http2Headers headers, boolean trailersOnly) {
+    Status status = GrpcHeaders.statusOf(headers);
+    if (status == null) {
+      status = Status.INTERNAL.withDescription("the response ended without grpc-status");
+    }
+    Metadata trailers;
+    try {
+      trailers = GrpcHeaders.toMetadata(headers);
+    } catch (IllegalArgumentException e) {
+      trailers = new Metadata();
+      status = Status.INTERNAL.withDescription("bad trailers: " + e.getMessage());
+    }
+    if (!trailersOnly && !stream.closed) {
+      // Lets the deframer notice a message cut short by the end of the stream.
+      stream.listener.onData(Unpooled.EMPTY_BUFFER, true);
+    }
+    close(stream, status, trailers);
+  }
+
+  @Override
+  public int onDataRead(
+      ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+    int bytes = data.readableBytes() + padding;
+    NettyClientStream stream = streams.get(streamId);
+    if (stream == null || stream.closed) {
+      return bytes;
+    }
+    return stream.listener.onData(data.retain(), endOfStream) ? bytes : 0;
+  }
+
+  @Override
+  public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+    NettyClientStream stream = streams.get(streamId);
+    if (stream != null) {
+      close(stream, HttpStatusMapping.statusForRstStream(errorCode), new Metadata());
+    }
+  }
+
+  @Override
+  public void onGoAwayRead(
+      ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+    usable = false;
+    goAway =
+        Status.UNAVAILABLE.withDescription(
+            "the server at " + target + " is closing the connection (GOAWAY)");
+  }
+
+  @Override
+  public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+    if (connectionWindowRaised) {
+      return;
+    }
+    connectionWindowRaised = true;
+    Http2Stream connectionStream = connection().connectionStream();
+    int delta = FlowControl.CONNECTION_WINDOW - inboundFlow.initialWindowSize(connectionStream);
+    try {
+      inboundFlow.incrementWindowSize(connectionStream, delta);
+      flush(ctx);
+    } catch (Http2Exception e) {
+      onError(ctx, false, e);
+    }
+  }
+
+  /** Reports a stream that closed without trailers (reset by Netty, connection lost...). */
+  private final class StreamCloser extends Http2ConnectionAdapter {
+    @Override
+    public void onStreamClosed(Http2Stream http2Stream) {
+      NettyClientStream stream = streams.get(http2Stream.id());
+      if (stream != null) {
+        close(stream, unavailable("the stream closed early", null), new Metadata());
+      }
+    }
+  }
+
+  // ---- frames gRPC ignores ------------------------------------------------------------------
+
+  @Override
+  public void onPriorityRead(
+      ChannelHandlerContext ctx, int streamId, int dependency, short weight, boolean exclusive) {}
+
+  @Override
+  public void onSettingsAckRead(ChannelHandlerContext ctx) {}
+
+  @Override
+  public void onPingRead(ChannelHandlerContext ctx, long data) {}
+
+  @Override
+  public void onPingAckRead(ChannelHandlerContext ctx, long data) {}
+
+  @Override
+  public void onPushPromiseRead(
+      ChannelHandlerContext ctx,
+      int streamId,
+      int promisedStreamId,
+      Http2Headers headers,
+      int padding) {}
+
+  @Override
+  public void onWindowUpdateRead(
+      ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {}
+
+  @Override
+  public void onUnknownFrame(
+      ChannelHandlerContext ctx, byte frameType, int streamId, Http2Flags flags, ByteBuf payload) {}
+}

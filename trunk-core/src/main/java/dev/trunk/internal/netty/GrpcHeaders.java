@@ -1,0 +1,183 @@
+package dev.trunk.internal.netty;
+
+import dev.trunk.Metadata;
+import dev.trunk.Status;
+import dev.trunk.internal.wire.BinaryHeaders;
+import dev.trunk.internal.wire.HttpStatusMapping;
+import dev.trunk.internal.wire.PercentEncoding;
+import dev.trunk.internal.wire.StatusDetails;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** gRPC's HTTP/2 header names and the conversions between headers, metadata and status. */
+final class GrpcHeaders {
+  static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
+  static final AsciiString APPLICATION_GRPC = AsciiString.cached("application/grpc");
+  static final AsciiString TE = AsciiString.cached("te");
+  static final AsciiString TRAILERS = AsciiString.cached("trailers");
+  static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
+  static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
+  static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
+  static final AsciiString GRPC_STATUS_DETAILS = AsciiString.cached("grpc-status-details-bin");
+  static final AsciiString GRPC_TIMEOUT = AsciiString.cached("grpc-timeout");
+  static final AsciiString GRPC_ENCODING = AsciiString.cached("grpc-encoding");
+  static final AsciiString GRPC_ACCEPT_ENCODING = AsciiString.cached("grpc-accept-encoding");
+  static final AsciiString POST = AsciiString.cached("POST");
+  static final AsciiString HTTP = AsciiString.cached("http");
+  static final AsciiString HTTPS = AsciiString.cached("https");
+  static final AsciiString OK_STATUS = AsciiString.cached("200");
+
+  private static final String RESERVED_PREFIX = "grpc-";
+
+  private GrpcHeaders() {}
+
+  /**
+   * Whether {@code contentType} is gRPC's: "application/grpc" alone or followed by "+" or ";"
+   * (PROTOCOL-HTTP2.md, Content-Type).
+   */
+  static boolean isGrpcContentType(@Nullable CharSequence contentType) {
+    if (contentType == null
+        || !AsciiString.regionMatches(contentType, true, 0, APPLICATION_GRPC, 0, 16)) {
+      return false;
+    }
+    if (contentType.length() == APPLICATION_GRPC.length()) {
+      return true;
+    }
+    char next = contentType.charAt(APPLICATION_GRPC.length());
+    return next == '+' || next == ';';
+  }
+
+  /**
+   * The custom metadata of {@code headers}: every header except pseudo-headers, gRPC's reserved
+   * {@code grpc-*} headers, {@code content-type} and {@code te}. Binary values are base64-decoded
+   * (padded or not, possibly comma-joined).
+   *
+   * @throws IllegalArgumentException for a -bin header that is not valid base64
+   */
+  static Metadata toMetadata(Http2Headers headers) {
+    Metadata metadata = new Metadata();
+    for (Map.Entry<CharSequence, CharSequence> header : headers) {
+      CharSequence name = header.getKey();
+      if (name.length() == 0 || name.charAt(0) == ':' || skipped(name)) {
+        continue;
+      }
+      String key = name.toString();
+      if (Metadata.isBinaryKey(key)) {
+        List<byte[]> values;
+        try {
+          values = BinaryHeaders.decodeValues(header.getValue());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("header " + key + ": " + e.getMessage(), e);
+        }
+        for (byte[] value : values) {
+          addQuietly(metadata, key, value);
+        }
+      } else {
+        addQuietly(metadata, key, header.getValue().toString());
+      }
+    }
+    return metadata;
+  }
+
+  private static boolean skipped(CharSequence name) {
+    return AsciiString.contentEquals(name, CONTENT_TYPE)
+        || AsciiString.contentEquals(name, TE)
+        || AsciiString.regionMatches(name, false, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length());
+  }
+
+  /** Drops a header whose key or value gRPC's metadata rules do not allow, rather than failing. */
+  private static void addQuietly(Metadata metadata, String key, Object value) {
+    try {
+      if (value instanceof byte[] bytes) {
+        metadata.addBinary(key, bytes);
+      } else {
+        metadata.add(key, (String) value);
+      }
+    } catch (IllegalArgumentException ignoredIllegalHeader) {
+      // A header HTTP allows but gRPC metadata does not (e.g. upper-case or odd characters).
+    }
+  }
+
+  /** Adds every entry of {@code metadata}; binary values go base64-encoded without padding. */
+  static void addMetadata(Http2Headers headers, Metadata metadata) {
+    metadata.forEach(
+        (key, value) ->
+            headers.add(
+                key, value instanceof byte[] bytes ? BinaryHeaders.encode(bytes) : (String) value));
+  }
+
+  /** Adds grpc-status, grpc-message (percent-encoded) and grpc-status-details-bin. */
+  static void addStatus(Http2Headers headers, Status status) {
+    headers.setInt(GRPC_STATUS, status.code().value());
+    String description = status.description();
+    if (description != null && !description.isEmpty()) {
+      headers.set(GRPC_MESSAGE, PercentEncoding.encode(description));
+    }
+    if (!status.details().isEmpty()) {
+      headers.set(GRPC_STATUS_DETAILS, BinaryHeaders.encode(StatusDetails.encode(status)));
+    }
+  }
+
+  /** The status in trailers (or a Trailers-Only response); null if there is no grpc-status. */
+  static @Nullable Status statusOf(Http2Headers trailers) {
+    CharSequence code = trailers.get(GRPC_STATUS);
+    if (code == null) {
+      return null;
+    }
+    Status status;
+    try {
+      status = Status.Code.of(Integer.parseInt(code.toString())).toStatus();
+    } catch (NumberFormatException e) {
+      return Status.UNKNOWN.withDescription("malformed grpc-status '" + code + "'");
+    }
+    CharSequence message = trailers.get(GRPC_MESSAGE);
+    if (message != null) {
+      status = status.withDescription(PercentEncoding.decode(message));
+    }
+    CharSequence details = trailers.get(GRPC_STATUS_DETAILS);
+    if (details != null) {
+      try {
+        status = StatusDetails.decode(BinaryHeaders.decode(details), status);
+      } catch (IllegalArgumentException e) {
+        // Keep the status from grpc-status and grpc-message: the details are an extra.
+      }
+    }
+    return status;
+  }
+
+  /**
+   * Checks a response's first headers: a non-200 HTTP status maps to a gRPC code
+   * (http-grpc-status-mapping.md) and a non-gRPC content-type is UNKNOWN. Null if they are fine.
+   */
+  static @Nullable Status checkResponse(Http2Headers headers) {
+    CharSequence httpStatus = headers.status();
+    if (httpStatus == null || !OK_STATUS.contentEquals(httpStatus)) {
+      int code;
+      try {
+        code = httpStatus == null ? 0 : Integer.parseInt(httpStatus.toString());
+      } catch (NumberFormatException e) {
+        code = 0;
+      }
+      Status grpc = statusOf(headers);
+      String detail = grpc == null ? "" : " (" + grpc + ")";
+      return HttpStatusMapping.grpcCodeForHttpStatus(code)
+          .toStatus()
+          .withDescription("HTTP status " + httpStatus + " from the server" + detail);
+    }
+    CharSequence contentType = headers.get(CONTENT_TYPE);
+    if (!isGrpcContentType(contentType)) {
+      return Status.UNKNOWN.withDescription(
+          "the response content-type '" + contentType + "' is not application/grpc");
+    }
+    return null;
+  }
+
+  /** A fresh header block. Validation is off: Trunk only writes names it checked itself. */
+  static Http2Headers newHeaders() {
+    return new DefaultHttp2Headers(false);
+  }
+}

@@ -1,0 +1,197 @@
+package dev.trunk.internal.netty;
+
+import dev.trunk.Metadata;
+import dev.trunk.Status;
+import dev.trunk.TlsConfig;
+import dev.trunk.internal.client.ChannelConfig;
+import dev.trunk.internal.client.ClientStreamListener;
+import dev.trunk.internal.client.ClientTransport;
+import dev.trunk.internal.client.ClientTransportStream;
+import dev.trunk.internal.wire.Compression;
+import dev.trunk.internal.wire.GrpcTimeout;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A channel's connection to its server over Netty: connects lazily, reconnects after the connection
+ * is lost or the server sent GOAWAY, and opens one HTTP/2 stream per call.
+ */
+public final class NettyClientTransport implements ClientTransport {
+  /** Trunk's user-agent product token (PROTOCOL-HTTP2.md: grpc-java/1.2.3 style). */
+  static final String USER_AGENT = "trunk-java/0.1.0";
+
+  private final ChannelConfig config;
+  private final @Nullable SslContext tls;
+  private final AsciiString scheme;
+  private final AsciiString authority;
+  private final AsciiString userAgent;
+  private @Nullable ClientHandler connection; // guarded by this
+  private boolean shutdown; // guarded by this
+
+  public NettyClientTransport(ChannelConfig config) {
+    this.config = config;
+    TlsConfig tlsConfig = config.tls();
+    try {
+      this.tls = tlsConfig == null ? null : TlsContexts.forClient(tlsConfig);
+    } catch (SSLException e) {
+      throw new IllegalArgumentException("invalid TLS configuration: " + e.getMessage(), e);
+    }
+    this.scheme = tls == null ? GrpcHeaders.HTTP : GrpcHeaders.HTTPS;
+    this.authority = AsciiString.of(config.authority());
+    String prefix = config.userAgent();
+    this.userAgent = AsciiString.of(prefix == null ? USER_AGENT : prefix + " " + USER_AGENT);
+  }
+
+  @Override
+  public ClientTransportStream newStream(
+      String path,
+      Metadata metadata,
+      long timeoutNanos,
+      @Nullable String encoding,
+      @Nullable ByteBuf firstMessage,
+      boolean endOfStream,
+      ClientStreamListener listener) {
+    Http2Headers headers = requestHeaders(path, metadata, timeoutNanos, encoding);
+    ClientHandler handler = connection();
+    NettyClientStream stream = new NettyClientStream(handler, listener);
+    handler.submit(() -> handler.start(stream, headers, firstMessage, endOfStream));
+    return stream;
+  }
+
+  /** Request headers as PROTOCOL-HTTP2.md lists them: Call-Definition, then Custom-Metadata. */
+  private Http2Headers requestHeaders(
+      String path, Metadata metadata, long timeoutNanos, @Nullable String encoding) {
+    Http2Headers headers = GrpcHeaders.newHeaders();
+    headers.method(GrpcHeaders.POST).scheme(scheme).path(path).authority(authority);
+    headers.set(GrpcHeaders.TE, GrpcHeaders.TRAILERS);
+    headers.set(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.APPLICATION_GRPC);
+    headers.set(GrpcHeaders.USER_AGENT, userAgent);
+    if (timeoutNanos >= 0) {
+      headers.set(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.encode(timeoutNanos));
+    }
+    if (encoding != null) {
+      headers.set(GrpcHeaders.GRPC_ENCODING, encoding);
+    }
+    headers.set(GrpcHeaders.GRPC_ACCEPT_ENCODING, Compression.acceptEncodingHeader());
+    GrpcHeaders.addMetadata(headers, metadata);
+    return headers;
+  }
+
+  private synchronized ClientHandler connection() {
+    if (shutdown) {
+      throw Status.UNAVAILABLE.withDescription("the channel is shut down").asException();
+    }
+    ClientHandler current = connection;
+    if (current == null || !current.isUsable()) {
+      current = connect();
+      connection = current;
+    }
+    return current;
+  }
+
+  private ClientHandler connect() {
+    ClientHandler handler = ClientHandler.create(config);
+    EventLoop eventLoop = EventLoops.clientGroup().next();
+    handler.attach(eventLoop);
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(eventLoop)
+            .channel(EventLoops.channelType())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel channel) {
+                    if (tls != null) {
+                      channel.pipeline().addLast(sslHandler(channel, tls));
+                      channel.pipeline().addLast(new TlsContexts.RequireH2());
+                    }
+                    channel.pipeline().addLast(handler);
+                  }
+                });
+    ChannelFuture connected = bootstrap.connect(config.host(), config.port());
+    connected.addListener(
+        future -> {
+          if (!future.isSuccess()) {
+            Throwable cause = future.cause();
+            handler.fail(
+                Status.UNAVAILABLE
+                    .withDescription(
+                        "cannot connect to " + config.host() + ":" + config.port() + ": " + cause)
+                    .withCause(cause));
+          }
+        });
+    return handler;
+  }
+
+  /** TLS with SNI and host name verification against the authority (or its override). */
+  private SslHandler sslHandler(Channel channel, SslContext context) {
+    String host = hostOf(config.authority());
+    SslHandler handler = context.newHandler(channel.alloc(), host, config.port());
+    SSLEngine engine = handler.engine();
+    SSLParameters parameters = engine.getSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    engine.setSSLParameters(parameters);
+    return handler;
+  }
+
+  private static String hostOf(String authority) {
+    if (authority.startsWith("[")) {
+      return authority.substring(1, authority.indexOf(']'));
+    }
+    int colon = authority.lastIndexOf(':');
+    return colon < 0 ? authority : authority.substring(0, colon);
+  }
+
+  @Override
+  public ScheduledFuture<?> schedule(Runnable task, long nanos) {
+    return EventLoops.clientGroup().schedule(task, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public ByteBufAllocator allocator() {
+    return ByteBufAllocator.DEFAULT;
+  }
+
+  @Override
+  public void shutdown() {
+    ClientHandler current;
+    synchronized (this) {
+      shutdown = true;
+      current = connection;
+      connection = null;
+    }
+    if (current != null) {
+      current.closeGracefully();
+    }
+  }
+
+  @Override
+  public void shutdownNow() {
+    ClientHandler current;
+    synchronized (this) {
+      shutdown = true;
+      current = connection;
+      connection = null;
+    }
+    if (current != null) {
+      current.closeNow();
+    }
+  }
+}

@@ -1,0 +1,411 @@
+package dev.trunk.internal.netty;
+
+import dev.trunk.Deadline;
+import dev.trunk.Metadata;
+import dev.trunk.Status;
+import dev.trunk.internal.server.MethodRegistry;
+import dev.trunk.internal.server.RequestHead;
+import dev.trunk.internal.server.ServerCallImpl;
+import dev.trunk.internal.server.ServerConfig;
+import dev.trunk.internal.server.ServerMethod;
+import dev.trunk.internal.wire.Compression;
+import dev.trunk.internal.wire.GrpcTimeout;
+import dev.trunk.internal.wire.HttpStatusMapping;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
+import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Flags;
+import io.netty.handler.codec.http2.Http2FrameListener;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.AsciiString;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP/2 connection handler of one server connection: validates request headers, creates a
+ * {@link ServerCallImpl} per stream, feeds it DATA frames and writes what it produces. Runs on the
+ * connection's event loop.
+ */
+final class ServerHandler extends Http2ConnectionHandler implements Http2FrameListener {
+  private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
+
+  private final ServerConfig config;
+  private final MethodRegistry registry;
+  private final Http2Connection.PropertyKey streamKey;
+  private final DefaultHttp2LocalFlowController inboundFlow;
+  private boolean connectionWindowRaised;
+
+  private ServerHandler(
+      Http2ConnectionDecoder decoder,
+      Http2ConnectionEncoder encoder,
+      Http2Settings settings,
+      ServerConfig config,
+      MethodRegistry registry,
+      DefaultHttp2LocalFlowController inboundFlow) {
+    super(decoder, encoder, settings);
+    this.config = config;
+    this.registry = registry;
+    this.inboundFlow = inboundFlow;
+    this.streamKey = connection().newKey();
+    connection().addListener(new StreamCloser());
+    gracefulShutdownTimeoutMillis(config.shutdownGracePeriod().toMillis());
+  }
+
+  static ServerHandler create(ServerConfig config, MethodRegistry registry) {
+    Http2Connection connection = new DefaultHttp2Connection(true);
+    DefaultHttp2LocalFlowController inboundFlow =
+        new DefaultHttp2LocalFlowController(connection, FlowControl.WINDOW_UPDATE_RATIO, false);
+    connection.local().flowController(inboundFlow);
+    DefaultHttp2FrameReader reader =
+        new DefaultHttp2FrameReader(
+            new DefaultHttp2HeadersDecoder(true, config.maxHeaderListSize()));
+    Http2ConnectionEncoder encoder =
+        new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter());
+    Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, reader);
+    Http2Settings settings =
+        new Http2Settings()
+            .initialWindowSize(FlowControl.STREAM_WINDOW)
+            .maxConcurrentStreams(config.maxConcurrentStreams())
+            .maxHeaderListSize(config.maxHeaderListSize());
+    ServerHandler handler =
+        new ServerHandler(decoder, encoder, settings, config, registry, inboundFlow);
+    decoder.frameListener(handler);
+    return handler;
+  }
+
+  // ---- inbound frames -----------------------------------------------------------------------
+
+  @Override
+  public void onHeadersRead(
+      ChannelHandlerContext ctx,
+      int streamId,
+      Http2Headers headers,
+      int streamDependency,
+      short weight,
+      boolean exclusive,
+      int padding,
+      boolean endOfStream) {
+    onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+  }
+
+  @Override
+  public void onHeadersRead(
+      ChannelHandlerContext ctx,
+      int streamId,
+      Http2Headers headers,
+      int padding,
+      boolean endOfStream) {
+    Http2Stream stream = connection().stream(streamId);
+    NettyServerStream existing = stream.getProperty(streamKey);
+    if (existing != null) {
+      // Trailing headers from the client: only their END_STREAM matters to gRPC.
+      ServerCallImpl<?, ?> call = existing.call();
+      if (call != null && endOfStream) {
+        call.onData(Unpooled.EMPTY_BUFFER, true);
+      }
+      return;
+    }
+    NettyServerStream serverStream = new NettyServerStream(this, ctx, streamId);
+    stream.setProperty(streamKey, serverStream);
+    try {
+      startCall(serverStream, headers, endOfStream);
+    } catch (Rejection rejection) {
+      reject(ctx, streamId, rejection);
+    }
+  }
+
+  private void startCall(NettyServerStream stream, Http2Headers headers, boolean endOfStream) {
+    ServerMethod<?, ?> method = validate(headers);
+    RequestHead head = requestHead(headers);
+    ServerCallImpl<?, ?> call =
+        new ServerCallImpl<>(
+            method, stream, head, config.interceptors(), config.maxInboundMessageSize());
+    stream.attach(call);
+    call.start();
+    if (endOfStream) {
+      call.onData(Unpooled.EMPTY_BUFFER, true);
+    }
+  }
+
+  /** Checks method, content-type, path and grpc-encoding (PROTOCOL-HTTP2.md, Requests). */
+  private ServerMethod<?, ?> validate(Http2Headers headers) {
+    if (!GrpcHeaders.POST.contentEquals(headers.method())) {
+      throw new Rejection(
+          405, Status.INTERNAL.withDescription("HTTP method " + headers.method() + " is not POST"));
+    }
+    CharSequence contentType = headers.get(GrpcHeaders.CONTENT_TYPE);
+    if (!GrpcHeaders.isGrpcContentType(contentType)) {
+      // PROTOCOL-HTTP2.md: servers SHOULD answer 415 to a content-type not application/grpc*.
+      throw new Rejection(
+          415,
+          Status.INTERNAL.withDescription(
+              "content-type '" + contentType + "' is not application/grpc"));
+    }
+    CharSequence path = headers.path();
+    ServerMethod<?, ?> method = path == null ? null : registry.lookup(path.toString());
+    if (method == null) {
+      throw new Rejection(
+          200, Status.UNIMPLEMENTED.withDescription("unknown method '" + path + "'"));
+    }
+    CharSequence encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
+    if (encoding != null && !Compression.isSupported(encoding.toString())) {
+      // compression.md: an unsupported request encoding is UNIMPLEMENTED, with what we accept.
+      throw new Rejection(
+          200,
+          Status.UNIMPLEMENTED.withDescription(
+              "grpc-encoding '" + encoding + "' is not supported; use gzip or identity"));
+    }
+    return method;
+  }
+
+  private static RequestHead requestHead(Http2Headers headers) {
+    Metadata metadata;
+    try {
+      metadata = GrpcHeaders.toMetadata(headers);
+    } catch (IllegalArgumentException e) {
+      throw new Rejection(200, Status.INTERNAL.withDescription("bad metadata: " + e.getMessage()));
+    }
+    Deadline deadline = null;
+    CharSequence timeout = headers.get(GrpcHeaders.GRPC_TIMEOUT);
+    if (timeout != null) {
+      try {
+        deadline = Deadline.afterNanos(GrpcTimeout.parseNanos(timeout));
+      } catch (IllegalArgumentException e) {
+        throw new Rejection(
+            200, Status.INTERNAL.withDescription("bad grpc-timeout: " + e.getMessage()));
+      }
+    }
+    CharSequence authority = headers.authority();
+    CharSequence encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
+    CharSequence accepted = headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING);
+    return new RequestHead(
+        metadata,
+        deadline,
+        authority == null ? "" : authority.toString(),
+        encoding == null ? Compression.IDENTITY : encoding.toString(),
+        accepted != null && AsciiString.containsIgnoreCase(accepted, Compression.GZIP));
+  }
+
+  private void reject(ChannelHandlerContext ctx, int streamId, Rejection rejection) {
+    Http2Headers response = NettyServerStream.trailersOnlyHead();
+    response.status(AsciiString.of(Integer.toString(rejection.httpStatus)));
+    response.set(GrpcHeaders.GRPC_ACCEPT_ENCODING, Compression.acceptEncodingHeader());
+    GrpcHeaders.addStatus(response, rejection.status);
+    writeTrailers(ctx, streamId, response);
+    flush(ctx);
+  }
+
+  @Override
+  public int onDataRead(
+      ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+    int bytes = data.readableBytes() + padding;
+    ServerCallImpl<?, ?> call = callOf(streamId);
+    if (call == null) {
+      return bytes;
+    }
+    return call.onData(data.retain(), endOfStream) ? bytes : 0;
+  }
+
+  @Override
+  public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+    ServerCallImpl<?, ?> call = callOf(streamId);
+    if (call != null) {
+      call.onReset(HttpStatusMapping.statusForRstStream(errorCode));
+    }
+  }
+
+  @Override
+  public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+    if (connectionWindowRaised) {
+      return;
+    }
+    connectionWindowRaised = true;
+    Http2Stream connectionStream = connection().connectionStream();
+    int delta = FlowControl.CONNECTION_WINDOW - inboundFlow.initialWindowSize(connectionStream);
+    try {
+      inboundFlow.incrementWindowSize(connectionStream, delta);
+      flush(ctx);
+    } catch (Http2Exception e) {
+      onError(ctx, false, e);
+    }
+  }
+
+  private @Nullable ServerCallImpl<?, ?> callOf(int streamId) {
+    Http2Stream stream = connection().stream(streamId);
+    if (stream == null) {
+      return null;
+    }
+    NettyServerStream serverStream = stream.getProperty(streamKey);
+    return serverStream == null ? null : serverStream.call();
+  }
+
+  // ---- outbound, called by NettyServerStream on the event loop ------------------------------
+
+  /** Whether the stream exists and this side may still send on it. */
+  boolean isOpen(int streamId) {
+    Http2Stream stream = connection().stream(streamId);
+    return stream != null
+        && (stream.state() == Http2Stream.State.OPEN
+            || stream.state() == Http2Stream.State.HALF_CLOSED_REMOTE);
+  }
+
+  void writeHeaders(ChannelHandlerContext ctx, int streamId, Http2Headers headers, boolean end) {
+    encoder().writeHeaders(ctx, streamId, headers, 0, end, ctx.newPromise());
+  }
+
+  void writeData(ChannelHandlerContext ctx, int streamId, ByteBuf data, Runnable onWritten) {
+    ChannelPromise promise = ctx.newPromise();
+    promise.addListener(future -> onWritten.run());
+    encoder().writeData(ctx, streamId, data, 0, false, promise);
+  }
+
+  /**
+   * Ends the stream with trailers. If the client is still sending, it is then told to stop with
+   * RST_STREAM(NO_ERROR), as RFC 9113 section 8.1 allows after a complete response.
+   */
+  void writeTrailers(ChannelHandlerContext ctx, int streamId, Http2Headers trailers) {
+    ChannelPromise promise = ctx.newPromise();
+    promise.addListener(
+        (ChannelFutureListener)
+            future -> {
+              Http2Stream stream = connection().stream(streamId);
+              if (future.isSuccess()
+                  && stream != null
+                  && stream.state() == Http2Stream.State.HALF_CLOSED_LOCAL) {
+                resetStream(ctx, streamId, Http2Error.NO_ERROR.code(), ctx.newPromise());
+                flush(ctx);
+              }
+            });
+    encoder().writeHeaders(ctx, streamId, trailers, 0, true, promise);
+  }
+
+  void resetStream(ChannelHandlerContext ctx, int streamId, Status reason) {
+    if (connection().stream(streamId) != null) {
+      resetStream(
+          ctx, streamId, HttpStatusMapping.rstStreamCodeFor(reason.code()), ctx.newPromise());
+      flush(ctx);
+    }
+  }
+
+  /** Returns every withheld byte of the stream's flow-control window. */
+  void returnCredit(int streamId) {
+    Http2Stream stream = connection().stream(streamId);
+    if (stream == null || stream.state() == Http2Stream.State.CLOSED) {
+      return;
+    }
+    try {
+      int unconsumed = inboundFlow.unconsumedBytes(stream);
+      if (unconsumed > 0 && inboundFlow.consumeBytes(stream, unconsumed)) {
+        flush(ctx());
+      }
+    } catch (Http2Exception e) {
+      onError(ctx(), false, e);
+    }
+  }
+
+  private ChannelHandlerContext ctx() {
+    ChannelHandlerContext ctx = context;
+    if (ctx == null) {
+      throw new IllegalStateException("handler not added");
+    }
+    return ctx;
+  }
+
+  private @Nullable ChannelHandlerContext context;
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    context = ctx;
+    super.handlerAdded(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+      log.debug("connection from {} failed", ctx.channel().remoteAddress(), cause);
+      ctx.close();
+      return;
+    }
+    super.exceptionCaught(ctx, cause);
+  }
+
+  /** Cancels a stream's call when the stream closes, whatever the reason. */
+  private final class StreamCloser extends Http2ConnectionAdapter {
+    @Override
+    public void onStreamClosed(Http2Stream stream) {
+      NettyServerStream serverStream = stream.getProperty(streamKey);
+      ServerCallImpl<?, ?> call = serverStream == null ? null : serverStream.call();
+      if (call != null) {
+        call.onStreamClosed();
+      }
+    }
+  }
+
+  /** A request refused before any handler ran: the HTTP status and gRPC status to answer. */
+  private static final class Rejection extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int httpStatus;
+    private final transient Status status;
+
+    Rejection(int httpStatus, Status status) {
+      super(status.toString(), null, false, false);
+      this.httpStatus = httpStatus;
+      this.status = status;
+    }
+  }
+
+  // ---- frames gRPC ignores ------------------------------------------------------------------
+
+  @Override
+  public void onPriorityRead(
+      ChannelHandlerContext ctx, int streamId, int dependency, short weight, boolean exclusive) {}
+
+  @Override
+  public void onSettingsAckRead(ChannelHandlerContext ctx) {}
+
+  @Override
+  public void onPingRead(ChannelHandlerContext ctx, long data) {}
+
+  @Override
+  public void onPingAckRead(ChannelHandlerContext ctx, long data) {}
+
+  @Override
+  public void onPushPromiseRead(
+      ChannelHandlerContext ctx,
+      int streamId,
+      int promisedStreamId,
+      Http2Headers headers,
+      int padding) {}
+
+  @Override
+  public void onGoAwayRead(
+      ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {}
+
+  @Override
+  public void onWindowUpdateRead(
+      ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {}
+
+  @Override
+  public void onUnknownFrame(
+      ChannelHandlerContext ctx, byte frameType, int streamId, Http2Flags flags, ByteBuf payload) {}
+}

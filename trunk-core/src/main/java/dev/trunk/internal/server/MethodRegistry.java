@@ -1,0 +1,37 @@
+package dev.trunk.internal.server;
+
+import dev.trunk.ServiceDefinition;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** The server's methods by HTTP/2 {@code :path}; immutable once built. */
+public final class MethodRegistry {
+  private final Map<String, ServerMethod<?, ?>> byPath = new HashMap<>();
+
+  MethodRegistry(List<ServiceDefinition> services, List<ServiceDefinition> nonBlockingServices) {
+    services.forEach(service -> register(service, false));
+    nonBlockingServices.forEach(service -> register(service, true));
+  }
+
+  private void register(ServiceDefinition service, boolean onTransportThread) {
+    for (ServiceDefinition.Method<?, ?> method : service.methods()) {
+      ServerMethod<?, ?> entry = entry(method, onTransportThread);
+      if (byPath.putIfAbsent(method.descriptor().path(), entry) != null) {
+        throw new IllegalArgumentException(
+            "method " + method.descriptor().fullName() + " is registered twice");
+      }
+    }
+  }
+
+  private static <Req, Resp> ServerMethod<Req, Resp> entry(
+      ServiceDefinition.Method<Req, Resp> method, boolean onTransportThread) {
+    return new ServerMethod<>(method.descriptor(), method.handler(), onTransportThread);
+  }
+
+  /** The method served at {@code path} ({@code /service/method}), or null. */
+  public @Nullable ServerMethod<?, ?> lookup(String path) {
+    return byPath.get(path);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.trunk.internal.server;
+
+import dev.trunk.Metadata;
+import dev.trunk.Status;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.net.SocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a server call needs from its transport stream. Thread-safe: methods called off the transport
+ * thread hand their work to it.
+ */
+public interface ServerTransportStream {
+  /**
+   * Writes, in one flush, any of: the response headers (with {@code encoding} as grpc-encoding),
+   * one framed message (ownership is taken; its bytes are reported to {@link
+   * ServerCallImpl#onWritten} once written) and the trailers that end the stream. When trailers
+   * come without headers ever having been sent, they go as a Trailers-Only response.
+   */
+  void write(
+      @Nullable Metadata headers,
+      @Nullable String encoding,
+      @Nullable ByteBuf message,
+      @Nullable Status status,
+      @Nullable Metadata trailers);
+
+  /** Resets the stream (RST_STREAM) for {@code reason}. */
+  void reset(Status reason);
+
+  /** Returns flow-control credit withheld while the application was behind. */
+  void returnCredit();
+
+  /** Runs {@code task} on the transport thread after {@code nanos}. */
+  ScheduledFuture<?> schedule(Runnable task, long nanos);
+
+  /** Whether the calling thread is the stream's transport thread. */
+  boolean inTransportThread();
+
+  ByteBufAllocator allocator();
+
+  SocketAddress peer();
+}
