@@ -58,6 +58,12 @@ public interface CallContext {
    */
   void onCancel(Runnable listener);
 
+  /**
+   * Whether the request message the handler received last arrived compressed (its message prefix
+   * had the compressed flag set); false before the first request.
+   */
+  boolean lastRequestCompressed();
+
   /** Response headers to send; mutable until the first response message or the end of the call. */
   Metadata responseHeaders();
 

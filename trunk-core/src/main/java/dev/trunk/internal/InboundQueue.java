@@ -32,21 +32,24 @@ public final class InboundQueue {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<ByteBuf> messages = new ArrayDeque<>(2);
+  private final ArrayDeque<Boolean> compressedFlags = new ArrayDeque<>(2);
   private final CreditReturner returner;
   private long queuedBytes;
   private boolean creditWithheld;
   private @Nullable Status end;
   private @Nullable Metadata endTrailers;
+  private boolean lastTakenCompressed;
 
   public InboundQueue(CreditReturner returner) {
     this.returner = returner;
   }
 
   /**
-   * Queues a message; takes ownership. Returns whether flow-control credit for it may be returned
-   * now; if false, {@link CreditReturner#returnCredit()} is called once the queue drains.
+   * Queues a message, noting whether it arrived compressed; takes ownership. Returns whether
+   * flow-control credit for it may be returned now; if false, {@link CreditReturner#returnCredit()}
+   * is called once the queue drains.
    */
-  public boolean add(ByteBuf message) {
+  public boolean add(ByteBuf message, boolean compressed) {
     lock.lock();
     try {
       if (end != null && !end.isOk()) {
@@ -54,6 +57,7 @@ public final class InboundQueue {
         return true;
       }
       messages.add(message);
+      compressedFlags.add(compressed);
       queuedBytes += message.readableBytes();
       changed.signal();
       if (queuedBytes > BUFFER_LIMIT) {
@@ -120,6 +124,7 @@ public final class InboundQueue {
   private @Nullable ByteBuf poll() {
     ByteBuf message = messages.poll();
     if (message != null) {
+      lastTakenCompressed = Boolean.TRUE.equals(compressedFlags.poll());
       queuedBytes -= message.readableBytes();
       maybeReturnCredit();
       return message;
@@ -130,6 +135,16 @@ public final class InboundQueue {
       throw status.asException(trailers == null ? new Metadata() : trailers);
     }
     return null;
+  }
+
+  /** Whether the message last returned by {@link #take} arrived compressed on the wire. */
+  public boolean lastTakenCompressed() {
+    lock.lock();
+    try {
+      return lastTakenCompressed;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Waits until the queue is finished; returns its status, or null if {@code nanos} passed. */
@@ -195,6 +210,7 @@ public final class InboundQueue {
     while ((message = messages.poll()) != null) {
       message.release();
     }
+    compressedFlags.clear();
     queuedBytes = 0;
   }
 }

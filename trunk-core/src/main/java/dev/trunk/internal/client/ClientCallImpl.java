@@ -11,6 +11,7 @@ import dev.trunk.ResponseStream;
 import dev.trunk.Status;
 import dev.trunk.StatusException;
 import dev.trunk.internal.InboundQueue;
+import dev.trunk.internal.LiveCalls;
 import dev.trunk.internal.ObserverChain;
 import dev.trunk.internal.OutboundWindow;
 import dev.trunk.internal.wire.Compression;
@@ -85,6 +86,7 @@ public final class ClientCallImpl<Req, Resp>
 
   /** Starts the call, sending {@code firstMessage} and the half-close when given. */
   void start(@Nullable Req firstMessage) {
+    LiveCalls.started(this);
     long timeoutNanos = -1;
     if (deadline != null) {
       timeoutNanos = deadline.remainingNanos();
@@ -297,7 +299,7 @@ public final class ClientCallImpl<Req, Resp>
 
   private void onMessage(ByteBuf message) {
     if (unaryResult == null) {
-      inbound.add(message);
+      inbound.add(message, false);
       return;
     }
     if (unaryResponse != null) {
@@ -397,6 +399,7 @@ public final class ClientCallImpl<Req, Resp>
 
   private void end(
       Status status, Metadata endTrailers, @Nullable Resp value, boolean discardQueued) {
+    LiveCalls.ended(this);
     ScheduledFuture<?> timer = deadlineTimer;
     if (timer != null) {
       timer.cancel(false);

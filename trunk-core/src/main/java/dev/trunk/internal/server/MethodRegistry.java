@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 public final class MethodRegistry {
   private final Map<String, ServerMethod<?, ?>> byPath = new HashMap<>();
 
-  MethodRegistry(List<ServiceDefinition> services, List<ServiceDefinition> nonBlockingServices) {
+  public MethodRegistry(
+      List<ServiceDefinition> services, List<ServiceDefinition> nonBlockingServices) {
     services.forEach(service -> register(service, false));
     nonBlockingServices.forEach(service -> register(service, true));
   }

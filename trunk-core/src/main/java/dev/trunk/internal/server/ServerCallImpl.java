@@ -18,6 +18,7 @@ import dev.trunk.StreamSender;
 import dev.trunk.internal.CallInfoImpl;
 import dev.trunk.internal.CurrentCall;
 import dev.trunk.internal.InboundQueue;
+import dev.trunk.internal.LiveCalls;
 import dev.trunk.internal.ObserverChain;
 import dev.trunk.internal.OutboundWindow;
 import dev.trunk.internal.wire.Compression;
@@ -64,6 +65,8 @@ public final class ServerCallImpl<Req, Resp>
 
   // Guarded by this.
   private boolean closed;
+  private boolean streamClosed;
+  private boolean handlerRunning;
   private @Nullable List<Runnable> cancelListeners;
 
   private volatile @Nullable Status cancelled;
@@ -92,6 +95,7 @@ public final class ServerCallImpl<Req, Resp>
     this.interceptors = interceptors;
     this.deframer =
         new MessageDeframer(maxInboundMessageSize, head.encoding(), stream.allocator(), "request");
+    LiveCalls.started(this);
   }
 
   // ---- transport thread -------------------------------------------------------------------
@@ -141,7 +145,7 @@ public final class ServerCallImpl<Req, Resp>
           .withDescription(descriptor.fullName() + " takes one request, the client sent more")
           .asException();
     }
-    inbound.add(message);
+    inbound.add(message, deframer.lastMessageCompressed());
   }
 
   private void onHalfClose() {
@@ -166,6 +170,13 @@ public final class ServerCallImpl<Req, Resp>
     cancel(Status.CANCELLED.withDescription("the stream closed before the call ended"));
     deframer.close();
     inbound.discard();
+    synchronized (this) {
+      streamClosed = true;
+      if (handlerRunning) {
+        return;
+      }
+    }
+    LiveCalls.ended(this);
   }
 
   /** Bytes of a written message left the outbound buffer. */
@@ -190,6 +201,9 @@ public final class ServerCallImpl<Req, Resp>
 
   private void dispatch() {
     dispatched = true;
+    synchronized (this) {
+      handlerRunning = true;
+    }
     if (method.onTransportThread() && descriptor.type().clientSendsOne()) {
       run();
     } else {
@@ -202,6 +216,7 @@ public final class ServerCallImpl<Req, Resp>
   private void run() {
     if (cancelled != null) {
       inbound.discard();
+      handlerFinished();
       return;
     }
     handlerThread = Thread.currentThread();
@@ -228,7 +243,18 @@ public final class ServerCallImpl<Req, Resp>
       CurrentCall.bind(previous);
       handlerThread = null;
       inbound.discard();
+      handlerFinished();
     }
+  }
+
+  private void handlerFinished() {
+    synchronized (this) {
+      handlerRunning = false;
+      if (!streamClosed) {
+        return;
+      }
+    }
+    LiveCalls.ended(this);
   }
 
   @SuppressWarnings("unchecked") // the registry pairs each descriptor with a handler of its type
@@ -476,6 +502,11 @@ public final class ServerCallImpl<Req, Resp>
   @Override
   public Metadata responseTrailers() {
     return responseTrailers;
+  }
+
+  @Override
+  public boolean lastRequestCompressed() {
+    return inbound.lastTakenCompressed();
   }
 
   @Override

@@ -1,0 +1,327 @@
+package dev.trunk.internal.inprocess;
+
+import dev.trunk.Deadline;
+import dev.trunk.Interceptor;
+import dev.trunk.Metadata;
+import dev.trunk.Status;
+import dev.trunk.internal.client.ClientStreamListener;
+import dev.trunk.internal.client.ClientTransportStream;
+import dev.trunk.internal.server.MethodRegistry;
+import dev.trunk.internal.server.RequestHead;
+import dev.trunk.internal.server.ServerCallImpl;
+import dev.trunk.internal.server.ServerMethod;
+import dev.trunk.internal.server.ServerTransportStream;
+import dev.trunk.internal.wire.Compression;
+import dev.trunk.internal.wire.HttpStatusMapping;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One in-process call: a client half and a server half joined without a wire. Every event runs on
+ * the server's transport thread, in order, so the rules of the Netty transport hold: framed
+ * messages go through the same deframer, statuses lose their cause as on the wire, and a receiver
+ * that withholds flow-control credit holds back the sender's write acknowledgements, which bounds
+ * what the sender may buffer.
+ */
+final class InProcessStream {
+  private final InProcessServerTransport server;
+  private final EventExecutor executor;
+  private final ClientStreamListener listener;
+  private final SocketAddress peer;
+  private final int maxInboundMessageSize;
+  private final ClientSide clientSide = new ClientSide();
+  private final ServerSide serverSide = new ServerSide();
+
+  // Transport thread only.
+  private @Nullable ServerCallImpl<?, ?> call;
+  private boolean headersSent;
+  private int unacknowledgedRequestBytes;
+  private int unacknowledgedResponseBytes;
+
+  private volatile boolean done;
+
+  InProcessStream(
+      InProcessServerTransport server,
+      EventExecutor executor,
+      ClientStreamListener listener,
+      SocketAddress peer,
+      int maxInboundMessageSize) {
+    this.server = server;
+    this.executor = executor;
+    this.listener = listener;
+    this.peer = peer;
+    this.maxInboundMessageSize = maxInboundMessageSize;
+  }
+
+  ClientTransportStream clientSide() {
+    return clientSide;
+  }
+
+  boolean isDone() {
+    return done;
+  }
+
+  void refuse(Status status, @Nullable ByteBuf firstMessage) {
+    done = true;
+    run(
+        () -> {
+          release(firstMessage);
+          listener.onClose(status, new Metadata());
+        });
+  }
+
+  /** Ends the call on both sides at once, as a closed connection would. */
+  void abort(Status status) {
+    run(
+        () -> {
+          if (done) {
+            return;
+          }
+          ServerCallImpl<?, ?> current = call;
+          if (current != null) {
+            current.onReset(Status.CANCELLED.withDescription(status.description()));
+          }
+          finish();
+          listener.onClose(status, new Metadata());
+        });
+  }
+
+  void start(
+      MethodRegistry registry,
+      List<Interceptor> interceptors,
+      String path,
+      Metadata metadata,
+      long timeoutNanos,
+      @Nullable String encoding,
+      @Nullable ByteBuf firstMessage,
+      boolean endOfStream) {
+    Metadata requestMetadata = new Metadata(metadata);
+    run(
+        () -> {
+          ServerMethod<?, ?> method = registry.lookup(path);
+          String requestEncoding = encoding == null ? Compression.IDENTITY : encoding;
+          Status refused = refusal(method, path, requestEncoding);
+          if (refused != null || method == null) {
+            release(firstMessage);
+            finish();
+            listener.onClose(refused == null ? Status.INTERNAL : refused, new Metadata());
+            return;
+          }
+          Deadline deadline = timeoutNanos < 0 ? null : Deadline.afterNanos(timeoutNanos);
+          RequestHead head =
+              new RequestHead(requestMetadata, deadline, "inprocess", requestEncoding, true);
+          ServerCallImpl<?, ?> started =
+              new ServerCallImpl<>(method, serverSide, head, interceptors, maxInboundMessageSize);
+          call = started;
+          started.start();
+          if (firstMessage != null || endOfStream) {
+            deliverRequest(firstMessage, endOfStream);
+          }
+        });
+  }
+
+  private static @Nullable Status refusal(
+      @Nullable ServerMethod<?, ?> method, String path, String encoding) {
+    if (method == null) {
+      return Status.UNIMPLEMENTED.withDescription("unknown method '" + path + "'");
+    }
+    if (!Compression.isSupported(encoding)) {
+      return Status.UNIMPLEMENTED.withDescription(
+          "grpc-encoding '" + encoding + "' is not supported; use gzip or identity");
+    }
+    return null;
+  }
+
+  private void deliverRequest(@Nullable ByteBuf message, boolean endOfStream) {
+    ServerCallImpl<?, ?> current = call;
+    int size = message == null ? 0 : message.readableBytes();
+    if (done || current == null) {
+      release(message);
+      listener.onWritten(size);
+      return;
+    }
+    boolean creditReturned =
+        current.onData(message == null ? Unpooled.EMPTY_BUFFER : message, endOfStream);
+    if (creditReturned) {
+      listener.onWritten(size);
+    } else {
+      unacknowledgedRequestBytes += size;
+    }
+  }
+
+  private void deliverResponse(
+      @Nullable Metadata headers,
+      @Nullable String encoding,
+      @Nullable ByteBuf message,
+      @Nullable Status status,
+      @Nullable Metadata trailers) {
+    ServerCallImpl<?, ?> current = call;
+    if (done) {
+      int size = message == null ? 0 : message.readableBytes();
+      release(message);
+      if (current != null && size > 0) {
+        current.onWritten(size);
+      }
+      return;
+    }
+    if (headers != null) {
+      headersSent = true;
+      String sent = encoding == null || encoding.equals(Compression.IDENTITY) ? null : encoding;
+      listener.onHeaders(new Metadata(headers), sent);
+    }
+    if (message != null) {
+      int size = message.readableBytes();
+      if (listener.onData(message, false) && current != null) {
+        current.onWritten(size);
+      } else {
+        unacknowledgedResponseBytes += size;
+      }
+    }
+    if (status != null) {
+      if (headersSent) {
+        listener.onData(Unpooled.EMPTY_BUFFER, true);
+      }
+      finish();
+      listener.onClose(
+          onTheWire(status), trailers == null ? new Metadata() : new Metadata(trailers));
+    }
+  }
+
+  /** What the peer would see of {@code status} over a socket: no cause, no stack trace. */
+  private static Status onTheWire(Status status) {
+    return status.withCause(null);
+  }
+
+  private void finish() {
+    if (done) {
+      return;
+    }
+    done = true;
+    server.removed(this);
+    ServerCallImpl<?, ?> current = call;
+    if (current != null) {
+      current.onStreamClosed();
+    }
+  }
+
+  private void run(Runnable task) {
+    if (executor.inEventLoop()) {
+      task.run();
+    } else {
+      executor.execute(task);
+    }
+  }
+
+  private static void release(@Nullable ByteBuf message) {
+    if (message != null) {
+      message.release();
+    }
+  }
+
+  private static Status asReset(Status reason) {
+    return HttpStatusMapping.statusForRstStream(HttpStatusMapping.rstStreamCodeFor(reason.code()));
+  }
+
+  /** The half the client call writes to. */
+  private final class ClientSide implements ClientTransportStream {
+    @Override
+    public void write(@Nullable ByteBuf message, boolean endOfStream) {
+      run(() -> deliverRequest(message, endOfStream));
+    }
+
+    @Override
+    public void reset(Status reason) {
+      run(
+          () -> {
+            ServerCallImpl<?, ?> current = call;
+            if (done) {
+              return;
+            }
+            if (current != null) {
+              current.onReset(asReset(reason));
+            }
+            finish();
+          });
+    }
+
+    @Override
+    public void returnCredit() {
+      run(
+          () -> {
+            ServerCallImpl<?, ?> current = call;
+            int bytes = unacknowledgedResponseBytes;
+            unacknowledgedResponseBytes = 0;
+            if (current != null && bytes > 0) {
+              current.onWritten(bytes);
+            }
+          });
+    }
+  }
+
+  /** The half the server call writes to. */
+  private final class ServerSide implements ServerTransportStream {
+    @Override
+    public void write(
+        @Nullable Metadata headers,
+        @Nullable String encoding,
+        @Nullable ByteBuf message,
+        @Nullable Status status,
+        @Nullable Metadata trailers) {
+      Metadata headersCopy = headers == null ? null : new Metadata(headers);
+      Metadata trailersCopy = trailers == null ? null : new Metadata(trailers);
+      run(() -> deliverResponse(headersCopy, encoding, message, status, trailersCopy));
+    }
+
+    @Override
+    public void reset(Status reason) {
+      run(
+          () -> {
+            if (done) {
+              return;
+            }
+            finish();
+            listener.onClose(asReset(reason), new Metadata());
+          });
+    }
+
+    @Override
+    public void returnCredit() {
+      run(
+          () -> {
+            int bytes = unacknowledgedRequestBytes;
+            unacknowledgedRequestBytes = 0;
+            if (bytes > 0) {
+              listener.onWritten(bytes);
+            }
+          });
+    }
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable task, long nanos) {
+      return executor.schedule(task, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public boolean inTransportThread() {
+      return executor.inEventLoop();
+    }
+
+    @Override
+    public ByteBufAllocator allocator() {
+      return PooledByteBufAllocator.DEFAULT;
+    }
+
+    @Override
+    public SocketAddress peer() {
+      return peer;
+    }
+  }
+}
