@@ -408,12 +408,13 @@ public final class ClientCallImpl<Req, Resp>
     if (unregister != null) {
       unregister.run();
     }
+    // Interceptors see the outcome before the application can, so they never miss it.
+    observers.onClose(status, endTrailers);
     if (!status.isOk()) {
       outbound.fail(status);
     }
     inbound.finish(status, endTrailers, discardQueued);
     responseHeaders.complete(new Metadata());
-    observers.onClose(status, endTrailers);
     if (unaryResult != null) {
       if (status.isOk() && value != null) {
         unaryResult.complete(value);

@@ -1,0 +1,27 @@
+/**
+ * Trunk's core: the public API in {@code dev.trunk}; everything else is internal. The internal
+ * packages are opened only to Trunk's own test kit.
+ */
+module dev.trunk {
+  requires transitive com.google.protobuf;
+  requires static transitive org.jspecify;
+  requires io.netty.buffer;
+  requires io.netty.codec;
+  requires io.netty.codec.http;
+  requires io.netty.codec.http2;
+  requires io.netty.common;
+  requires io.netty.handler;
+  requires io.netty.transport;
+  requires io.netty.transport.classes.epoll;
+  requires org.slf4j;
+
+  exports dev.trunk;
+  exports dev.trunk.internal to
+      dev.trunk.testing;
+  exports dev.trunk.internal.client to
+      dev.trunk.testing;
+  exports dev.trunk.internal.server to
+      dev.trunk.testing;
+  exports dev.trunk.internal.inprocess to
+      dev.trunk.testing;
+}
