@@ -1,0 +1,145 @@
+package dev.trunk.codegen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.DescriptorProtos.Edition;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.compiler.PluginProtos.CodeGeneratorRequest;
+import com.google.protobuf.compiler.PluginProtos.CodeGeneratorResponse;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrunkCodegenTest {
+
+  @Test
+  void mainReadsARequestFromStandardInputAndWritesTheResponse() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TrunkCodegen.run(new ByteArrayInputStream(TestProtos.request().toByteArray()), out);
+
+    CodeGeneratorResponse response = CodeGeneratorResponse.parseFrom(out.toByteArray());
+    assertThat(response.getError()).isEmpty();
+    assertThat(response.getFileList())
+        .extracting(CodeGeneratorResponse.File::getName)
+        .contains("dev/trunk/test/routeguide/RouteGuide.java");
+  }
+
+  @Test
+  void theResponseDeclaresProto3OptionalAndEditionsUpTo2023() throws IOException {
+    CodeGeneratorResponse response = TrunkCodegen.generate(TestProtos.request());
+
+    assertThat(response.getSupportedFeatures())
+        .isEqualTo(
+            CodeGeneratorResponse.Feature.FEATURE_PROTO3_OPTIONAL_VALUE
+                | CodeGeneratorResponse.Feature.FEATURE_SUPPORTS_EDITIONS_VALUE);
+    assertThat(response.getMinimumEdition()).isEqualTo(Edition.EDITION_PROTO2_VALUE);
+    assertThat(response.getMaximumEdition()).isEqualTo(Edition.EDITION_2023_VALUE);
+  }
+
+  @Test
+  void protocRunningThePluginAsAProcessWritesTheGoldenFiles() throws IOException {
+    Path script = TestProtos.WORK_DIR.resolve("protoc-gen-trunk");
+    Files.createDirectories(TestProtos.WORK_DIR);
+    Files.writeString(
+        script,
+        "#!/bin/sh\nexec '"
+            + Path.of(System.getProperty("java.home"), "bin", "java")
+            + "' -cp '"
+            + System.getProperty("java.class.path")
+            + "' dev.trunk.codegen.TrunkCodegen\n");
+    assertThat(script.toFile().setExecutable(true)).isTrue();
+    Path out = TestProtos.freshDirectory("plugin-out");
+
+    List<String> args =
+        new ArrayList<>(List.of("--plugin=protoc-gen-trunk=" + script, "--trunk_out=" + out));
+    args.addAll(TestProtos.files());
+    TestProtos.protoc(args);
+
+    assertThat(TestProtos.readTree(out)).isEqualTo(TestProtos.readTree(TestProtos.GOLDEN_DIR));
+  }
+
+  @Test
+  void aFileWithoutServicesProducesNothing() throws IOException {
+    CodeGeneratorRequest request =
+        TestProtos.request().toBuilder()
+            .clearFileToGenerate()
+            .addFileToGenerate("trunk/test/common.proto")
+            .build();
+
+    CodeGeneratorResponse response = TrunkCodegen.generate(request);
+
+    assertThat(response.getError()).isEmpty();
+    assertThat(response.getFileList()).isEmpty();
+  }
+
+  @Test
+  void aParameterIsAnErrorInTheResponse() throws IOException {
+    CodeGeneratorResponse response =
+        TrunkCodegen.generate(TestProtos.request().toBuilder().setParameter("lite").build());
+
+    assertThat(response.getError()).isEqualTo("trunk-codegen takes no parameters, got 'lite'");
+    assertThat(response.getFileList()).isEmpty();
+  }
+
+  @Test
+  void anEditionAfter2023IsAnErrorInTheResponse() throws IOException {
+    CodeGeneratorRequest.Builder request = TestProtos.request().toBuilder();
+    for (FileDescriptorProto.Builder file : request.getProtoFileBuilderList()) {
+      if (file.getName().equals("trunk/test/editions.proto")) {
+        file.setEdition(Edition.EDITION_2024);
+      }
+    }
+
+    CodeGeneratorResponse response = TrunkCodegen.generate(request.build());
+
+    assertThat(response.getError())
+        .isEqualTo(
+            "trunk/test/editions.proto uses EDITION_2024; trunk-codegen supports up to 2023");
+    assertThat(response.getFileList()).isEmpty();
+  }
+
+  @Test
+  void aMessageMissingFromTheRequestIsAnErrorInTheResponse() throws IOException {
+    CodeGeneratorRequest.Builder request =
+        TestProtos.request().toBuilder()
+            .clearProtoFile()
+            .clearFileToGenerate()
+            .addFileToGenerate("trunk/test/route_guide.proto");
+    for (FileDescriptorProto file : TestProtos.request().getProtoFileList()) {
+      if (!file.getName().equals("trunk/test/common.proto")) {
+        request.addProtoFile(file);
+      }
+    }
+
+    CodeGeneratorResponse response = TrunkCodegen.generate(request.build());
+
+    assertThat(response.getError())
+        .isEqualTo("message type .trunk.test.common.Point is not defined in the request");
+  }
+
+  @Test
+  void aFileToGenerateMissingFromTheRequestIsAnErrorInTheResponse() throws IOException {
+    CodeGeneratorRequest request =
+        TestProtos.request().toBuilder().addFileToGenerate("missing.proto").build();
+
+    assertThat(TrunkCodegen.generate(request).getError())
+        .isEqualTo("file_to_generate missing.proto is not in proto_file");
+  }
+
+  @Test
+  void anUnreadableRequestGetsAnErrorResponse() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TrunkCodegen.run(
+        new ByteArrayInputStream("not a request".getBytes(StandardCharsets.UTF_8)), out);
+
+    CodeGeneratorResponse response = CodeGeneratorResponse.parseFrom(out.toByteArray());
+    assertThat(response.getError())
+        .startsWith("trunk-codegen could not parse the CodeGeneratorRequest");
+  }
+}
