@@ -24,4 +24,8 @@ module dev.trunk {
       dev.trunk.testing;
   exports dev.trunk.internal.inprocess to
       dev.trunk.testing;
+
+  // Generated messages of the standard services; protobuf reads their accessors reflectively.
+  opens dev.trunk.internal.health.v1 to
+      com.google.protobuf;
 }

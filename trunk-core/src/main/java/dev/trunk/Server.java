@@ -56,6 +56,9 @@ public interface Server extends AutoCloseable {
   /** Waits until the server has stopped. */
   void awaitTermination() throws InterruptedException;
 
+  /** The statuses this server's health service reports; see {@link Health}. */
+  Health health();
+
   /** {@link #shutdown()} and wait until stopped. */
   @Override
   void close();
@@ -83,6 +86,7 @@ public interface Server extends AutoCloseable {
     private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
     private int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
     private Duration shutdownGracePeriod = DEFAULT_SHUTDOWN_GRACE_PERIOD;
+    private boolean health = true;
 
     private Builder() {}
 
@@ -155,6 +159,16 @@ public interface Server extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether to serve the standard health service {@code grpc.health.v1.Health} (on by default);
+     * see {@link Health}.
+     */
+    public Builder health(boolean enabled) {
+      this.health = enabled;
+      return this;
+    }
+
+    /** Builds the server; {@link Server#start()} starts listening. */
     public Server build() {
       ServerConfig config =
           new ServerConfig(
@@ -166,7 +180,8 @@ public interface Server extends AutoCloseable {
               maxInboundMessageSize,
               maxHeaderListSize,
               maxConcurrentStreams,
-              shutdownGracePeriod);
+              shutdownGracePeriod,
+              health);
       return new ServerImpl(config);
     }
 

@@ -53,7 +53,8 @@ public final class InProcessServer implements AutoCloseable {
             builder.maxInboundMessageSize,
             Server.Builder.DEFAULT_MAX_HEADER_LIST_SIZE,
             Server.Builder.DEFAULT_MAX_CONCURRENT_STREAMS,
-            builder.shutdownGracePeriod);
+            builder.shutdownGracePeriod,
+            false);
     this.transport = new InProcessServerTransport(name, config);
   }
 

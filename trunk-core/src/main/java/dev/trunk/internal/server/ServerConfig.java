@@ -18,4 +18,5 @@ public record ServerConfig(
     int maxInboundMessageSize,
     int maxHeaderListSize,
     int maxConcurrentStreams,
-    Duration shutdownGracePeriod) {}
+    Duration shutdownGracePeriod,
+    boolean health) {}

@@ -1,23 +1,49 @@
 package dev.trunk.internal.server;
 
+import dev.trunk.Health;
 import dev.trunk.Server;
+import dev.trunk.ServiceDefinition;
+import dev.trunk.internal.health.HealthService;
 import dev.trunk.internal.netty.NettyServerTransport;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The {@link Server} behind {@code Server.builder()}: a method registry over a transport. */
 public final class ServerImpl implements Server {
   private final ServerConfig config;
   private final NettyServerTransport transport;
+  private final HealthService health;
   private volatile int port = -1;
   private boolean started;
 
   public ServerImpl(ServerConfig config) {
     this.config = config;
+    this.health = new HealthService(serviceNames(config));
+    List<ServiceDefinition> services = new ArrayList<>(config.services());
+    if (config.health()) {
+      services.add(health.definition());
+    }
     this.transport =
         new NettyServerTransport(
-            config, new MethodRegistry(config.services(), config.nonBlockingServices()));
+            config, new MethodRegistry(services, config.nonBlockingServices()));
+  }
+
+  private static List<String> serviceNames(ServerConfig config) {
+    List<String> names = new ArrayList<>();
+    config.services().forEach(service -> names.add(service.name()));
+    config.nonBlockingServices().forEach(service -> names.add(service.name()));
+    if (config.health()) {
+      names.add(HealthService.SERVICE_NAME);
+    }
+    return names;
+  }
+
+  @Override
+  public Health health() {
+    return health;
   }
 
   @Override
@@ -40,11 +66,14 @@ public final class ServerImpl implements Server {
 
   @Override
   public void shutdown() {
+    // health-checking.md: report NOT_SERVING before the listener closes, so probes see the drain.
+    health.enterShutdown();
     transport.shutdown();
   }
 
   @Override
   public void shutdownNow() {
+    health.enterShutdown();
     transport.shutdownNow();
   }
 

@@ -1,0 +1,754 @@
+package dev.trunk.interop;
+
+import com.google.protobuf.ByteString;
+import dev.trunk.BidiStreamingCall;
+import dev.trunk.CallInfo;
+import dev.trunk.CallObserver;
+import dev.trunk.CallOptions;
+import dev.trunk.Channel;
+import dev.trunk.ClientStreamingCall;
+import dev.trunk.Interceptor;
+import dev.trunk.Metadata;
+import dev.trunk.ResponseStream;
+import dev.trunk.Status;
+import dev.trunk.StatusException;
+import dev.trunk.TlsConfig;
+import io.grpc.testing.integration.EmptyProtos.Empty;
+import io.grpc.testing.integration.Messages.BoolValue;
+import io.grpc.testing.integration.Messages.EchoStatus;
+import io.grpc.testing.integration.Messages.Payload;
+import io.grpc.testing.integration.Messages.PayloadType;
+import io.grpc.testing.integration.Messages.ResponseParameters;
+import io.grpc.testing.integration.Messages.SimpleRequest;
+import io.grpc.testing.integration.Messages.SimpleResponse;
+import io.grpc.testing.integration.Messages.StreamingInputCallRequest;
+import io.grpc.testing.integration.Messages.StreamingInputCallResponse;
+import io.grpc.testing.integration.Messages.StreamingOutputCallRequest;
+import io.grpc.testing.integration.Messages.StreamingOutputCallResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Trunk interop client: runs one test case of interop-test-descriptions.md against a server and
+ * checks everything the case says the client asserts.
+ *
+ * <p>Exit status: 0 passed, 1 failed, 2 bad flags, 3 the case is not supported by Trunk.
+ */
+public final class InteropClient {
+  static final int EXIT_PASSED = 0;
+  static final int EXIT_FAILED = 1;
+  static final int EXIT_USAGE = 2;
+  static final int EXIT_UNSUPPORTED = 3;
+
+  private static final Set<String> FLAGS =
+      Set.of(
+          "server_host",
+          "server_port",
+          "server_host_override",
+          "test_case",
+          "use_tls",
+          "use_test_ca",
+          // Accepted for compatibility with interop runners; only the cloud-to-prod cases use them.
+          "default_service_account",
+          "oauth_scope",
+          "service_account_key_file",
+          "service_config_json");
+
+  /** Every call but timeout_on_sleeping_server gets this deadline, so a hung call fails. */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final String ECHO_INITIAL_VALUE = "test_initial_metadata_value";
+  private static final byte[] ECHO_TRAILING_VALUE = {(byte) 0xab, (byte) 0xab, (byte) 0xab};
+  private static final String SPECIAL_STATUS_MESSAGE =
+      "\t\ntest with whitespace\r\nand Unicode BMP \u263A and non-BMP \uD83D\uDE08\t\n";
+
+  /** A test case body; throws AssertionError or StatusException on failure. */
+  @FunctionalInterface
+  private interface Case {
+    void run() throws Exception;
+  }
+
+  /** Thrown by a case Trunk cannot run; the client exits with {@link #EXIT_UNSUPPORTED}. */
+  private static final class UnsupportedCase extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UnsupportedCase(String message) {
+      super(message);
+    }
+  }
+
+  /** A call that is expected to fail with a status. */
+  @FunctionalInterface
+  private interface FailingCall {
+    void run();
+  }
+
+  private final Channel channel;
+  private final Capture capture;
+  private final CallOptions options = CallOptions.DEFAULT.withTimeout(CALL_TIMEOUT);
+  private final List<String> notes = new ArrayList<>();
+
+  private InteropClient(Channel channel, Capture capture) {
+    this.channel = channel;
+    this.capture = capture;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the test case the flags name; returns the exit status. */
+  public static int run(String[] args) {
+    String host;
+    int port;
+    String override;
+    String testCase;
+    boolean useTls;
+    boolean useTestCa;
+    try {
+      Flags flags = Flags.parse(args, FLAGS);
+      host = flags.string("server_host", "localhost");
+      port = flags.port("server_port", 8080);
+      override = flags.string("server_host_override", "");
+      testCase = flags.string("test_case", "empty_unary");
+      useTls = flags.bool("use_tls", false);
+      useTestCa = flags.bool("use_test_ca", false);
+      if (port == 0) {
+        throw new Flags.UsageException("--server_port must not be 0");
+      }
+    } catch (Flags.UsageException e) {
+      if (!e.getMessage().isEmpty()) {
+        System.err.println(e.getMessage());
+      }
+      System.err.println(usage());
+      return EXIT_USAGE;
+    }
+
+    Capture capture = new Capture();
+    Channel.Builder builder = Channel.forAddress(host, port).intercept(capture);
+    if (useTls) {
+      TlsConfig.Builder tls = TlsConfig.builder();
+      if (useTestCa) {
+        tls.trust(TestCerts.caPem());
+      }
+      builder.tls(tls.build());
+    } else {
+      builder.plaintext();
+    }
+    if (!override.isEmpty()) {
+      builder.overrideAuthority(override + ":" + port);
+    }
+    Channel channel = builder.build();
+    InteropClient client = new InteropClient(channel, capture);
+    Map<String, Case> cases = client.cases();
+    Case body = cases.get(testCase);
+    if (body == null) {
+      channel.shutdownNow();
+      System.err.println("unknown --test_case=" + testCase + "; known: " + cases.keySet());
+      return EXIT_USAGE;
+    }
+
+    String target = host + ":" + port + (useTls ? " (TLS)" : " (plaintext)");
+    try {
+      body.run();
+      channel.close();
+      for (String note : client.notes) {
+        System.out.println("note: " + note);
+      }
+      System.out.println("PASSED " + testCase + " against " + target);
+      return EXIT_PASSED;
+    } catch (UnsupportedCase e) {
+      channel.shutdownNow();
+      System.out.println("UNSUPPORTED " + testCase + ": " + e.getMessage());
+      return EXIT_UNSUPPORTED;
+    } catch (Throwable e) {
+      channel.shutdownNow();
+      System.err.println("FAILED " + testCase + " against " + target + ": " + e);
+      e.printStackTrace(System.err);
+      return EXIT_FAILED;
+    }
+  }
+
+  private static String usage() {
+    return "usage: client --server_host=HOST --server_port=PORT --test_case=NAME\n"
+        + "              [--use_tls=true|false] [--use_test_ca=true|false]"
+        + " [--server_host_override=NAME]";
+  }
+
+  private Map<String, Case> cases() {
+    Map<String, Case> cases = new LinkedHashMap<>();
+    cases.put("empty_unary", this::emptyUnary);
+    cases.put("cacheable_unary", this::cacheableUnary);
+    cases.put("large_unary", this::largeUnary);
+    cases.put("client_compressed_unary", () -> clientCompressedUnary(true));
+    cases.put("client_compressed_unary_noprobe", () -> clientCompressedUnary(false));
+    cases.put("server_compressed_unary", this::serverCompressedUnary);
+    cases.put("client_streaming", this::clientStreaming);
+    cases.put("client_compressed_streaming", () -> clientCompressedStreaming(true));
+    cases.put("client_compressed_streaming_noprobe", () -> clientCompressedStreaming(false));
+    cases.put("server_streaming", this::serverStreaming);
+    cases.put("server_compressed_streaming", this::serverCompressedStreaming);
+    cases.put("ping_pong", this::pingPong);
+    cases.put("empty_stream", this::emptyStream);
+    cases.put("custom_metadata", this::customMetadata);
+    cases.put("status_code_and_message", this::statusCodeAndMessage);
+    cases.put("special_status_message", this::specialStatusMessage);
+    cases.put("unimplemented_method", this::unimplementedMethod);
+    cases.put("unimplemented_service", this::unimplementedService);
+    cases.put("cancel_after_begin", this::cancelAfterBegin);
+    cases.put("cancel_after_first_response", this::cancelAfterFirstResponse);
+    cases.put("timeout_on_sleeping_server", this::timeoutOnSleepingServer);
+    cases.put("very_large_request", this::veryLargeRequest);
+    return cases;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Test cases
+
+  private void emptyUnary() {
+    Empty response = channel.unaryCall(TestMethods.EMPTY_CALL, Empty.getDefaultInstance(), options);
+    check(response != null, "EmptyCall returned no response");
+    check(
+        response.getSerializedSize() == 0,
+        "EmptyCall response is " + response.getSerializedSize() + " bytes, expected 0");
+  }
+
+  private void cacheableUnary() throws UnsupportedCase {
+    String now = Long.toString(System.nanoTime());
+    SimpleRequest request =
+        SimpleRequest.newBuilder()
+            .setPayload(Payload.newBuilder().setBody(ByteString.copyFromUtf8(now)))
+            .build();
+    CallOptions cacheable = options.withMetadata(new Metadata().add("x-user-ip", "1.2.3.4"));
+    SimpleResponse first = channel.unaryCall(TestMethods.CACHEABLE_UNARY_CALL, request, cacheable);
+    SimpleResponse second = channel.unaryCall(TestMethods.CACHEABLE_UNARY_CALL, request, cacheable);
+    if (!first.getPayload().getBody().equals(second.getPayload().getBody())) {
+      throw new UnsupportedCase(
+          "both CacheableUnaryCall calls succeeded, but their payloads differ: Trunk sends every"
+              + " call as POST (no cacheable GET requests), so no caching proxy can answer the"
+              + " second one");
+    }
+  }
+
+  private void largeUnary() {
+    SimpleResponse response =
+        channel.unaryCall(TestMethods.UNARY_CALL, largeRequest().build(), options);
+    checkPayload(response.getPayload(), 314159, "UnaryCall response");
+  }
+
+  /**
+   * client_compressed_unary; {@code probe} false skips the feature probe (the {@code _noprobe}
+   * variant, for servers without the CompressedRequest feature, such as grpc-java's).
+   */
+  private void clientCompressedUnary(boolean probe) {
+    SimpleRequest expectCompressed = largeRequest().setExpectCompressed(bool(true)).build();
+    if (probe) {
+      StatusException e =
+          expectFailure(
+              "probe: uncompressed UnaryCall with expect_compressed=true",
+              () -> channel.unaryCall(TestMethods.UNARY_CALL, expectCompressed, options));
+      checkCode(e, Status.Code.INVALID_ARGUMENT, "probe: uncompressed UnaryCall");
+    }
+
+    SimpleResponse compressed =
+        channel.unaryCall(
+            TestMethods.UNARY_CALL, expectCompressed, options.withCompression("gzip"));
+    checkPayload(compressed.getPayload(), 314159, "compressed UnaryCall response");
+
+    SimpleRequest expectUncompressed = largeRequest().setExpectCompressed(bool(false)).build();
+    SimpleResponse uncompressed =
+        channel.unaryCall(TestMethods.UNARY_CALL, expectUncompressed, options);
+    checkPayload(uncompressed.getPayload(), 314159, "uncompressed UnaryCall response");
+  }
+
+  private void serverCompressedUnary() {
+    for (boolean compress : new boolean[] {true, false}) {
+      SimpleRequest request = largeRequest().setResponseCompressed(bool(compress)).build();
+      SimpleResponse response = channel.unaryCall(TestMethods.UNARY_CALL, request, options);
+      checkPayload(
+          response.getPayload(),
+          314159,
+          "UnaryCall response (response_compressed=" + compress + ")");
+    }
+    notes.add(
+        "the Compressed-Flag of the responses was not checked: Trunk's client API does not expose"
+            + " it (the spec makes this check optional)");
+  }
+
+  private void clientStreaming() {
+    StreamingInputCallResponse response;
+    try (ClientStreamingCall<StreamingInputCallRequest, StreamingInputCallResponse> call =
+        channel.clientStreamingCall(TestMethods.STREAMING_INPUT_CALL, options)) {
+      for (int size : new int[] {27182, 8, 1828, 45904}) {
+        call.send(inputRequest(size).build());
+      }
+      response = call.complete();
+    }
+    check(
+        response.getAggregatedPayloadSize() == 74922,
+        "aggregated_payload_size is " + response.getAggregatedPayloadSize() + ", expected 74922");
+  }
+
+  /** client_compressed_streaming; {@code probe} false skips the feature probe, as above. */
+  private void clientCompressedStreaming(boolean probe) {
+    if (probe) {
+      StatusException e =
+          expectFailure(
+              "probe: uncompressed StreamingInputCall message with expect_compressed=true",
+              () -> {
+                try (ClientStreamingCall<StreamingInputCallRequest, StreamingInputCallResponse>
+                    call = channel.clientStreamingCall(TestMethods.STREAMING_INPUT_CALL, options)) {
+                  call.send(inputRequest(27182).setExpectCompressed(bool(true)).build());
+                  call.complete();
+                }
+              });
+      checkCode(e, Status.Code.INVALID_ARGUMENT, "probe: uncompressed StreamingInputCall");
+    }
+
+    StreamingInputCallResponse response;
+    try (ClientStreamingCall<StreamingInputCallRequest, StreamingInputCallResponse> call =
+        channel.clientStreamingCall(
+            TestMethods.STREAMING_INPUT_CALL, options.withCompression("gzip"))) {
+      call.send(inputRequest(27182).setExpectCompressed(bool(true)).build(), true);
+      call.send(inputRequest(45904).setExpectCompressed(bool(false)).build(), false);
+      response = call.complete();
+    }
+    check(
+        response.getAggregatedPayloadSize() == 73086,
+        "aggregated_payload_size is " + response.getAggregatedPayloadSize() + ", expected 73086");
+  }
+
+  private void serverStreaming() {
+    int[] sizes = {31415, 9, 2653, 58979};
+    StreamingOutputCallRequest.Builder request = StreamingOutputCallRequest.newBuilder();
+    for (int size : sizes) {
+      request.addResponseParameters(ResponseParameters.newBuilder().setSize(size));
+    }
+    List<StreamingOutputCallResponse> responses = new ArrayList<>();
+    try (ResponseStream<StreamingOutputCallResponse> stream =
+        channel.serverStreamingCall(TestMethods.STREAMING_OUTPUT_CALL, request.build(), options)) {
+      for (StreamingOutputCallResponse response : stream) {
+        responses.add(response);
+      }
+    }
+    checkResponses(responses, sizes);
+  }
+
+  private void serverCompressedStreaming() {
+    StreamingOutputCallRequest request =
+        StreamingOutputCallRequest.newBuilder()
+            .addResponseParameters(
+                ResponseParameters.newBuilder().setSize(31415).setCompressed(bool(true)))
+            .addResponseParameters(
+                ResponseParameters.newBuilder().setSize(92653).setCompressed(bool(false)))
+            .build();
+    List<StreamingOutputCallResponse> responses = new ArrayList<>();
+    try (ResponseStream<StreamingOutputCallResponse> stream =
+        channel.serverStreamingCall(TestMethods.STREAMING_OUTPUT_CALL, request, options)) {
+      for (StreamingOutputCallResponse response : stream) {
+        responses.add(response);
+      }
+    }
+    checkResponses(responses, new int[] {31415, 92653});
+    notes.add(
+        "the Compressed-Flag of the responses was not checked: Trunk's client API does not expose"
+            + " it (the spec makes this check optional)");
+  }
+
+  private void pingPong() {
+    int[] requestSizes = {27182, 8, 1828, 45904};
+    int[] responseSizes = {31415, 9, 2653, 58979};
+    List<StreamingOutputCallResponse> responses = new ArrayList<>();
+    try (BidiStreamingCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call =
+        channel.bidiStreamingCall(TestMethods.FULL_DUPLEX_CALL, options)) {
+      for (int i = 0; i < requestSizes.length; i++) {
+        call.send(outputRequest(responseSizes[i], requestSizes[i]).build());
+        StreamingOutputCallResponse response = call.receive();
+        check(response != null, "the stream ended before the reply to request " + (i + 1));
+        checkPayload(response.getPayload(), responseSizes[i], "reply " + (i + 1));
+        responses.add(response);
+      }
+      call.closeSend();
+      StreamingOutputCallResponse extra = call.receive();
+      check(extra == null, "got a fifth response after half-closing: " + describe(extra));
+    }
+    checkResponses(responses, responseSizes);
+  }
+
+  private void emptyStream() {
+    try (BidiStreamingCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call =
+        channel.bidiStreamingCall(TestMethods.FULL_DUPLEX_CALL, options)) {
+      call.closeSend();
+      StreamingOutputCallResponse response = call.receive();
+      check(response == null, "expected zero responses, got " + describe(response));
+    }
+  }
+
+  private void customMetadata() {
+    Metadata metadata =
+        new Metadata()
+            .add(TestServiceImpl.ECHO_INITIAL_KEY, ECHO_INITIAL_VALUE)
+            .addBinary(TestServiceImpl.ECHO_TRAILING_KEY, ECHO_TRAILING_VALUE);
+    CallOptions withMetadata = options.withMetadata(metadata);
+
+    // 1. UnaryCall
+    SimpleResponse unary =
+        channel.unaryCall(TestMethods.UNARY_CALL, largeRequest().build(), withMetadata);
+    checkPayload(unary.getPayload(), 314159, "UnaryCall response");
+    checkEchoed(capture.headers, capture.trailers, "UnaryCall");
+
+    // 2. FullDuplexCall
+    Metadata headers;
+    Metadata trailers;
+    try (BidiStreamingCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call =
+        channel.bidiStreamingCall(TestMethods.FULL_DUPLEX_CALL, withMetadata)) {
+      call.send(outputRequest(314159, 271828).build());
+      call.closeSend();
+      List<StreamingOutputCallResponse> responses = new ArrayList<>();
+      for (StreamingOutputCallResponse response : call) {
+        responses.add(response);
+      }
+      checkResponses(responses, new int[] {314159});
+      headers = call.responseHeaders();
+      trailers = call.trailers();
+    }
+    checkEchoed(headers, trailers, "FullDuplexCall");
+  }
+
+  private void statusCodeAndMessage() {
+    EchoStatus echo = EchoStatus.newBuilder().setCode(2).setMessage("test status message").build();
+
+    StatusException unary =
+        expectFailure(
+            "UnaryCall with response_status",
+            () ->
+                channel.unaryCall(
+                    TestMethods.UNARY_CALL,
+                    SimpleRequest.newBuilder().setResponseStatus(echo).build(),
+                    options));
+    checkStatus(unary, echo, "UnaryCall");
+
+    StatusException duplex =
+        expectFailure(
+            "FullDuplexCall with response_status",
+            () -> {
+              try (BidiStreamingCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call =
+                  channel.bidiStreamingCall(TestMethods.FULL_DUPLEX_CALL, options)) {
+                call.send(StreamingOutputCallRequest.newBuilder().setResponseStatus(echo).build());
+                call.closeSend();
+                StreamingOutputCallResponse response = call.receive();
+                check(response == null, "expected no response, got " + describe(response));
+              }
+            });
+    checkStatus(duplex, echo, "FullDuplexCall");
+  }
+
+  private void specialStatusMessage() {
+    EchoStatus echo = EchoStatus.newBuilder().setCode(2).setMessage(SPECIAL_STATUS_MESSAGE).build();
+    StatusException unary =
+        expectFailure(
+            "UnaryCall with response_status",
+            () ->
+                channel.unaryCall(
+                    TestMethods.UNARY_CALL,
+                    SimpleRequest.newBuilder().setResponseStatus(echo).build(),
+                    options));
+    checkStatus(unary, echo, "UnaryCall");
+  }
+
+  private void unimplementedMethod() {
+    StatusException e =
+        expectFailure(
+            "grpc.testing.TestService/UnimplementedCall",
+            () ->
+                channel.unaryCall(
+                    TestMethods.UNIMPLEMENTED_CALL, Empty.getDefaultInstance(), options));
+    checkCode(e, Status.Code.UNIMPLEMENTED, "grpc.testing.TestService/UnimplementedCall");
+  }
+
+  private void unimplementedService() {
+    StatusException e =
+        expectFailure(
+            "grpc.testing.UnimplementedService/UnimplementedCall",
+            () ->
+                channel.unaryCall(
+                    TestMethods.UNIMPLEMENTED_SERVICE_CALL, Empty.getDefaultInstance(), options));
+    checkCode(e, Status.Code.UNIMPLEMENTED, "grpc.testing.UnimplementedService/UnimplementedCall");
+  }
+
+  private void cancelAfterBegin() {
+    StatusException e =
+        expectFailure(
+            "StreamingInputCall cancelled before sending",
+            () -> {
+              try (ClientStreamingCall<StreamingInputCallRequest, StreamingInputCallResponse> call =
+                  channel.clientStreamingCall(TestMethods.STREAMING_INPUT_CALL, options)) {
+                call.cancel();
+                StreamingInputCallResponse response = call.complete();
+                throw new AssertionError(
+                    "the cancelled call completed with a response: " + describe(response));
+              }
+            });
+    checkCode(e, Status.Code.CANCELLED, "StreamingInputCall cancelled before sending");
+  }
+
+  private void cancelAfterFirstResponse() {
+    StatusException e =
+        expectFailure(
+            "FullDuplexCall cancelled after the first response",
+            () -> {
+              try (BidiStreamingCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call =
+                  channel.bidiStreamingCall(TestMethods.FULL_DUPLEX_CALL, options)) {
+                call.send(outputRequest(31415, 27182).build());
+                StreamingOutputCallResponse first = call.receive();
+                check(first != null, "the stream ended before the first response");
+                checkPayload(first.getPayload(), 31415, "first response");
+                call.cancel();
+                StreamingOutputCallResponse after = call.receive();
+                throw new AssertionError(
+                    "receive() after cancel() returned "
+                        + (after == null ? "the end of the stream" : describe(after))
+                        + " instead of failing with CANCELLED");
+              }
+            });
+    checkCode(e, Status.Code.CANCELLED, "FullDuplexCall cancelled after the first response");
+  }
+
+  private void timeoutOnSleepingServer() {
+    CallOptions oneMillisecond = CallOptions.DEFAULT.withTimeout(Duration.ofMillis(1));
+    StatusException e =
+        expectFailure(
+            "FullDuplexCall with a 1 ms timeout",
+            () -> {
+              try (BidiStreamingCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call =
+                  channel.bidiStreamingCall(TestMethods.FULL_DUPLEX_CALL, oneMillisecond)) {
+                // The deadline may already fail send(): that StatusException counts too.
+                call.send(StreamingOutputCallRequest.newBuilder().setPayload(zeros(27182)).build());
+                StreamingOutputCallResponse response = call.receive();
+                throw new AssertionError(
+                    "receive() returned "
+                        + (response == null ? "the end of the stream" : describe(response))
+                        + " instead of failing with DEADLINE_EXCEEDED");
+              }
+            });
+    checkCode(e, Status.Code.DEADLINE_EXCEEDED, "FullDuplexCall with a 1 ms timeout");
+  }
+
+  private void veryLargeRequest() {
+    int size = 10 * 1024 * 1024;
+    SimpleRequest request =
+        SimpleRequest.newBuilder()
+            .setResponseType(PayloadType.COMPRESSABLE)
+            .setResponseSize(10)
+            .setPayload(zeros(size))
+            .build();
+    SimpleResponse response = channel.unaryCall(TestMethods.UNARY_CALL, request, options);
+    checkPayload(response.getPayload(), 10, "UnaryCall response to a 10 MiB request");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Requests
+
+  /** {response_size: 314159, payload: {body: 271828 zeros}}. */
+  private static SimpleRequest.Builder largeRequest() {
+    return SimpleRequest.newBuilder()
+        .setResponseType(PayloadType.COMPRESSABLE)
+        .setResponseSize(314159)
+        .setPayload(zeros(271828));
+  }
+
+  private static StreamingInputCallRequest.Builder inputRequest(int payloadSize) {
+    return StreamingInputCallRequest.newBuilder().setPayload(zeros(payloadSize));
+  }
+
+  private static StreamingOutputCallRequest.Builder outputRequest(
+      int responseSize, int payloadSize) {
+    return StreamingOutputCallRequest.newBuilder()
+        .setResponseType(PayloadType.COMPRESSABLE)
+        .addResponseParameters(ResponseParameters.newBuilder().setSize(responseSize))
+        .setPayload(zeros(payloadSize));
+  }
+
+  private static Payload zeros(int size) {
+    return Payload.newBuilder()
+        .setType(PayloadType.COMPRESSABLE)
+        .setBody(ByteString.copyFrom(new byte[size]))
+        .build();
+  }
+
+  private static BoolValue bool(boolean value) {
+    return BoolValue.newBuilder().setValue(value).build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Checks
+
+  private static void check(boolean condition, String failure) {
+    if (!condition) {
+      throw new AssertionError(failure);
+    }
+  }
+
+  private static StatusException expectFailure(String what, FailingCall call) {
+    try {
+      call.run();
+    } catch (StatusException e) {
+      return e;
+    }
+    throw new AssertionError(what + ": succeeded, but it must fail with a status");
+  }
+
+  private static void checkCode(StatusException e, Status.Code expected, String what) {
+    Status status = e.status();
+    if (status.code() != expected) {
+      throw new AssertionError(what + ": status is " + status + ", expected " + expected, e);
+    }
+  }
+
+  private static void checkStatus(StatusException e, EchoStatus expected, String what) {
+    Status status = e.status();
+    Status.Code code = Status.Code.of(expected.getCode());
+    if (status.code() != code) {
+      throw new AssertionError(
+          what + ": status code is " + status.code() + ", expected " + code, e);
+    }
+    String message = status.description();
+    if (!expected.getMessage().equals(message)) {
+      throw new AssertionError(
+          what
+              + ": status message is "
+              + quote(message)
+              + ", expected "
+              + quote(expected.getMessage()),
+          e);
+    }
+  }
+
+  private static void checkPayload(Payload payload, int size, String what) {
+    check(
+        payload.getType() == PayloadType.COMPRESSABLE,
+        what + ": payload type is " + payload.getType() + ", expected COMPRESSABLE");
+    ByteString body = payload.getBody();
+    check(
+        body.size() == size,
+        what + ": payload body is " + body.size() + " bytes, expected " + size);
+    for (int i = 0; i < size; i++) {
+      if (body.byteAt(i) != 0) {
+        throw new AssertionError(what + ": payload byte " + i + " is not zero");
+      }
+    }
+  }
+
+  private static void checkResponses(List<StreamingOutputCallResponse> responses, int[] sizes) {
+    int[] actual = responses.stream().mapToInt(r -> r.getPayload().getBody().size()).toArray();
+    check(
+        responses.size() == sizes.length,
+        "got "
+            + responses.size()
+            + " responses sized "
+            + Arrays.toString(actual)
+            + ", expected exactly "
+            + sizes.length
+            + " sized "
+            + Arrays.toString(sizes));
+    for (int i = 0; i < sizes.length; i++) {
+      checkPayload(responses.get(i).getPayload(), sizes[i], "response " + (i + 1));
+    }
+  }
+
+  private static void checkEchoed(
+      @Nullable Metadata headers, @Nullable Metadata trailers, String what) {
+    check(headers != null, what + ": no response headers were received");
+    check(trailers != null, what + ": no trailers were received");
+    String initial = headers.get(TestServiceImpl.ECHO_INITIAL_KEY);
+    check(
+        ECHO_INITIAL_VALUE.equals(initial),
+        what
+            + ": response headers carry "
+            + TestServiceImpl.ECHO_INITIAL_KEY
+            + "="
+            + quote(initial)
+            + ", expected "
+            + quote(ECHO_INITIAL_VALUE)
+            + " (headers: "
+            + headers
+            + ")");
+    byte[] trailing = trailers.getBinary(TestServiceImpl.ECHO_TRAILING_KEY);
+    check(
+        trailing != null && Arrays.equals(trailing, ECHO_TRAILING_VALUE),
+        what
+            + ": trailers carry "
+            + TestServiceImpl.ECHO_TRAILING_KEY
+            + "="
+            + (trailing == null ? "nothing" : "0x" + HexFormat.of().formatHex(trailing))
+            + ", expected 0xababab (trailers: "
+            + trailers
+            + ")");
+  }
+
+  private static String describe(@Nullable Object message) {
+    if (message == null) {
+      return "null";
+    }
+    if (message instanceof StreamingOutputCallResponse response) {
+      return "a response with a " + response.getPayload().getBody().size() + "-byte payload";
+    }
+    return message.getClass().getSimpleName();
+  }
+
+  private static String quote(@Nullable String text) {
+    if (text == null) {
+      return "null";
+    }
+    StringBuilder quoted = new StringBuilder("\"");
+    text.codePoints()
+        .forEach(
+            c -> {
+              switch (c) {
+                case '\t' -> quoted.append("\\t");
+                case '\n' -> quoted.append("\\n");
+                case '\r' -> quoted.append("\\r");
+                case '"' -> quoted.append("\\\"");
+                default -> {
+                  if (c < 0x20 || c > 0x7e) {
+                    quoted.append(String.format("\\u{%X}", c));
+                  } else {
+                    quoted.appendCodePoint(c);
+                  }
+                }
+              }
+            });
+    return quoted.append('"').toString();
+  }
+
+  /** Records the response headers and trailers of the latest call on the channel. */
+  private static final class Capture implements Interceptor {
+    volatile @Nullable Metadata headers;
+    volatile @Nullable Metadata trailers;
+
+    @Override
+    public <Req, Resp> CallObserver<Req, Resp> interceptCall(
+        CallInfo<Req, Resp> call, Metadata requestHeaders) {
+      headers = null;
+      trailers = null;
+      return new CallObserver<>() {
+        @Override
+        public void onResponseHeaders(Metadata received) {
+          headers = new Metadata(received);
+        }
+
+        @Override
+        public void onClose(Status status, Metadata received) {
+          trailers = new Metadata(received);
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,255 @@
+package dev.trunk.interop;
+
+import com.google.protobuf.ByteString;
+import dev.trunk.CallContext;
+import dev.trunk.Metadata;
+import dev.trunk.ServiceDefinition;
+import dev.trunk.Status;
+import dev.trunk.StreamReceiver;
+import dev.trunk.StreamSender;
+import io.grpc.testing.integration.EmptyProtos.Empty;
+import io.grpc.testing.integration.Messages.BoolValue;
+import io.grpc.testing.integration.Messages.EchoStatus;
+import io.grpc.testing.integration.Messages.Payload;
+import io.grpc.testing.integration.Messages.PayloadType;
+import io.grpc.testing.integration.Messages.ResponseParameters;
+import io.grpc.testing.integration.Messages.SimpleRequest;
+import io.grpc.testing.integration.Messages.SimpleResponse;
+import io.grpc.testing.integration.Messages.StreamingInputCallRequest;
+import io.grpc.testing.integration.Messages.StreamingInputCallResponse;
+import io.grpc.testing.integration.Messages.StreamingOutputCallRequest;
+import io.grpc.testing.integration.Messages.StreamingOutputCallResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The interop server behaviours of {@code grpc.testing.TestService} (interop-test-descriptions.md,
+ * "Server"): EmptyCall, UnaryCall, CacheableUnaryCall, StreamingInputCall, StreamingOutputCall,
+ * FullDuplexCall and HalfDuplexCall, with Echo Metadata, Echo Status, CompressedRequest,
+ * CompressedResponse and {@code interval_us}.
+ *
+ * <p>UnimplementedCall is deliberately not bound: Trunk itself must answer UNIMPLEMENTED for it.
+ */
+public final class TestServiceImpl {
+  /** Request key echoed back in the response headers. */
+  public static final String ECHO_INITIAL_KEY = "x-grpc-test-echo-initial";
+
+  /** Request key echoed back in the trailers. */
+  public static final String ECHO_TRAILING_KEY = "x-grpc-test-echo-trailing-bin";
+
+  private static final String GZIP = "gzip";
+
+  private TestServiceImpl() {}
+
+  /** The service, ready to register with a {@link dev.trunk.Server}. */
+  public static ServiceDefinition definition() {
+    return ServiceDefinition.builder(TestMethods.TEST_SERVICE)
+        .unary(TestMethods.EMPTY_CALL, TestServiceImpl::emptyCall)
+        .unary(TestMethods.UNARY_CALL, TestServiceImpl::unaryCall)
+        .unary(TestMethods.CACHEABLE_UNARY_CALL, TestServiceImpl::cacheableUnaryCall)
+        .serverStreaming(TestMethods.STREAMING_OUTPUT_CALL, TestServiceImpl::streamingOutputCall)
+        .clientStreaming(TestMethods.STREAMING_INPUT_CALL, TestServiceImpl::streamingInputCall)
+        .bidiStreaming(TestMethods.FULL_DUPLEX_CALL, TestServiceImpl::fullDuplexCall)
+        .bidiStreaming(TestMethods.HALF_DUPLEX_CALL, TestServiceImpl::halfDuplexCall)
+        .build();
+  }
+
+  private static Empty emptyCall(Empty request) {
+    echoMetadata();
+    return Empty.getDefaultInstance();
+  }
+
+  private static SimpleResponse unaryCall(SimpleRequest request) {
+    echoMetadata();
+    if (request.hasExpectCompressed()) {
+      checkCompressed(request.getExpectCompressed());
+    }
+    if (request.hasResponseStatus()) {
+      failIfRequested(request.getResponseStatus());
+    }
+    if (request.hasResponseCompressed() && request.getResponseCompressed().getValue()) {
+      CallContext.current().setResponseCompression(GZIP);
+    }
+    SimpleResponse.Builder response = SimpleResponse.newBuilder();
+    if (request.getResponseSize() != 0) {
+      response.setPayload(payload(request.getResponseType(), request.getResponseSize()));
+    } else {
+      checkPayloadType(request.getResponseType());
+    }
+    // fill_username and fill_oauth_scope: nothing authenticates these calls, so both stay empty.
+    return response.build();
+  }
+
+  /**
+   * Answers with a payload that differs on every call (the current time in nanoseconds) and cache
+   * headers that let a caching proxy answer the next identical request instead.
+   */
+  private static SimpleResponse cacheableUnaryCall(SimpleRequest request) {
+    echoMetadata();
+    CallContext.current().responseHeaders().add("cache-control", "max-age=60, public");
+    String now = Long.toString(System.nanoTime());
+    return SimpleResponse.newBuilder()
+        .setPayload(Payload.newBuilder().setBody(ByteString.copyFromUtf8(now)))
+        .build();
+  }
+
+  private static void streamingOutputCall(
+      StreamingOutputCallRequest request, StreamSender<StreamingOutputCallResponse> responses) {
+    echoMetadata();
+    if (request.hasResponseStatus()) {
+      failIfRequested(request.getResponseStatus());
+    }
+    compressIfAnyRequested(request.getResponseParametersList());
+    respond(request, responses);
+  }
+
+  private static StreamingInputCallResponse streamingInputCall(
+      StreamReceiver<StreamingInputCallRequest> requests) {
+    echoMetadata();
+    int total = 0;
+    for (StreamingInputCallRequest request : requests) {
+      if (request.hasExpectCompressed()) {
+        checkCompressed(request.getExpectCompressed());
+      }
+      total += request.getPayload().getBody().size();
+    }
+    return StreamingInputCallResponse.newBuilder().setAggregatedPayloadSize(total).build();
+  }
+
+  private static void fullDuplexCall(
+      StreamReceiver<StreamingOutputCallRequest> requests,
+      StreamSender<StreamingOutputCallResponse> responses) {
+    echoMetadata();
+    boolean compressionChosen = false;
+    for (StreamingOutputCallRequest request : requests) {
+      if (request.hasResponseStatus()) {
+        failIfRequested(request.getResponseStatus());
+      }
+      if (!compressionChosen) {
+        // Compression is a property of the response stream: set it with the first request.
+        compressIfAnyRequested(request.getResponseParametersList());
+        compressionChosen = true;
+      }
+      respond(request, responses);
+    }
+  }
+
+  private static void halfDuplexCall(
+      StreamReceiver<StreamingOutputCallRequest> requests,
+      StreamSender<StreamingOutputCallResponse> responses) {
+    echoMetadata();
+    List<StreamingOutputCallRequest> buffered = new ArrayList<>();
+    for (StreamingOutputCallRequest request : requests) {
+      if (request.hasResponseStatus()) {
+        failIfRequested(request.getResponseStatus());
+      }
+      buffered.add(request);
+    }
+    List<ResponseParameters> all = new ArrayList<>();
+    for (StreamingOutputCallRequest request : buffered) {
+      all.addAll(request.getResponseParametersList());
+    }
+    compressIfAnyRequested(all);
+    for (StreamingOutputCallRequest request : buffered) {
+      respond(request, responses);
+    }
+  }
+
+  /**
+   * Sends one response per ResponseParameters, each after its {@code interval_us} counted from the
+   * previous response, compressed as its {@code compressed} says.
+   */
+  private static void respond(
+      StreamingOutputCallRequest request, StreamSender<StreamingOutputCallResponse> responses) {
+    for (ResponseParameters parameters : request.getResponseParametersList()) {
+      if (parameters.getIntervalUs() > 0) {
+        sleepMicros(parameters.getIntervalUs());
+      }
+      StreamingOutputCallResponse response =
+          StreamingOutputCallResponse.newBuilder()
+              .setPayload(payload(request.getResponseType(), parameters.getSize()))
+              .build();
+      responses.send(response, parameters.getCompressed().getValue());
+    }
+  }
+
+  private static void compressIfAnyRequested(List<ResponseParameters> parameters) {
+    for (ResponseParameters each : parameters) {
+      if (each.getCompressed().getValue()) {
+        CallContext.current().setResponseCompression(GZIP);
+        return;
+      }
+    }
+  }
+
+  /** Echo Metadata: copies the two echo keys, if present, into the response headers/trailers. */
+  private static void echoMetadata() {
+    CallContext call = CallContext.current();
+    Metadata request = call.requestHeaders();
+    for (String value : request.getAll(ECHO_INITIAL_KEY)) {
+      call.responseHeaders().add(ECHO_INITIAL_KEY, value);
+    }
+    for (byte[] value : request.getAllBinary(ECHO_TRAILING_KEY)) {
+      call.responseTrailers().addBinary(ECHO_TRAILING_KEY, value);
+    }
+  }
+
+  /** Echo Status: ends the call with the requested code and message (nothing for code 0). */
+  private static void failIfRequested(EchoStatus status) {
+    if (status.getCode() == 0) {
+      return;
+    }
+    Status.Code code = Status.Code.of(status.getCode());
+    if (code.value() != status.getCode()) {
+      throw Status.INVALID_ARGUMENT
+          .withDescription("response_status.code " + status.getCode() + " is not a gRPC code")
+          .asException();
+    }
+    throw Status.of(code).withDescription(status.getMessage()).asException();
+  }
+
+  /** CompressedRequest: the request message's compressed flag must be what the client expects. */
+  private static void checkCompressed(BoolValue expectCompressed) {
+    boolean compressed = lastRequestCompressed();
+    if (expectCompressed.getValue() != compressed) {
+      throw Status.INVALID_ARGUMENT
+          .withDescription(
+              "expect_compressed is "
+                  + expectCompressed.getValue()
+                  + " but the request message was "
+                  + (compressed ? "compressed" : "not compressed"))
+          .asException();
+    }
+  }
+
+  /** Whether the request message just received had the Compressed-Flag set. */
+  private static boolean lastRequestCompressed() {
+    return CallContext.current().lastRequestCompressed();
+  }
+
+  private static Payload payload(PayloadType type, int size) {
+    checkPayloadType(type);
+    if (size < 0) {
+      throw Status.INVALID_ARGUMENT.withDescription("negative payload size " + size).asException();
+    }
+    return Payload.newBuilder().setType(type).setBody(ByteString.copyFrom(new byte[size])).build();
+  }
+
+  private static void checkPayloadType(PayloadType type) {
+    if (type != PayloadType.COMPRESSABLE) {
+      throw Status.INVALID_ARGUMENT
+          .withDescription("response_type " + type + " is not supported (only COMPRESSABLE)")
+          .asException();
+    }
+  }
+
+  private static void sleepMicros(long micros) {
+    try {
+      TimeUnit.MICROSECONDS.sleep(micros);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted").withCause(e).asException();
+    }
+  }
+}
