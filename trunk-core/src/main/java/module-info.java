@@ -28,4 +28,8 @@ module dev.trunk {
   // Generated messages of the standard services; protobuf reads their accessors reflectively.
   opens dev.trunk.internal.health.v1 to
       com.google.protobuf;
+  opens dev.trunk.internal.reflection.v1 to
+      com.google.protobuf;
+  opens dev.trunk.internal.reflection.v1alpha to
+      com.google.protobuf;
 }

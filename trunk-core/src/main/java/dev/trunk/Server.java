@@ -87,6 +87,7 @@ public interface Server extends AutoCloseable {
     private int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
     private Duration shutdownGracePeriod = DEFAULT_SHUTDOWN_GRACE_PERIOD;
     private boolean health = true;
+    private boolean reflection;
 
     private Builder() {}
 
@@ -168,6 +169,16 @@ public interface Server extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves gRPC server reflection ({@code grpc.reflection.v1} and {@code v1alpha}), so tools such
+     * as grpcurl and {@code buf curl} can list and call methods without the {@code .proto} files.
+     * Off by default: it exposes the schema of every service.
+     */
+    public Builder reflection() {
+      this.reflection = true;
+      return this;
+    }
+
     /** Builds the server; {@link Server#start()} starts listening. */
     public Server build() {
       ServerConfig config =
@@ -181,7 +192,8 @@ public interface Server extends AutoCloseable {
               maxHeaderListSize,
               maxConcurrentStreams,
               shutdownGracePeriod,
-              health);
+              health,
+              reflection);
       return new ServerImpl(config);
     }
 

@@ -42,6 +42,7 @@ public final class InteropServer {
         Server.builder()
             .address("127.0.0.1", port)
             .service(TestServiceImpl.definition())
+            .reflection()
             .maxInboundMessageSize(MAX_MESSAGE_SIZE)
             .shutdownGracePeriod(Duration.ofSeconds(2));
     if (useTls) {

@@ -52,6 +52,7 @@ public final class TestServiceImpl {
         .clientStreaming(TestMethods.STREAMING_INPUT_CALL, TestServiceImpl::streamingInputCall)
         .bidiStreaming(TestMethods.FULL_DUPLEX_CALL, TestServiceImpl::fullDuplexCall)
         .bidiStreaming(TestMethods.HALF_DUPLEX_CALL, TestServiceImpl::halfDuplexCall)
+        .schema(io.grpc.testing.integration.Test.getDescriptor())
         .build();
   }
 

@@ -52,6 +52,11 @@ final class ChildProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.addAll(args);
+    return start(name, command);
+  }
+
+  /** Starts {@code command}; its output goes to a log file in the work directory. */
+  static ChildProcess start(String name, List<String> command) {
     Path log = InteropEnv.workDir().resolve(name.replaceAll("[^A-Za-z0-9_.-]", "_") + ".log");
     try {
       Files.deleteIfExists(log);

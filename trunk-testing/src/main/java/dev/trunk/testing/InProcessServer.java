@@ -54,6 +54,7 @@ public final class InProcessServer implements AutoCloseable {
             Server.Builder.DEFAULT_MAX_HEADER_LIST_SIZE,
             Server.Builder.DEFAULT_MAX_CONCURRENT_STREAMS,
             builder.shutdownGracePeriod,
+            false,
             false);
     this.transport = new InProcessServerTransport(name, config);
   }

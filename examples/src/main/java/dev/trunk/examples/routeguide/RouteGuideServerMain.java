@@ -15,6 +15,7 @@ public final class RouteGuideServerMain {
         Server.builder()
             .address("127.0.0.1", port)
             .service(new RouteGuideService(FeatureDatabase.grid()))
+            .reflection()
             .build()
             .start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));

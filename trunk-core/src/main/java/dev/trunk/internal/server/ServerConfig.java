@@ -19,4 +19,5 @@ public record ServerConfig(
     int maxHeaderListSize,
     int maxConcurrentStreams,
     Duration shutdownGracePeriod,
-    boolean health) {}
+    boolean health,
+    boolean reflection) {}

@@ -5,6 +5,7 @@ import dev.trunk.Server;
 import dev.trunk.ServiceDefinition;
 import dev.trunk.internal.health.HealthService;
 import dev.trunk.internal.netty.NettyServerTransport;
+import dev.trunk.internal.reflection.ReflectionService;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,13 @@ public final class ServerImpl implements Server {
     List<ServiceDefinition> services = new ArrayList<>(config.services());
     if (config.health()) {
       services.add(health.definition());
+    }
+    if (config.reflection()) {
+      List<ServiceDefinition> served = new ArrayList<>(services);
+      served.addAll(config.nonBlockingServices());
+      List<ServiceDefinition> reflection = ReflectionService.definitions(() -> served);
+      served.addAll(reflection);
+      services.addAll(reflection);
     }
     this.transport =
         new NettyServerTransport(
