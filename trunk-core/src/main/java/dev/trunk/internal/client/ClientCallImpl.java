@@ -224,7 +224,14 @@ public final class ClientCallImpl<Req, Resp>
   }
 
   private ByteBuf frame(Req message, boolean compress) {
-    Req observed = observers.onRequest(message);
+    Req observed;
+    try {
+      observed = observers.onRequest(message);
+    } catch (StatusException e) {
+      // An interceptor ended the call: end it here too, so the server stops as well.
+      cancel(e.status());
+      throw e;
+    }
     boolean compressed = compress && !encoding.equals(Compression.IDENTITY);
     return MessageFramer.frame(
         method.requestCodec(), observed, transport.allocator(), encoding, compressed);
@@ -233,19 +240,31 @@ public final class ClientCallImpl<Req, Resp>
   private Resp decode(ByteBuf message) {
     Resp response;
     try {
-      response = method.responseCodec().decode(message.nioBuffer());
+      response = decodeOnly(message);
+    } catch (StatusException e) {
+      cancel(e.status());
+      throw e;
+    }
+    try {
+      return observers.onResponse(response);
+    } catch (StatusException e) {
+      cancel(e.status());
+      throw e;
+    }
+  }
+
+  /** Decodes and releases {@code message}; a codec failure is INTERNAL. */
+  private Resp decodeOnly(ByteBuf message) {
+    try {
+      return method.responseCodec().decode(message.nioBuffer());
     } catch (IOException | RuntimeException e) {
-      StatusException failure =
-          Status.INTERNAL
-              .withDescription("cannot decode the response of " + method.fullName() + ": " + e)
-              .withCause(e)
-              .asException();
-      cancel(failure.status());
-      throw failure;
+      throw Status.INTERNAL
+          .withDescription("cannot decode the response of " + method.fullName() + ": " + e)
+          .withCause(e)
+          .asException();
     } finally {
       message.release();
     }
-    return observers.onResponse(response);
   }
 
   private ClientTransportStream requireStream() {
@@ -345,16 +364,7 @@ public final class ClientCallImpl<Req, Resp>
   }
 
   private Resp decodeForResult(ByteBuf message) {
-    try {
-      return observers.onResponse(method.responseCodec().decode(message.nioBuffer()));
-    } catch (IOException | RuntimeException e) {
-      throw Status.INTERNAL
-          .withDescription("cannot decode the response of " + method.fullName() + ": " + e)
-          .withCause(e)
-          .asException();
-    } finally {
-      message.release();
-    }
+    return observers.onResponse(decodeOnly(message));
   }
 
   @Override

@@ -32,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  * what the sender may buffer.
  */
 final class InProcessStream {
+  private static final Status CLIENT_RESET =
+      HttpStatusMapping.statusForRstStream(HttpStatusMapping.CANCEL);
+
   private final InProcessServerTransport server;
   private final EventExecutor executor;
   private final ClientStreamListener listener;
@@ -246,7 +249,8 @@ final class InProcessStream {
               return;
             }
             if (current != null) {
-              current.onReset(asReset(reason));
+              // As over HTTP/2, where a client always resets with CANCEL.
+              current.onReset(CLIENT_RESET);
             }
             finish();
           });

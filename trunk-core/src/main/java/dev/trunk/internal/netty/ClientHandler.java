@@ -21,6 +21,7 @@ import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2FrameListener;
@@ -46,6 +47,7 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
   private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
   private final DefaultHttp2LocalFlowController inboundFlow;
   private final String target;
+  private final int maxHeaderListSize;
   private @Nullable ChannelHandlerContext context;
   private @Nullable EventExecutor executor;
   private boolean ready;
@@ -59,10 +61,12 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
       Http2ConnectionEncoder encoder,
       Http2Settings settings,
       DefaultHttp2LocalFlowController inboundFlow,
-      String target) {
+      String target,
+      int maxHeaderListSize) {
     super(decoder, encoder, settings);
     this.inboundFlow = inboundFlow;
     this.target = target;
+    this.maxHeaderListSize = maxHeaderListSize;
     connection().addListener(new StreamCloser());
   }
 
@@ -85,7 +89,12 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
             .pushEnabled(false);
     ClientHandler handler =
         new ClientHandler(
-            decoder, encoder, settings, inboundFlow, config.host() + ":" + config.port());
+            decoder,
+            encoder,
+            settings,
+            inboundFlow,
+            config.host() + ":" + config.port(),
+            config.maxHeaderListSize());
     decoder.frameListener(handler);
     return handler;
   }
@@ -100,7 +109,10 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
     this.executor = eventLoop;
   }
 
-  /** Runs {@code task} on the event loop once the connection is ready (or has failed). */
+  /**
+   * Runs {@code task} on the event loop once the connection is ready (the server's SETTINGS have
+   * arrived) or has failed, in submission order.
+   */
   void submit(Runnable task) {
     EventExecutor eventLoop = executor;
     if (eventLoop == null) {
@@ -124,13 +136,24 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
   /** Sends GOAWAY and closes once the open streams are done. */
   void closeGracefully() {
     usable = false;
-    submit(this::closeChannel);
+    submit(
+        () -> {
+          gracefulShutdownTimeoutMillis(-1); // as long as the calls in progress take
+          closeChannel();
+        });
   }
 
-  /** Fails every stream with CANCELLED and closes the connection at once. */
+  /**
+   * Fails every stream with CANCELLED and closes the connection at once, without waiting for the
+   * connection to become ready.
+   */
   void closeNow() {
     usable = false;
-    submit(
+    EventExecutor eventLoop = executor;
+    if (eventLoop == null) {
+      throw new IllegalStateException("handler not attached to an event loop");
+    }
+    eventLoop.execute(
         () -> {
           fail(Status.CANCELLED.withDescription("the channel was shut down"));
           gracefulShutdownTimeoutMillis(0);
@@ -150,10 +173,14 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
     }
   }
 
+  /**
+   * Closes through the whole pipeline, so that this handler's own {@code close} runs: GOAWAY, then
+   * the wait for open streams. ({@code ctx.close()} would start at the next handler and cut them.)
+   */
   private void closeChannel() {
     ChannelHandlerContext ctx = context;
     if (ctx != null) {
-      ctx.close();
+      ctx.channel().close();
     }
   }
 
@@ -169,7 +196,9 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
   void start(
       NettyClientStream stream, Http2Headers headers, @Nullable ByteBuf message, boolean end) {
     Status failed = failure;
-    if (failed == null && !connection().local().canOpenStream() && goAway != null) {
+    if (failed == null && goAway != null) {
+      // RFC 9113 section 6.8: after a GOAWAY no new stream may be opened, even one the server's
+      // last stream id would still allow (2^31-1 in the first GOAWAY of a graceful shutdown).
       failed = goAway;
     }
     int id = failed == null ? connection().local().incrementAndGetNextStreamId() : -1;
@@ -193,7 +222,7 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
     promise.addListener(
         future -> {
           if (!future.isSuccess()) {
-            close(stream, unavailable("cannot open a stream", future.cause()), new Metadata());
+            close(stream, openFailure(future.cause()), new Metadata());
           }
         });
     encoder().writeHeaders(ctx, id, headers, 0, end && message == null, promise);
@@ -229,15 +258,18 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
     if (stream.closed || stream.id < 0) {
       return;
     }
+    // Close first: writing the RST_STREAM closes the HTTP/2 stream, and StreamCloser would
+    // otherwise report it with a generic UNAVAILABLE instead of this reason.
+    close(stream, reason, new Metadata());
     ChannelHandlerContext ctx = ctx();
-    long code = HttpStatusMapping.rstStreamCodeFor(reason.code());
+    // PROTOCOL-HTTP2.md: a client ends a call early with RST_STREAM(CANCEL), whatever the reason.
+    long code = Http2Error.CANCEL.code();
     if (connection().stream(stream.id) == null) {
       encoder().writeRstStream(ctx, stream.id, code, ctx.newPromise());
     } else {
       resetStream(ctx, stream.id, code, ctx.newPromise());
     }
     flush(ctx);
-    close(stream, reason, new Metadata());
   }
 
   void returnCredit(NettyClientStream stream) {
@@ -264,6 +296,68 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
     stream.listener.onClose(status, trailers);
   }
 
+  /**
+   * Why a stream's HEADERS could not be written: headers over the server's
+   * SETTINGS_MAX_HEADER_LIST_SIZE will never fit, so that is RESOURCE_EXHAUSTED rather than the
+   * retryable UNAVAILABLE of a lost connection.
+   */
+  private Status openFailure(@Nullable Throwable cause) {
+    if (cause instanceof Http2Exception.HeaderListSizeException) {
+      long limit = encoder().configuration().headersConfiguration().maxHeaderListSize();
+      return Status.RESOURCE_EXHAUSTED
+          .withDescription(
+              "the request headers are larger than the limit of "
+                  + limit
+                  + " bytes that "
+                  + target
+                  + " accepts (SETTINGS_MAX_HEADER_LIST_SIZE)")
+          .withCause(cause);
+    }
+    return unavailable("cannot open a stream", cause);
+  }
+
+  /**
+   * A stream error Netty found (a response header list over our limit, malformed headers...): the
+   * call fails with the reason before Netty resets the stream, which StreamCloser would otherwise
+   * report as a bare, retryable UNAVAILABLE.
+   */
+  @Override
+  protected void onStreamError(
+      ChannelHandlerContext ctx,
+      boolean outbound,
+      Throwable cause,
+      Http2Exception.StreamException http2Ex) {
+    NettyClientStream stream = streams.get(http2Ex.streamId());
+    if (stream != null) {
+      close(stream, streamErrorStatus(outbound, http2Ex), new Metadata());
+    }
+    super.onStreamError(ctx, outbound, cause, http2Ex);
+  }
+
+  private Status streamErrorStatus(boolean outbound, Http2Exception.StreamException error) {
+    if (outbound && error instanceof Http2Exception.HeaderListSizeException) {
+      return openFailure(error);
+    }
+    if (error instanceof Http2Exception.HeaderListSizeException) {
+      return Status.RESOURCE_EXHAUSTED
+          .withDescription(
+              "the response headers from "
+                  + target
+                  + " are larger than the limit of "
+                  + maxHeaderListSize
+                  + " bytes (maxHeaderListSize)")
+          .withCause(error);
+    }
+    return Status.INTERNAL
+        .withDescription(
+            "HTTP/2 stream error "
+                + (outbound ? "sending to " : "receiving from ")
+                + target
+                + ": "
+                + error.getMessage())
+        .withCause(error);
+  }
+
   private Status unavailable(String what, @Nullable Throwable cause) {
     Status status = failure != null ? failure : goAway;
     if (status != null) {
@@ -288,17 +382,14 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     context = ctx;
     super.handlerAdded(ctx);
-    if (ctx.channel().isActive()) {
-      becomeReady();
-    }
   }
 
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    super.channelActive(ctx);
-    becomeReady();
-  }
-
+  /**
+   * Called on the server's first SETTINGS: only then are its SETTINGS_MAX_CONCURRENT_STREAMS and
+   * SETTINGS_MAX_HEADER_LIST_SIZE known. Streams opened before would be held to HTTP/2's defaults
+   * (up to 100 streams at once, no header limit), which the server does not enforce until it has
+   * our acknowledgement: a server limited to 10 streams would run 100 calls at once.
+   */
   private void becomeReady() {
     if (!ready) {
       ready = true;
@@ -355,6 +446,13 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
     if (stream.headersReceived) {
       onTrailers(stream, headers, false);
       return;
+    }
+    CharSequence httpStatus = headers.status();
+    if (!endOfStream
+        && httpStatus != null
+        && httpStatus.length() == 3
+        && httpStatus.charAt(0) == '1') {
+      return; // an interim 1xx response (RFC 9113 section 8.1): the real one follows
     }
     stream.headersReceived = true;
     Status httpFailure = GrpcHeaders.checkResponse(headers);
@@ -438,6 +536,7 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
     } catch (Http2Exception e) {
       onError(ctx, false, e);
     }
+    becomeReady();
   }
 
   /** Reports a stream that closed without trailers (reset by Netty, connection lost...). */

@@ -37,6 +37,8 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,11 @@ final class ServerHandler extends Http2ConnectionHandler implements Http2FrameLi
   private final Http2Connection.PropertyKey streamKey;
   private final DefaultHttp2LocalFlowController inboundFlow;
   private boolean connectionWindowRaised;
+
+  // Graceful shutdown (event loop only): the close waiting for the PING after the first GOAWAY.
+  private @Nullable ChannelPromise drainingClose;
+  private @Nullable ScheduledFuture<?> drainTimeout;
+  private long drainStartNanos;
 
   private ServerHandler(
       Http2ConnectionDecoder decoder,
@@ -226,6 +233,23 @@ final class ServerHandler extends Http2ConnectionHandler implements Http2FrameLi
     return call.onData(data.retain(), endOfStream) ? bytes : 0;
   }
 
+  /**
+   * Request headers over SETTINGS_MAX_HEADER_LIST_SIZE: instead of Netty's bare HTTP 431, which
+   * gRPC clients can only map to UNKNOWN, answers a Trailers-Only RESOURCE_EXHAUSTED that says
+   * which limit was hit. Netty resets the stream afterwards.
+   */
+  @Override
+  protected void handleServerHeaderDecodeSizeError(ChannelHandlerContext ctx, Http2Stream stream) {
+    Http2Headers response = NettyServerStream.trailersOnlyHead();
+    GrpcHeaders.addStatus(
+        response,
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            "the request headers are larger than the server's limit of "
+                + config.maxHeaderListSize()
+                + " bytes"));
+    writeTrailers(ctx, stream.id(), response);
+  }
+
   @Override
   public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
     ServerCallImpl<?, ?> call = callOf(streamId);
@@ -349,6 +373,82 @@ final class ServerHandler extends Http2ConnectionHandler implements Http2FrameLi
     super.exceptionCaught(ctx, cause);
   }
 
+  // ---- graceful shutdown --------------------------------------------------------------------
+
+  /** The payload of the PING that follows the first GOAWAY of a graceful shutdown. */
+  private static final long DRAIN_PING = 0x7472756e6b2d6761L;
+
+  /**
+   * Shuts the connection down gracefully in two steps (RFC 9113 section 6.8): a GOAWAY whose last
+   * stream id is 2^31-1, so that requests already on the wire are still accepted, and a PING; once
+   * the PING is answered the client has seen the GOAWAY, and the final GOAWAY names the last stream
+   * really accepted. Netty's one-step close names it at once, and then treats the DATA of a request
+   * that crossed the GOAWAY as a connection error, killing the calls the grace period was meant to
+   * let finish.
+   */
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+    ChannelPromise draining = drainingClose;
+    if (draining != null) {
+      draining.addListener(done -> promise.trySuccess());
+      return;
+    }
+    if (!ctx.channel().isActive() || connection().goAwaySent()) {
+      super.close(ctx, promise);
+      return;
+    }
+    drainingClose = promise;
+    drainStartNanos = System.nanoTime();
+    goAway(
+        ctx,
+        Integer.MAX_VALUE,
+        Http2Error.NO_ERROR.code(),
+        Unpooled.EMPTY_BUFFER,
+        ctx.newPromise());
+    encoder().writePing(ctx, false, DRAIN_PING, ctx.newPromise());
+    ctx.flush();
+    long waitMillis = Math.min(config.shutdownGracePeriod().toMillis(), 10_000);
+    drainTimeout =
+        ctx.executor().schedule(() -> finishDrain(ctx), waitMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** The client has seen the first GOAWAY (or did not answer in time): sends the final one. */
+  private void finishDrain(ChannelHandlerContext ctx) {
+    ChannelPromise promise = drainingClose;
+    if (promise == null) {
+      return;
+    }
+    drainingClose = null;
+    ScheduledFuture<?> timeout = drainTimeout;
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStartNanos);
+    gracefulShutdownTimeoutMillis(
+        Math.max(0, config.shutdownGracePeriod().toMillis() - elapsedMillis));
+    int lastStreamId = connection().remote().lastStreamCreated();
+    goAway(ctx, lastStreamId, Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER, ctx.newPromise());
+    try {
+      super.close(ctx, promise);
+    } catch (Exception e) {
+      promise.tryFailure(e);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    ChannelPromise promise = drainingClose;
+    drainingClose = null;
+    ScheduledFuture<?> timeout = drainTimeout;
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    super.channelInactive(ctx);
+    if (promise != null) {
+      promise.trySuccess();
+    }
+  }
+
   /** Cancels a stream's call when the stream closes, whatever the reason. */
   private final class StreamCloser extends Http2ConnectionAdapter {
     @Override
@@ -387,7 +487,11 @@ final class ServerHandler extends Http2ConnectionHandler implements Http2FrameLi
   public void onPingRead(ChannelHandlerContext ctx, long data) {}
 
   @Override
-  public void onPingAckRead(ChannelHandlerContext ctx, long data) {}
+  public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+    if (data == DRAIN_PING) {
+      finishDrain(ctx);
+    }
+  }
 
   @Override
   public void onPushPromiseRead(

@@ -67,6 +67,7 @@ public final class ServerCallImpl<Req, Resp>
   private boolean closed;
   private boolean streamClosed;
   private boolean handlerRunning;
+  private boolean closeObserved;
   private @Nullable List<Runnable> cancelListeners;
 
   private volatile @Nullable Status cancelled;
@@ -214,11 +215,6 @@ public final class ServerCallImpl<Req, Resp>
   // ---- handler thread ---------------------------------------------------------------------
 
   private void run() {
-    if (cancelled != null) {
-      inbound.discard();
-      handlerFinished();
-      return;
-    }
     handlerThread = Thread.currentThread();
     CallContext previous = CurrentCall.bind(this);
     try {
@@ -228,6 +224,12 @@ public final class ServerCallImpl<Req, Resp>
               new CallInfoImpl<>(
                   descriptor, true, head.deadline(), head.authority(), stream.peer()),
               head.metadata());
+      Status early = cancelled;
+      if (early != null) {
+        // Cancelled before the handler ran: interceptors still see the call start and end.
+        observeClose(early, new Metadata());
+        return;
+      }
       invokeHandler();
     } catch (StatusException e) {
       close(e.status(), merged(e.trailers()), null);
@@ -315,6 +317,7 @@ public final class ServerCallImpl<Req, Resp>
     if (status != null) {
       throw status.asException();
     }
+    Metadata headers = takeHeaders();
     ByteBuf framed = frame(observers().onResponse(message), compress);
     try {
       outbound.acquire(framed.readableBytes(), !stream.inTransportThread());
@@ -322,11 +325,13 @@ public final class ServerCallImpl<Req, Resp>
       framed.release();
       throw e;
     }
-    stream.write(takeHeaders(), responseEncoding, framed, null, null);
+    stream.write(headers, responseEncoding, framed, null, null);
   }
 
   /** Ends the call with {@code status}, writing {@code lastMessage} first if there is one. */
   private void close(Status status, Metadata trailers, @Nullable Resp lastMessage) {
+    // Observers see events in wire order: response headers, the response, then the end.
+    Metadata headers = lastMessage == null ? null : takeHeaders();
     ByteBuf framed = null;
     Status outcome = status;
     if (lastMessage != null) {
@@ -346,12 +351,11 @@ public final class ServerCallImpl<Req, Resp>
       closed = true;
     }
     cancelDeadlineTimer();
-    observers().onClose(outcome, trailers);
+    observeClose(outcome, trailers);
     if (framed != null) {
       outbound.acquire(framed.readableBytes(), false);
     }
-    stream.write(
-        framed == null ? null : takeHeaders(), responseEncoding, framed, outcome, trailers);
+    stream.write(framed == null ? null : headers, responseEncoding, framed, outcome, trailers);
   }
 
   private ByteBuf frame(Resp message, boolean compress) {
@@ -405,11 +409,23 @@ public final class ServerCallImpl<Req, Resp>
     if (listeners != null) {
       listeners.forEach(ServerCallImpl::runListener);
     }
-    ObserverChain<Req, Resp> chain = observers;
-    if (chain != null) {
-      chain.onClose(status, new Metadata());
-    }
+    observeClose(status, new Metadata());
     return true;
+  }
+
+  /** Tells the interceptors how the call ended, once, if they have seen it start. */
+  private void observeClose(Status status, Metadata trailers) {
+    ObserverChain<Req, Resp> chain = observers;
+    if (chain == null) {
+      return;
+    }
+    synchronized (this) {
+      if (closeObserved) {
+        return;
+      }
+      closeObserved = true;
+    }
+    chain.onClose(status, trailers);
   }
 
   private static void runListener(Runnable listener) {
