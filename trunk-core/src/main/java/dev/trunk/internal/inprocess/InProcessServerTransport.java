@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +35,8 @@ public final class InProcessServerTransport {
   private final MethodRegistry registry;
   private final EventExecutor executor;
   private final Set<InProcessStream> streams = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition ended = lock.newCondition();
   private volatile boolean shutdown;
 
   public InProcessServerTransport(String name, ServerConfig config) {
@@ -50,6 +54,7 @@ public final class InProcessServerTransport {
   /** Refuses new calls; cancels the calls still running after the grace period. */
   public void shutdown() {
     shutdown = true;
+    signalEnded();
     executor.schedule(
         this::shutdownNow, config.shutdownGracePeriod().toNanos(), TimeUnit.NANOSECONDS);
   }
@@ -57,26 +62,44 @@ public final class InProcessServerTransport {
   /** Refuses new calls and cancels every running call. */
   public void shutdownNow() {
     shutdown = true;
+    signalEnded();
     Status status = Status.UNAVAILABLE.withDescription("the server is shutting down");
     for (InProcessStream stream : new ArrayList<>(streams)) {
       stream.abort(status);
     }
   }
 
-  /** Waits until every call has ended; returns false if {@code nanos} passed first. */
+  /**
+   * Waits until the server is shut down and every call has ended; false if {@code nanos} passed.
+   */
   public boolean awaitTermination(long nanos) throws InterruptedException {
-    long end = System.nanoTime() + nanos;
-    while (!streams.isEmpty() || !shutdown) {
-      if (System.nanoTime() - end >= 0) {
-        return false;
+    lock.lock();
+    try {
+      long left = nanos;
+      while (!streams.isEmpty() || !shutdown) {
+        if (left <= 0) {
+          return false;
+        }
+        left = ended.awaitNanos(left);
       }
-      Thread.sleep(1);
+      return true;
+    } finally {
+      lock.unlock();
     }
-    return true;
   }
 
   void removed(InProcessStream stream) {
     streams.remove(stream);
+    signalEnded();
+  }
+
+  private void signalEnded() {
+    lock.lock();
+    try {
+      ended.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
   private final class Client implements ClientTransport {
