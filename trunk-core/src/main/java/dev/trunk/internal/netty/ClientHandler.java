@@ -8,23 +8,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http2.DefaultHttp2Connection;
-import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
-import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
-import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
-import io.netty.handler.codec.http2.Http2ConnectionDecoder;
-import io.netty.handler.codec.http2.Http2ConnectionEncoder;
-import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2Flags;
-import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -42,10 +29,9 @@ import org.jspecify.annotations.Nullable;
  * Streams beyond the server's SETTINGS_MAX_CONCURRENT_STREAMS wait in Netty's {@link
  * StreamBufferingEncoder}.
  */
-final class ClientHandler extends Http2ConnectionHandler implements Http2FrameListener {
+final class ClientHandler extends GrpcConnectionHandler {
   private final IntObjectMap<NettyClientStream> streams = new IntObjectHashMap<>();
   private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
-  private final DefaultHttp2LocalFlowController inboundFlow;
   private final String target;
   private final int maxHeaderListSize;
   private @Nullable ChannelHandlerContext context;
@@ -54,34 +40,16 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
   private @Nullable Status failure;
   private @Nullable Status goAway;
   private volatile boolean usable = true;
-  private boolean connectionWindowRaised;
 
-  private ClientHandler(
-      Http2ConnectionDecoder decoder,
-      Http2ConnectionEncoder encoder,
-      Http2Settings settings,
-      DefaultHttp2LocalFlowController inboundFlow,
-      String target,
-      int maxHeaderListSize) {
-    super(decoder, encoder, settings);
-    this.inboundFlow = inboundFlow;
+  private ClientHandler(Codec codec, Http2Settings settings, String target, int maxHeaderListSize) {
+    super(codec, settings);
     this.target = target;
     this.maxHeaderListSize = maxHeaderListSize;
     connection().addListener(new StreamCloser());
   }
 
   static ClientHandler create(ChannelConfig config) {
-    Http2Connection connection = new DefaultHttp2Connection(false);
-    DefaultHttp2LocalFlowController inboundFlow =
-        new DefaultHttp2LocalFlowController(connection, FlowControl.WINDOW_UPDATE_RATIO, false);
-    connection.local().flowController(inboundFlow);
-    DefaultHttp2FrameReader reader =
-        new DefaultHttp2FrameReader(
-            new DefaultHttp2HeadersDecoder(true, config.maxHeaderListSize()));
-    Http2ConnectionEncoder encoder =
-        new StreamBufferingEncoder(
-            new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter()));
-    Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, reader);
+    Codec codec = Codec.forClient(config.maxHeaderListSize());
     Http2Settings settings =
         new Http2Settings()
             .initialWindowSize(FlowControl.STREAM_WINDOW)
@@ -89,13 +57,8 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
             .pushEnabled(false);
     ClientHandler handler =
         new ClientHandler(
-            decoder,
-            encoder,
-            settings,
-            inboundFlow,
-            config.host() + ":" + config.port(),
-            config.maxHeaderListSize());
-    decoder.frameListener(handler);
+            codec, settings, config.host() + ":" + config.port(), config.maxHeaderListSize());
+    codec.decoder().frameListener(handler);
     return handler;
   }
 
@@ -274,16 +237,8 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
 
   void returnCredit(NettyClientStream stream) {
     Http2Stream http2Stream = stream.closed ? null : connection().stream(stream.id);
-    if (http2Stream == null) {
-      return;
-    }
-    try {
-      int unconsumed = inboundFlow.unconsumedBytes(http2Stream);
-      if (unconsumed > 0 && inboundFlow.consumeBytes(http2Stream, unconsumed)) {
-        flush(ctx());
-      }
-    } catch (Http2Exception e) {
-      onError(ctx(), false, e);
+    if (http2Stream != null) {
+      consumeAll(ctx(), http2Stream);
     }
   }
 
@@ -424,19 +379,6 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
       ChannelHandlerContext ctx,
       int streamId,
       Http2Headers headers,
-      int streamDependency,
-      short weight,
-      boolean exclusive,
-      int padding,
-      boolean endOfStream) {
-    onHeadersRead(ctx, streamId, headers, padding, endOfStream);
-  }
-
-  @Override
-  public void onHeadersRead(
-      ChannelHandlerContext ctx,
-      int streamId,
-      Http2Headers headers,
       int padding,
       boolean endOfStream) {
     NettyClientStream stream = streams.get(streamId);
@@ -524,18 +466,7 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
 
   @Override
   public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
-    if (connectionWindowRaised) {
-      return;
-    }
-    connectionWindowRaised = true;
-    Http2Stream connectionStream = connection().connectionStream();
-    int delta = FlowControl.CONNECTION_WINDOW - inboundFlow.initialWindowSize(connectionStream);
-    try {
-      inboundFlow.incrementWindowSize(connectionStream, delta);
-      flush(ctx);
-    } catch (Http2Exception e) {
-      onError(ctx, false, e);
-    }
+    raiseConnectionWindowOnce(ctx);
     becomeReady();
   }
 
@@ -549,35 +480,4 @@ final class ClientHandler extends Http2ConnectionHandler implements Http2FrameLi
       }
     }
   }
-
-  // ---- frames gRPC ignores ------------------------------------------------------------------
-
-  @Override
-  public void onPriorityRead(
-      ChannelHandlerContext ctx, int streamId, int dependency, short weight, boolean exclusive) {}
-
-  @Override
-  public void onSettingsAckRead(ChannelHandlerContext ctx) {}
-
-  @Override
-  public void onPingRead(ChannelHandlerContext ctx, long data) {}
-
-  @Override
-  public void onPingAckRead(ChannelHandlerContext ctx, long data) {}
-
-  @Override
-  public void onPushPromiseRead(
-      ChannelHandlerContext ctx,
-      int streamId,
-      int promisedStreamId,
-      Http2Headers headers,
-      int padding) {}
-
-  @Override
-  public void onWindowUpdateRead(
-      ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {}
-
-  @Override
-  public void onUnknownFrame(
-      ChannelHandlerContext ctx, byte frameType, int streamId, Http2Flags flags, ByteBuf payload) {}
 }

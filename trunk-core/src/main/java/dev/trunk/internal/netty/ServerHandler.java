@@ -16,23 +16,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http2.DefaultHttp2Connection;
-import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
-import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
-import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
-import io.netty.handler.codec.http2.Http2ConnectionDecoder;
-import io.netty.handler.codec.http2.Http2ConnectionEncoder;
-import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2Flags;
-import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -48,14 +35,12 @@ import org.slf4j.LoggerFactory;
  * {@link ServerCallImpl} per stream, feeds it DATA frames and writes what it produces. Runs on the
  * connection's event loop.
  */
-final class ServerHandler extends Http2ConnectionHandler implements Http2FrameListener {
+final class ServerHandler extends GrpcConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
 
   private final ServerConfig config;
   private final MethodRegistry registry;
   private final Http2Connection.PropertyKey streamKey;
-  private final DefaultHttp2LocalFlowController inboundFlow;
-  private boolean connectionWindowRaised;
 
   // Graceful shutdown (event loop only): the close waiting for the PING after the first GOAWAY.
   private @Nullable ChannelPromise drainingClose;
@@ -63,57 +48,28 @@ final class ServerHandler extends Http2ConnectionHandler implements Http2FrameLi
   private long drainStartNanos;
 
   private ServerHandler(
-      Http2ConnectionDecoder decoder,
-      Http2ConnectionEncoder encoder,
-      Http2Settings settings,
-      ServerConfig config,
-      MethodRegistry registry,
-      DefaultHttp2LocalFlowController inboundFlow) {
-    super(decoder, encoder, settings);
+      Codec codec, Http2Settings settings, ServerConfig config, MethodRegistry registry) {
+    super(codec, settings);
     this.config = config;
     this.registry = registry;
-    this.inboundFlow = inboundFlow;
     this.streamKey = connection().newKey();
     connection().addListener(new StreamCloser());
     gracefulShutdownTimeoutMillis(config.shutdownGracePeriod().toMillis());
   }
 
   static ServerHandler create(ServerConfig config, MethodRegistry registry) {
-    Http2Connection connection = new DefaultHttp2Connection(true);
-    DefaultHttp2LocalFlowController inboundFlow =
-        new DefaultHttp2LocalFlowController(connection, FlowControl.WINDOW_UPDATE_RATIO, false);
-    connection.local().flowController(inboundFlow);
-    DefaultHttp2FrameReader reader =
-        new DefaultHttp2FrameReader(
-            new DefaultHttp2HeadersDecoder(true, config.maxHeaderListSize()));
-    Http2ConnectionEncoder encoder =
-        new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter());
-    Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, reader);
+    Codec codec = Codec.forServer(config.maxHeaderListSize());
     Http2Settings settings =
         new Http2Settings()
             .initialWindowSize(FlowControl.STREAM_WINDOW)
             .maxConcurrentStreams(config.maxConcurrentStreams())
             .maxHeaderListSize(config.maxHeaderListSize());
-    ServerHandler handler =
-        new ServerHandler(decoder, encoder, settings, config, registry, inboundFlow);
-    decoder.frameListener(handler);
+    ServerHandler handler = new ServerHandler(codec, settings, config, registry);
+    codec.decoder().frameListener(handler);
     return handler;
   }
 
   // ---- inbound frames -----------------------------------------------------------------------
-
-  @Override
-  public void onHeadersRead(
-      ChannelHandlerContext ctx,
-      int streamId,
-      Http2Headers headers,
-      int streamDependency,
-      short weight,
-      boolean exclusive,
-      int padding,
-      boolean endOfStream) {
-    onHeadersRead(ctx, streamId, headers, padding, endOfStream);
-  }
 
   @Override
   public void onHeadersRead(
@@ -260,18 +216,7 @@ final class ServerHandler extends Http2ConnectionHandler implements Http2FrameLi
 
   @Override
   public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
-    if (connectionWindowRaised) {
-      return;
-    }
-    connectionWindowRaised = true;
-    Http2Stream connectionStream = connection().connectionStream();
-    int delta = FlowControl.CONNECTION_WINDOW - inboundFlow.initialWindowSize(connectionStream);
-    try {
-      inboundFlow.incrementWindowSize(connectionStream, delta);
-      flush(ctx);
-    } catch (Http2Exception e) {
-      onError(ctx, false, e);
-    }
+    raiseConnectionWindowOnce(ctx);
   }
 
   private @Nullable ServerCallImpl<?, ?> callOf(int streamId) {
@@ -334,16 +279,8 @@ final class ServerHandler extends Http2ConnectionHandler implements Http2FrameLi
   /** Returns every withheld byte of the stream's flow-control window. */
   void returnCredit(int streamId) {
     Http2Stream stream = connection().stream(streamId);
-    if (stream == null || stream.state() == Http2Stream.State.CLOSED) {
-      return;
-    }
-    try {
-      int unconsumed = inboundFlow.unconsumedBytes(stream);
-      if (unconsumed > 0 && inboundFlow.consumeBytes(stream, unconsumed)) {
-        flush(ctx());
-      }
-    } catch (Http2Exception e) {
-      onError(ctx(), false, e);
+    if (stream != null && stream.state() != Http2Stream.State.CLOSED) {
+      consumeAll(ctx(), stream);
     }
   }
 
@@ -474,17 +411,7 @@ final class ServerHandler extends Http2ConnectionHandler implements Http2FrameLi
     }
   }
 
-  // ---- frames gRPC ignores ------------------------------------------------------------------
-
-  @Override
-  public void onPriorityRead(
-      ChannelHandlerContext ctx, int streamId, int dependency, short weight, boolean exclusive) {}
-
-  @Override
-  public void onSettingsAckRead(ChannelHandlerContext ctx) {}
-
-  @Override
-  public void onPingRead(ChannelHandlerContext ctx, long data) {}
+  // ---- frames with a meaning for the server ------------------------------------------------
 
   @Override
   public void onPingAckRead(ChannelHandlerContext ctx, long data) {
@@ -492,24 +419,4 @@ final class ServerHandler extends Http2ConnectionHandler implements Http2FrameLi
       finishDrain(ctx);
     }
   }
-
-  @Override
-  public void onPushPromiseRead(
-      ChannelHandlerContext ctx,
-      int streamId,
-      int promisedStreamId,
-      Http2Headers headers,
-      int padding) {}
-
-  @Override
-  public void onGoAwayRead(
-      ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {}
-
-  @Override
-  public void onWindowUpdateRead(
-      ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {}
-
-  @Override
-  public void onUnknownFrame(
-      ChannelHandlerContext ctx, byte frameType, int streamId, Http2Flags flags, ByteBuf payload) {}
 }
