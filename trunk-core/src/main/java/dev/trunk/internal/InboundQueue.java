@@ -5,7 +5,6 @@ import dev.trunk.Status;
 import dev.trunk.StatusException;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -198,7 +197,8 @@ public final class InboundQueue {
 
   private void awaitChange() {
     try {
-      changed.await(1, TimeUnit.HOURS);
+      // No timeout: a timed wait would arm a timer per parked receive; cancellation interrupts.
+      changed.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Status.CANCELLED.withDescription("interrupted while receiving").asException();

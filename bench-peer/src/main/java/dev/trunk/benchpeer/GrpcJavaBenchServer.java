@@ -1,0 +1,137 @@
+package dev.trunk.benchpeer;
+
+import io.grpc.Server;
+import io.grpc.benchmarks.qps.AsyncServer;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * grpc-java's benchmark server ({@link AsyncServer.BenchmarkServiceImpl}) on 127.0.0.1 only.
+ *
+ * <p>grpc-java's own {@code AsyncServer} main binds every interface; this one builds the same
+ * server (a one-thread boss group, a default-sized worker group, grpc-java's default flow-control
+ * window, and the application executor AsyncServer uses: a work-stealing ForkJoinPool of one thread
+ * per core in async mode, or the transport thread with {@code --directexecutor=true}) but listens
+ * on the loopback address alone.
+ *
+ * <pre>
+ * java -cp 'bench-peer/target/lib/*' dev.trunk.benchpeer.GrpcJavaBenchServer --port=0 \
+ *     [--directexecutor=true] [--transport=nio|epoll]
+ * </pre>
+ *
+ * <p>Prints {@code LISTENING <port> <pid>} once it serves, and stops on SIGTERM or when its
+ * standard input closes (so an orchestrator that dies never leaves it behind).
+ */
+public final class GrpcJavaBenchServer {
+  private GrpcJavaBenchServer() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> flags = parse(args);
+    int port = Integer.parseInt(flags.getOrDefault("port", "0"));
+    boolean direct = Boolean.parseBoolean(flags.getOrDefault("directexecutor", "false"));
+    String transport = flags.getOrDefault("transport", "nio");
+
+    ThreadFactory threads = new DefaultThreadFactory("server-elg-", true);
+    EventLoopGroup boss;
+    EventLoopGroup worker;
+    Class<? extends ServerChannel> channelType;
+    switch (transport) {
+      case "nio" -> {
+        boss = new NioEventLoopGroup(1, threads);
+        worker = new NioEventLoopGroup(0, threads);
+        channelType = NioServerSocketChannel.class;
+      }
+      case "epoll" -> {
+        boss = new EpollEventLoopGroup(1, threads);
+        worker = new EpollEventLoopGroup(0, threads);
+        channelType = EpollServerSocketChannel.class;
+      }
+      default -> throw new IllegalArgumentException("--transport must be nio or epoll");
+    }
+
+    AsyncServer.BenchmarkServiceImpl service = new AsyncServer.BenchmarkServiceImpl();
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+            .bossEventLoopGroup(boss)
+            .workerEventLoopGroup(worker)
+            .channelType(channelType)
+            .addService(service)
+            .flowControlWindow(NettyChannelBuilder.DEFAULT_FLOW_CONTROL_WINDOW);
+    ForkJoinPool pool = null;
+    if (direct) {
+      builder.directExecutor();
+    } else {
+      pool =
+          new ForkJoinPool(
+              Runtime.getRuntime().availableProcessors(),
+              ForkJoinPool.defaultForkJoinWorkerThreadFactory,
+              (thread, error) -> {
+                error.printStackTrace();
+                System.exit(1);
+              },
+              true);
+      builder.executor(pool);
+    }
+    Server server = builder.build().start();
+    System.out.println("LISTENING " + server.getPort() + " " + ProcessHandle.current().pid());
+    System.out.flush();
+
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> stop(server, service), "bench-peer-shutdown"));
+    Thread stdinWatch =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // Drain; the orchestrator never writes, it only closes.
+                }
+              } catch (java.io.IOException e) {
+                // Treat as closed.
+              }
+              stop(server, service);
+            },
+            "bench-peer-stdin");
+    stdinWatch.setDaemon(true);
+    stdinWatch.start();
+    server.awaitTermination();
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+    boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    worker.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+  }
+
+  private static void stop(Server server, AsyncServer.BenchmarkServiceImpl service) {
+    service.shutdown();
+    server.shutdownNow();
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> flags = new HashMap<>();
+    for (String arg : args) {
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument " + arg);
+      }
+      int eq = arg.indexOf('=');
+      if (eq < 0) {
+        flags.put(arg.substring(2), "true");
+      } else {
+        flags.put(arg.substring(2, eq), arg.substring(eq + 1));
+      }
+    }
+    return flags;
+  }
+}
