@@ -72,6 +72,23 @@ final class Flags {
     }
   }
 
+  /** A non-negative integer flag. */
+  int count(String name, int fallback) throws UsageException {
+    String text = values.get(name);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(text);
+      if (value < 0) {
+        throw new UsageException("--" + name + "=" + text + " must not be negative");
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + "=" + text + " is not a number");
+    }
+  }
+
   boolean bool(String name, boolean fallback) throws UsageException {
     String text = values.get(name);
     if (text == null) {

@@ -31,8 +31,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,6 +57,13 @@ public final class InteropClient {
           "test_case",
           "use_tls",
           "use_test_ca",
+          "soak_iterations",
+          "soak_max_failures",
+          "soak_per_iteration_max_acceptable_latency_ms",
+          "soak_overall_timeout_seconds",
+          "soak_min_time_ms_between_rpcs",
+          "soak_request_size",
+          "soak_response_size",
           // Accepted for compatibility with interop runners; only the cloud-to-prod cases use them.
           "default_service_account",
           "oauth_scope",
@@ -90,14 +99,72 @@ public final class InteropClient {
     void run();
   }
 
+  /** How to reach the server: every channel of a run (channel_soak opens many) is built alike. */
+  private record Target(
+      String host, int port, String hostOverride, boolean useTls, boolean useTestCa) {
+    Channel open(Interceptor... interceptors) {
+      Channel.Builder builder = Channel.forAddress(host, port);
+      for (Interceptor interceptor : interceptors) {
+        builder.intercept(interceptor);
+      }
+      if (useTls) {
+        TlsConfig.Builder tls = TlsConfig.builder();
+        if (useTestCa) {
+          tls.trust(TestCerts.caPem());
+        }
+        builder.tls(tls.build());
+      } else {
+        builder.plaintext();
+      }
+      if (!hostOverride.isEmpty()) {
+        builder.overrideAuthority(hostOverride + ":" + port);
+      }
+      return builder.build();
+    }
+
+    @Override
+    public String toString() {
+      return host + ":" + port + (useTls ? " (TLS)" : " (plaintext)");
+    }
+  }
+
+  /** The soak flags of interop-test-descriptions.md (rpc_soak, channel_soak). */
+  private record SoakConfig(
+      int iterations,
+      int maxFailures,
+      int maxAcceptableLatencyMs,
+      int overallTimeoutSeconds,
+      int minTimeMsBetweenRpcs,
+      int requestSize,
+      int responseSize) {
+    static SoakConfig from(Flags flags) throws Flags.UsageException {
+      int iterations = flags.count("soak_iterations", 10);
+      int latency = flags.count("soak_per_iteration_max_acceptable_latency_ms", 1000);
+      // The spec's default: the per-iteration limit times the iterations.
+      int overallDefault = (int) Math.max(1, ((long) latency * iterations + 999) / 1000);
+      return new SoakConfig(
+          iterations,
+          flags.count("soak_max_failures", 0),
+          latency,
+          flags.count("soak_overall_timeout_seconds", overallDefault),
+          flags.count("soak_min_time_ms_between_rpcs", 0),
+          flags.count("soak_request_size", 271828),
+          flags.count("soak_response_size", 314159));
+    }
+  }
+
+  private final Target target;
   private final Channel channel;
   private final Capture capture;
+  private final SoakConfig soak;
   private final CallOptions options = CallOptions.DEFAULT.withTimeout(CALL_TIMEOUT);
   private final List<String> notes = new ArrayList<>();
 
-  private InteropClient(Channel channel, Capture capture) {
+  private InteropClient(Target target, Channel channel, Capture capture, SoakConfig soak) {
+    this.target = target;
     this.channel = channel;
     this.capture = capture;
+    this.soak = soak;
   }
 
   public static void main(String[] args) {
@@ -106,23 +173,24 @@ public final class InteropClient {
 
   /** Runs the test case the flags name; returns the exit status. */
   public static int run(String[] args) {
-    String host;
-    int port;
-    String override;
+    Target target;
     String testCase;
-    boolean useTls;
-    boolean useTestCa;
+    SoakConfig soak;
     try {
       Flags flags = Flags.parse(args, FLAGS);
-      host = flags.string("server_host", "localhost");
-      port = flags.port("server_port", 8080);
-      override = flags.string("server_host_override", "");
-      testCase = flags.string("test_case", "empty_unary");
-      useTls = flags.bool("use_tls", false);
-      useTestCa = flags.bool("use_test_ca", false);
+      int port = flags.port("server_port", 8080);
       if (port == 0) {
         throw new Flags.UsageException("--server_port must not be 0");
       }
+      target =
+          new Target(
+              flags.string("server_host", "localhost"),
+              port,
+              flags.string("server_host_override", ""),
+              flags.bool("use_tls", false),
+              flags.bool("use_test_ca", false));
+      testCase = flags.string("test_case", "empty_unary");
+      soak = SoakConfig.from(flags);
     } catch (Flags.UsageException e) {
       if (!e.getMessage().isEmpty()) {
         System.err.println(e.getMessage());
@@ -132,21 +200,8 @@ public final class InteropClient {
     }
 
     Capture capture = new Capture();
-    Channel.Builder builder = Channel.forAddress(host, port).intercept(capture);
-    if (useTls) {
-      TlsConfig.Builder tls = TlsConfig.builder();
-      if (useTestCa) {
-        tls.trust(TestCerts.caPem());
-      }
-      builder.tls(tls.build());
-    } else {
-      builder.plaintext();
-    }
-    if (!override.isEmpty()) {
-      builder.overrideAuthority(override + ":" + port);
-    }
-    Channel channel = builder.build();
-    InteropClient client = new InteropClient(channel, capture);
+    Channel channel = target.open(capture);
+    InteropClient client = new InteropClient(target, channel, capture, soak);
     Map<String, Case> cases = client.cases();
     Case body = cases.get(testCase);
     if (body == null) {
@@ -155,7 +210,6 @@ public final class InteropClient {
       return EXIT_USAGE;
     }
 
-    String target = host + ":" + port + (useTls ? " (TLS)" : " (plaintext)");
     try {
       body.run();
       channel.close();
@@ -179,7 +233,11 @@ public final class InteropClient {
   private static String usage() {
     return "usage: client --server_host=HOST --server_port=PORT --test_case=NAME\n"
         + "              [--use_tls=true|false] [--use_test_ca=true|false]"
-        + " [--server_host_override=NAME]";
+        + " [--server_host_override=NAME]\n"
+        + "              [--soak_iterations=N --soak_max_failures=N"
+        + " --soak_per_iteration_max_acceptable_latency_ms=MS\n"
+        + "               --soak_overall_timeout_seconds=S --soak_min_time_ms_between_rpcs=MS"
+        + " --soak_request_size=BYTES --soak_response_size=BYTES]";
   }
 
   private Map<String, Case> cases() {
@@ -206,6 +264,9 @@ public final class InteropClient {
     cases.put("cancel_after_first_response", this::cancelAfterFirstResponse);
     cases.put("timeout_on_sleeping_server", this::timeoutOnSleepingServer);
     cases.put("very_large_request", this::veryLargeRequest);
+    cases.put("pick_first_unary", this::pickFirstUnary);
+    cases.put("rpc_soak", () -> soak(false));
+    cases.put("channel_soak", () -> soak(true));
     return cases;
   }
 
@@ -220,6 +281,13 @@ public final class InteropClient {
         "EmptyCall response is " + response.getSerializedSize() + " bytes, expected 0");
   }
 
+  /**
+   * cacheable_unary. The spec's client marks both calls cacheable, so they go out as GET requests
+   * that a caching proxy in front of the server answers the second time from its cache. Trunk's
+   * client sends every call as POST, which no cache answers: it runs the procedure and checks what
+   * the server owes (both calls answered, cache-control headers), and reports the case unsupported
+   * when the payloads differ, as they must without a cache.
+   */
   private void cacheableUnary() throws UnsupportedCase {
     String now = Long.toString(System.nanoTime());
     SimpleRequest request =
@@ -228,13 +296,25 @@ public final class InteropClient {
             .build();
     CallOptions cacheable = options.withMetadata(new Metadata().add("x-user-ip", "1.2.3.4"));
     SimpleResponse first = channel.unaryCall(TestMethods.CACHEABLE_UNARY_CALL, request, cacheable);
+    Metadata headers = capture.headers;
+    String cacheControl = headers == null ? null : headers.get("cache-control");
     SimpleResponse second = channel.unaryCall(TestMethods.CACHEABLE_UNARY_CALL, request, cacheable);
-    if (!first.getPayload().getBody().equals(second.getPayload().getBody())) {
-      throw new UnsupportedCase(
-          "both CacheableUnaryCall calls succeeded, but their payloads differ: Trunk sends every"
-              + " call as POST (no cacheable GET requests), so no caching proxy can answer the"
-              + " second one");
+    if (first.getPayload().getBody().equals(second.getPayload().getBody())) {
+      notes.add("the second CacheableUnaryCall was answered from a cache");
+      return;
     }
+    check(
+        cacheControl != null,
+        "CacheableUnaryCall: the server sent no cache-control header, so no proxy may cache it");
+    throw new UnsupportedCase(
+        "both CacheableUnaryCall calls succeeded (payloads "
+            + first.getPayload().getBody().toStringUtf8()
+            + " and "
+            + second.getPayload().getBody().toStringUtf8()
+            + ", cache-control: "
+            + cacheControl
+            + "), but Trunk sends every call as POST (no cacheable GET requests), so no caching"
+            + " proxy can answer the second one");
   }
 
   private void largeUnary() {
@@ -551,6 +631,171 @@ public final class InteropClient {
             .build();
     SimpleResponse response = channel.unaryCall(TestMethods.UNARY_CALL, request, options);
     checkPayload(response.getPayload(), 10, "UnaryCall response to a 10 MiB request");
+  }
+
+  /**
+   * pick_first_unary: 100 unary calls on one channel, each asking for the server's id; all must
+   * come from one server. Trunk's channel connects to the one address it is given (pick-first by
+   * construction), so this checks that every call reuses it, and that the server fills server_id.
+   */
+  private void pickFirstUnary() {
+    SimpleRequest request =
+        SimpleRequest.newBuilder()
+            .setResponseType(PayloadType.COMPRESSABLE)
+            .setResponseSize(1)
+            .setPayload(zeros(1))
+            .setFillServerId(true)
+            .build();
+    String serverId = null;
+    String hostname = "";
+    for (int i = 1; i <= 100; i++) {
+      SimpleResponse response = channel.unaryCall(TestMethods.UNARY_CALL, request, options);
+      checkPayload(response.getPayload(), 1, "UnaryCall " + i + " response");
+      String id = response.getServerId();
+      check(
+          !id.isEmpty(),
+          "UnaryCall "
+              + i
+              + " of 100: server_id is empty although fill_server_id is set, so the server that"
+              + " answered cannot be identified");
+      if (serverId == null) {
+        serverId = id;
+        hostname = response.getHostname();
+      } else {
+        check(
+            serverId.equals(id),
+            "UnaryCall "
+                + i
+                + " of 100 went to server_id "
+                + quote(id)
+                + ", the first to "
+                + quote(serverId));
+      }
+    }
+    notes.add(
+        "all 100 calls were answered by server_id "
+            + quote(serverId)
+            + (hostname.isEmpty() ? "" : " on host " + quote(hostname)));
+  }
+
+  /**
+   * rpc_soak ({@code newChannels} false) and channel_soak (true): {@code soak_iterations} large
+   * unary calls in sequence, on one channel or each on a channel of its own (its creation counted
+   * in the latency, its teardown not). An iteration fails on a non-OK status or a latency over
+   * {@code soak_per_iteration_max_acceptable_latency_ms}; the case fails if more than {@code
+   * soak_max_failures} do, or if {@code soak_overall_timeout_seconds} ends the loop early. No
+   * per-call deadline (the spec asks for none) other than the overall budget left.
+   */
+  private void soak(boolean newChannels) {
+    String name = newChannels ? "channel_soak" : "rpc_soak";
+    SimpleRequest request =
+        SimpleRequest.newBuilder()
+            .setResponseType(PayloadType.COMPRESSABLE)
+            .setResponseSize(soak.responseSize())
+            .setPayload(zeros(soak.requestSize()))
+            .build();
+    long start = System.nanoTime();
+    long overallDeadline = start + TimeUnit.SECONDS.toNanos(soak.overallTimeoutSeconds());
+    long maxLatencyNanos = TimeUnit.MILLISECONDS.toNanos(soak.maxAcceptableLatencyMs());
+    long minGapNanos = TimeUnit.MILLISECONDS.toNanos(soak.minTimeMsBetweenRpcs());
+    String peer = target.host() + ":" + target.port();
+    List<Long> latenciesMicros = new ArrayList<>();
+    int completed = 0;
+    int failures = 0;
+    long nextStart = start;
+    for (int i = 0; i < soak.iterations(); i++) {
+      long now = System.nanoTime();
+      if (now < nextStart) {
+        sleepNanos(nextStart - now);
+      }
+      if (System.nanoTime() >= overallDeadline) {
+        break;
+      }
+      long begin = System.nanoTime();
+      nextStart = begin + minGapNanos;
+      CallOptions remaining =
+          CallOptions.DEFAULT.withTimeout(Duration.ofNanos(overallDeadline - begin));
+      Channel iterationChannel = newChannels ? target.open() : channel;
+      String failure = null;
+      long elapsed;
+      try {
+        SimpleResponse response =
+            iterationChannel.unaryCall(TestMethods.UNARY_CALL, request, remaining);
+        elapsed = System.nanoTime() - begin;
+        checkPayload(response.getPayload(), soak.responseSize(), "UnaryCall response");
+        if (elapsed > maxLatencyNanos) {
+          failure =
+              "latency "
+                  + TimeUnit.NANOSECONDS.toMillis(elapsed)
+                  + " ms exceeds "
+                  + soak.maxAcceptableLatencyMs()
+                  + " ms";
+        }
+      } catch (RuntimeException | AssertionError e) {
+        elapsed = System.nanoTime() - begin;
+        failure = e.toString();
+      } finally {
+        if (newChannels) {
+          iterationChannel.shutdownNow();
+        }
+      }
+      completed++;
+      latenciesMicros.add(TimeUnit.NANOSECONDS.toMicros(elapsed));
+      String line =
+          "soak iteration: "
+              + i
+              + " elapsed_ms: "
+              + TimeUnit.NANOSECONDS.toMillis(elapsed)
+              + " peer: "
+              + peer;
+      if (failure == null) {
+        System.out.println(line + " succeeded");
+      } else {
+        failures++;
+        System.out.println(line + " failed: " + failure);
+      }
+    }
+    List<Long> sorted = latenciesMicros.stream().sorted().toList();
+    String summary =
+        name
+            + ": "
+            + completed
+            + " of "
+            + soak.iterations()
+            + " iterations completed, "
+            + failures
+            + " failed (at most "
+            + soak.maxFailures()
+            + " allowed); latency ms median "
+            + percentileMillis(sorted, 50)
+            + ", p90 "
+            + percentileMillis(sorted, 90)
+            + ", max "
+            + percentileMillis(sorted, 100);
+    System.out.println(summary);
+    check(
+        completed == soak.iterations(),
+        summary + ": soak_overall_timeout_seconds=" + soak.overallTimeoutSeconds() + " ran out");
+    check(failures <= soak.maxFailures(), summary);
+    notes.add(summary);
+  }
+
+  private static String percentileMillis(List<Long> sortedMicros, int percentile) {
+    if (sortedMicros.isEmpty()) {
+      return "-";
+    }
+    int index = (int) Math.ceil(percentile / 100.0 * sortedMicros.size()) - 1;
+    long micros = sortedMicros.get(Math.max(0, Math.min(index, sortedMicros.size() - 1)));
+    return String.format(Locale.ROOT, "%.1f", micros / 1000.0);
+  }
+
+  private static void sleepNanos(long nanos) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -19,15 +19,19 @@ import io.grpc.testing.integration.Messages.StreamingInputCallRequest;
 import io.grpc.testing.integration.Messages.StreamingInputCallResponse;
 import io.grpc.testing.integration.Messages.StreamingOutputCallRequest;
 import io.grpc.testing.integration.Messages.StreamingOutputCallResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The interop server behaviours of {@code grpc.testing.TestService} (interop-test-descriptions.md,
  * "Server"): EmptyCall, UnaryCall, CacheableUnaryCall, StreamingInputCall, StreamingOutputCall,
  * FullDuplexCall and HalfDuplexCall, with Echo Metadata, Echo Status, CompressedRequest,
- * CompressedResponse and {@code interval_us}.
+ * CompressedResponse, {@code interval_us} and {@code fill_server_id} (server_id and hostname).
  *
  * <p>UnimplementedCall is deliberately not bound: Trunk itself must answer UNIMPLEMENTED for it.
  */
@@ -42,11 +46,19 @@ public final class TestServiceImpl {
 
   private TestServiceImpl() {}
 
-  /** The service, ready to register with a {@link dev.trunk.Server}. */
+  /** The service, ready to register with a {@link dev.trunk.Server}, with a fresh server id. */
   public static ServiceDefinition definition() {
+    return definition("trunk-" + UUID.randomUUID());
+  }
+
+  /**
+   * The service, answering {@code fill_server_id} requests with {@code serverId} and this host's
+   * name: the same for every call to one server, different between servers (pick_first_unary).
+   */
+  public static ServiceDefinition definition(String serverId) {
     return ServiceDefinition.builder(TestMethods.TEST_SERVICE)
         .unary(TestMethods.EMPTY_CALL, TestServiceImpl::emptyCall)
-        .unary(TestMethods.UNARY_CALL, TestServiceImpl::unaryCall)
+        .unary(TestMethods.UNARY_CALL, request -> unaryCall(request, serverId))
         .unary(TestMethods.CACHEABLE_UNARY_CALL, TestServiceImpl::cacheableUnaryCall)
         .serverStreaming(TestMethods.STREAMING_OUTPUT_CALL, TestServiceImpl::streamingOutputCall)
         .clientStreaming(TestMethods.STREAMING_INPUT_CALL, TestServiceImpl::streamingInputCall)
@@ -61,7 +73,7 @@ public final class TestServiceImpl {
     return Empty.getDefaultInstance();
   }
 
-  private static SimpleResponse unaryCall(SimpleRequest request) {
+  private static SimpleResponse unaryCall(SimpleRequest request, String serverId) {
     echoMetadata();
     if (request.hasExpectCompressed()) {
       checkCompressed(request.getExpectCompressed());
@@ -77,6 +89,9 @@ public final class TestServiceImpl {
       response.setPayload(payload(request.getResponseType(), request.getResponseSize()));
     } else {
       checkPayloadType(request.getResponseType());
+    }
+    if (request.getFillServerId()) {
+      response.setServerId(serverId).setHostname(HostName.VALUE);
     }
     // fill_username and fill_oauth_scope: nothing authenticates these calls, so both stay empty.
     return response.build();
@@ -242,6 +257,27 @@ public final class TestServiceImpl {
       throw Status.INVALID_ARGUMENT
           .withDescription("response_type " + type + " is not supported (only COMPRESSABLE)")
           .asException();
+    }
+  }
+
+  /** This machine's name, read once, without a DNS lookup (InetAddress.getLocalHost may hang). */
+  private static final class HostName {
+    static final String VALUE = read();
+
+    private static String read() {
+      try {
+        Path kernel = Path.of("/proc/sys/kernel/hostname");
+        if (Files.isReadable(kernel)) {
+          String name = Files.readString(kernel).strip();
+          if (!name.isEmpty()) {
+            return name;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // fall through
+      }
+      String env = System.getenv("HOSTNAME");
+      return env == null || env.isBlank() ? "localhost" : env.strip();
     }
   }
 

@@ -154,6 +154,11 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /** The file the process's output goes to. */
+  Path log() {
+    return log;
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -48,6 +48,52 @@ final class InteropEnv {
           "very_large_request");
 
   /**
+   * Every case of interop-test-descriptions.md that runs without cloud credentials or xDS, in the
+   * order of the matrix in docs/interop.md.
+   */
+  static final List<String> MATRIX_CASES =
+      List.of(
+          "empty_unary",
+          "cacheable_unary",
+          "large_unary",
+          "client_compressed_unary",
+          "server_compressed_unary",
+          "client_streaming",
+          "client_compressed_streaming",
+          "server_streaming",
+          "server_compressed_streaming",
+          "ping_pong",
+          "empty_stream",
+          "custom_metadata",
+          "status_code_and_message",
+          "special_status_message",
+          "unimplemented_method",
+          "unimplemented_service",
+          "cancel_after_begin",
+          "cancel_after_first_response",
+          "timeout_on_sleeping_server",
+          "very_large_request",
+          "pick_first_unary",
+          "rpc_soak",
+          "channel_soak");
+
+  /** The matrix paths: direct cleartext, direct TLS, and cleartext through nginx. */
+  static final List<String> PATHS = List.of("plaintext", "tls", "nginx");
+
+  /**
+   * The soak flags every client gets for rpc_soak and channel_soak: 10 iterations keep a run short.
+   * The per-iteration limit is 5 s instead of the spec's default 1 s: the first iteration of a
+   * freshly started client JVM (class loading, TLS set-up, channel_soak's new channel) takes up to
+   * about 1.3 s on a busy 2-core machine, and that measures the JVM, not the peer.
+   */
+  static final List<String> SOAK_FLAGS =
+      List.of(
+          "--soak_iterations=10",
+          "--soak_max_failures=0",
+          "--soak_per_iteration_max_acceptable_latency_ms=5000",
+          "--soak_overall_timeout_seconds=45");
+
+  /**
    * JVM flags for short-lived client children: they make many small calls, so a quick start beats
    * peak speed, and they share 2 cores with the servers.
    */
@@ -55,6 +101,36 @@ final class InteropEnv {
       List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m");
 
   private InteropEnv() {}
+
+  /** Every matrix case on every path. */
+  static Stream<Arguments> matrixCells() {
+    return MATRIX_CASES.stream()
+        .flatMap(name -> PATHS.stream().map(path -> Arguments.of(name, path)));
+  }
+
+  /** The soak flags for a soak case, nothing for the others. */
+  static List<String> soakFlags(String testCase) {
+    return testCase.endsWith("_soak") ? SOAK_FLAGS : List.of();
+  }
+
+  /**
+   * {@link #CLIENT_JVM_FLAGS} plus a class-data-sharing archive for this kind of client (created by
+   * its first run, then mapped by every later one), which cuts a client JVM's start by about a
+   * third. {@code archive} must be unique per test class: two JVMs must never write one archive.
+   */
+  static List<String> clientJvmFlags(String archive) {
+    Path file = workDir().resolve("cds").resolve(archive + ".jsa");
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + file.getParent(), e);
+    }
+    List<String> flags = new java.util.ArrayList<>(CLIENT_JVM_FLAGS);
+    flags.add("-XX:+AutoCreateSharedArchive");
+    flags.add("-XX:SharedArchiveFile=" + file);
+    flags.add("-Xlog:cds*=off"); // no warnings about classes left out of the archive
+    return List.copyOf(flags);
+  }
 
   /** Every case with plaintext and with TLS. */
   static Stream<Arguments> casesAndTransports(List<String> cases) {
@@ -102,6 +178,13 @@ final class InteropEnv {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dir, e);
     }
+  }
+
+  /** {@code path} as the module sees it (target/interop-work/...), for notes in the matrix. */
+  static String display(Path path) {
+    Path module = workDir().toAbsolutePath().getParent().getParent();
+    Path absolute = path.toAbsolutePath();
+    return absolute.startsWith(module) ? module.relativize(absolute).toString() : path.toString();
   }
 
   /** A port free on 127.0.0.1 right now. */

@@ -1,0 +1,84 @@
+// Shared by the Node.js interop peers (grpc-js, connect-es): flags, where the test protos and
+// certs are, and payload checks. CommonJS, so both the CommonJS grpc-js scripts and the ES-module
+// connect-es scripts can load it.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+/** Parses --name=value flags (the form of every gRPC interop program); exits 2 on a bad one. */
+function parseFlags(argv, known, usage) {
+  const flags = {};
+  for (const arg of argv) {
+    const match = /^--([a-z_]+)=(.*)$/s.exec(arg);
+    if (arg === '--help' || arg === '-h') usageError('', usage);
+    if (!match) usageError(`flags take the form --name=value, got '${arg}'`, usage);
+    if (!known.includes(match[1])) usageError(`unknown flag --${match[1]}`, usage);
+    if (match[1] in flags) usageError(`flag --${match[1]} given twice`, usage);
+    flags[match[1]] = match[2];
+  }
+  return flags;
+}
+
+function usageError(message, usage) {
+  if (message) console.error(message);
+  console.error(usage);
+  process.exit(2);
+}
+
+function bool(flags, name, fallback, usage) {
+  const value = flags[name];
+  if (value === undefined) return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return usageError(`--${name} takes true or false, got '${value}'`, usage);
+}
+
+function port(flags, name, fallback, usage) {
+  const value = flags[name];
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) {
+    return usageError(`--${name}=${value} is not a port number`, usage);
+  }
+  return Number(value);
+}
+
+/**
+ * The first of `relatives` that exists in this file's folder or one of its ancestors. This file
+ * is interop/peers/node/common.cjs, or its copy interop/target/node/peers/common.cjs; the build
+ * leaves the protos in interop/target/protos and the certs in interop/target/classes/certs.
+ */
+function findUp(relatives) {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    for (const relative of relatives) {
+      const candidate = path.join(dir, relative);
+      if (fs.existsSync(candidate)) return candidate;
+    }
+    if (path.dirname(dir) === dir) return null;
+  }
+}
+
+/** The folder holding grpc/testing/test.proto: --protos_dir, else found near this script. */
+function protosDir(flags) {
+  const dir =
+    flags.protos_dir ||
+    findUp(['protos/grpc/testing/test.proto', 'target/protos/grpc/testing/test.proto']);
+  if (!dir) throw new Error('cannot find grpc/testing/test.proto: pass --protos_dir=DIR');
+  return flags.protos_dir ? dir : path.resolve(dir, '../../..');
+}
+
+/** gRPC's test certs (ca.pem, server1.pem, server1.key): --certs_dir, else found near here. */
+function certsDir(flags) {
+  const dir = flags.certs_dir || findUp(['classes/certs/ca.pem', 'target/classes/certs/ca.pem']);
+  if (!dir) throw new Error('cannot find the test certs (ca.pem): pass --certs_dir=DIR');
+  return flags.certs_dir ? dir : path.dirname(dir);
+}
+
+/** Every byte of `buffer` is zero. */
+function allZero(buffer) {
+  for (let i = 0; i < buffer.length; i++) {
+    if (buffer[i] !== 0) return false;
+  }
+  return true;
+}
+
+module.exports = { parseFlags, bool, port, protosDir, certsDir, allZero, usageError };
