@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.StringValue;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,5 +139,34 @@ class BadInputTest {
     raw.disconnect();
     assertThat(service.blockEnded.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(service.blockOutcome.get()).isNotEqualTo("timed out");
+  }
+
+  @Test
+  void aMalformedFrameGetsGoAwayWithAProtocolErrorCodeAndOnlyThatConnectionCloses()
+      throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      // A SETTINGS frame whose length (5) is not a multiple of 6: FRAME_SIZE_ERROR (RFC 9113 6.5).
+      out.write(new byte[] {0, 0, 5, 0x4, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5});
+      out.flush();
+      long goAwayError = readUntilGoAway(new DataInputStream(socket.getInputStream()));
+      assertThat(goAwayError).isEqualTo(0x6); // FRAME_SIZE_ERROR
+    }
+  }
+
+  /** Reads frames until a GOAWAY and returns its error code. */
+  private static long readUntilGoAway(DataInputStream in) throws IOException {
+    while (true) {
+      int length = (in.readUnsignedShort() << 8) | in.readUnsignedByte();
+      int type = in.readUnsignedByte();
+      in.readUnsignedByte(); // flags
+      in.readInt(); // stream id
+      byte[] payload = in.readNBytes(length);
+      if (type == 0x7) {
+        return ByteBuffer.wrap(payload, 4, 4).getInt() & 0xFFFFFFFFL;
+      }
+    }
   }
 }
