@@ -73,6 +73,63 @@ function certsDir(flags) {
   return flags.certs_dir ? dir : path.dirname(dir);
 }
 
+/** The soak flags of interop-test-descriptions.md (rpc_soak, channel_soak). */
+const SOAK_FLAGS = [
+  'soak_iterations',
+  'soak_max_failures',
+  'soak_per_iteration_max_acceptable_latency_ms',
+  'soak_overall_timeout_seconds',
+  'soak_min_time_ms_between_rpcs',
+  'soak_request_size',
+  'soak_response_size',
+];
+
+function count(flags, name, fallback, usage) {
+  const value = flags[name];
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) return usageError(`--${name} takes a whole number, got '${value}'`, usage);
+  return Number(value);
+}
+
+/**
+ * The soak flags with the spec's defaults: 10 iterations, no failure allowed, 1000 ms per
+ * iteration, an overall timeout of iterations times that limit, no pause between calls, requests
+ * of 271828 bytes and responses of 314159.
+ */
+function soakFlags(flags, usage) {
+  const iterations = count(flags, 'soak_iterations', 10, usage);
+  const maxLatencyMs = count(flags, 'soak_per_iteration_max_acceptable_latency_ms', 1000, usage);
+  return {
+    iterations,
+    maxFailures: count(flags, 'soak_max_failures', 0, usage),
+    maxLatencyMs,
+    overallTimeoutSeconds: count(
+      flags,
+      'soak_overall_timeout_seconds',
+      Math.max(1, Math.ceil((iterations * maxLatencyMs) / 1000)),
+      usage
+    ),
+    minTimeMsBetweenRpcs: count(flags, 'soak_min_time_ms_between_rpcs', 0, usage),
+    requestSize: count(flags, 'soak_request_size', 271828, usage),
+    responseSize: count(flags, 'soak_response_size', 314159, usage),
+  };
+}
+
+/** The line a soak case ends with: iterations, failures and latency percentiles. */
+function soakSummary(name, soak, completed, failures, latencies) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const percentile = (p) => {
+    if (!sorted.length) return '-';
+    const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+    return sorted[index].toFixed(1);
+  };
+  return (
+    `${name}: ${completed} of ${soak.iterations} iterations completed, ${failures} failed` +
+    ` (at most ${soak.maxFailures} allowed); latency ms median ${percentile(50)},` +
+    ` p90 ${percentile(90)}, max ${percentile(100)}`
+  );
+}
+
 /** Every byte of `buffer` is zero. */
 function allZero(buffer) {
   for (let i = 0; i < buffer.length; i++) {
@@ -81,4 +138,15 @@ function allZero(buffer) {
   return true;
 }
 
-module.exports = { parseFlags, bool, port, protosDir, certsDir, allZero, usageError };
+module.exports = {
+  parseFlags,
+  bool,
+  port,
+  protosDir,
+  certsDir,
+  allZero,
+  usageError,
+  SOAK_FLAGS,
+  soakFlags,
+  soakSummary,
+};

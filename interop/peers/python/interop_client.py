@@ -8,6 +8,7 @@ Exit status: 0 passed, 1 failed, 2 bad flags, 3 the case cannot be expressed wit
 
 import queue
 import sys
+import time
 import traceback
 
 import peer_common
@@ -30,6 +31,19 @@ NOT_EXPRESSIBLE = {
         " all compressed or none is (no per-write flags in its API), but the case needs a"
         " compressed message followed by an uncompressed one on the same stream",
 }
+
+
+# The soak flags of interop-test-descriptions.md (rpc_soak, channel_soak) and their defaults;
+# soak_overall_timeout_seconds defaults to iterations times the per-iteration limit.
+SOAK_DEFAULTS = (
+    ("soak_iterations", 10),
+    ("soak_max_failures", 0),
+    ("soak_per_iteration_max_acceptable_latency_ms", 1000),
+    ("soak_overall_timeout_seconds", None),
+    ("soak_min_time_ms_between_rpcs", 0),
+    ("soak_request_size", 271828),
+    ("soak_response_size", 314159),
+)
 
 
 class CaseFailed(Exception):
@@ -71,10 +85,13 @@ class RequestPipe(object):
 
 
 class Client(object):
-    def __init__(self, channel, stubs):
-        self.empty_pb2, self.messages, test_pb2_grpc = stubs
-        self.stub = test_pb2_grpc.TestServiceStub(channel)
-        self.unimplemented_stub = test_pb2_grpc.UnimplementedServiceStub(channel)
+    def __init__(self, channel, stubs, make_channel, flags, target):
+        self.empty_pb2, self.messages, self.test_pb2_grpc = stubs
+        self.stub = self.test_pb2_grpc.TestServiceStub(channel)
+        self.unimplemented_stub = self.test_pb2_grpc.UnimplementedServiceStub(channel)
+        self.make_channel = make_channel
+        self.flags = flags
+        self.target = target
         self.notes = []
 
     # ---------------------------------------------------------------------------------------
@@ -390,6 +407,130 @@ class Client(object):
         response = self.stub.UnaryCall(request, timeout=CALL_TIMEOUT)
         self.check_payload(response.payload, 10, "UnaryCall response to a 10 MiB request")
 
+    def cacheable_unary(self):
+        # The spec's procedure. grpcio has no way to mark a call cacheable (no GET requests), so
+        # both calls go out as POST, and only a cache in front of the server could make the two
+        # payloads equal.
+        m = self.messages
+        now = str(time.time_ns()).encode("ascii")
+        request = m.SimpleRequest(response_type=m.COMPRESSABLE,
+                                  payload=m.Payload(type=m.COMPRESSABLE, body=now))
+        metadata = (("x-user-ip", "1.2.3.4"),)
+        first, call = self.stub.CacheableUnaryCall.with_call(request, metadata=metadata,
+                                                             timeout=CALL_TIMEOUT)
+        cache_control = [md.value for md in (call.initial_metadata() or ())
+                         if md.key == "cache-control"]
+        second = self.stub.CacheableUnaryCall(request, metadata=metadata, timeout=CALL_TIMEOUT)
+        check(first.payload.body == second.payload.body,
+              "CacheableUnaryCall: the two payloads differ (%r and %r, cache-control %r):"
+              " no cache answered the second call (grpcio sent both as POST)"
+              % (first.payload.body, second.payload.body, cache_control))
+
+    def pick_first_unary(self):
+        # The channel was made with grpcio's pick_first policy (its default, set explicitly).
+        m = self.messages
+        request = m.SimpleRequest(response_type=m.COMPRESSABLE, response_size=1,
+                                  payload=self.zeros(1), fill_server_id=True)
+        server_id = None
+        hostname = ""
+        for i in range(1, 101):
+            response = self.stub.UnaryCall(request, timeout=CALL_TIMEOUT)
+            self.check_payload(response.payload, 1, "UnaryCall %d response" % i)
+            check(response.server_id,
+                  "UnaryCall %d of 100: server_id is empty although fill_server_id is set, so"
+                  " the server that answered cannot be identified" % i)
+            if server_id is None:
+                server_id = response.server_id
+                hostname = response.hostname
+            else:
+                check(response.server_id == server_id,
+                      "UnaryCall %d of 100 went to server_id %r, the first to %r"
+                      % (i, response.server_id, server_id))
+        self.notes.append("all 100 calls were answered by server_id %r%s"
+                          % (server_id, " on host %r" % hostname if hostname else ""))
+
+    def rpc_soak(self):
+        self._soak(new_channels=False)
+
+    def channel_soak(self):
+        self._soak(new_channels=True)
+
+    def _soak(self, new_channels):
+        """soak_iterations large unary calls in sequence, on this client's channel (rpc_soak) or
+        each on a new channel with a subchannel pool of its own, so a new connection
+        (channel_soak; its creation counted in the latency, its close not). An iteration fails
+        on a non-OK status, a wrong payload or a latency over the limit; the case fails if more
+        than soak_max_failures do or the overall timeout cuts the loop short. No per-call
+        deadline but the overall time left."""
+        name = "channel_soak" if new_channels else "rpc_soak"
+        f = self.flags
+        m = self.messages
+        request = m.SimpleRequest(response_type=m.COMPRESSABLE,
+                                  response_size=f.soak_response_size,
+                                  payload=self.zeros(f.soak_request_size))
+        start = time.monotonic()
+        overall_deadline = start + f.soak_overall_timeout_seconds
+        completed = 0
+        failures = 0
+        latencies_ms = []
+        next_start = start
+        for i in range(f.soak_iterations):
+            now = time.monotonic()
+            if now < next_start:
+                time.sleep(next_start - now)
+            if time.monotonic() >= overall_deadline:
+                break
+            begin = time.monotonic()
+            next_start = begin + f.soak_min_time_ms_between_rpcs / 1000.0
+            channel = None
+            stub = self.stub
+            failure = None
+            try:
+                if new_channels:
+                    channel = self.make_channel([("grpc.use_local_subchannel_pool", 1)])
+                    stub = self.test_pb2_grpc.TestServiceStub(channel)
+                response = stub.UnaryCall(request, timeout=max(0.001, overall_deadline - begin))
+                elapsed_ms = (time.monotonic() - begin) * 1000.0
+                self.check_payload(response.payload, f.soak_response_size, "UnaryCall response")
+                if elapsed_ms > f.soak_per_iteration_max_acceptable_latency_ms:
+                    failure = ("latency %d ms exceeds %d ms"
+                               % (elapsed_ms, f.soak_per_iteration_max_acceptable_latency_ms))
+            except grpc.RpcError as e:
+                elapsed_ms = (time.monotonic() - begin) * 1000.0
+                failure = "status %s: %r" % (e.code(), e.details())
+            except CaseFailed as e:
+                elapsed_ms = (time.monotonic() - begin) * 1000.0
+                failure = str(e)
+            finally:
+                if channel is not None:
+                    channel.close()
+            completed += 1
+            latencies_ms.append(elapsed_ms)
+            line = "soak iteration: %d elapsed_ms: %d peer: %s" % (i, elapsed_ms, self.target)
+            if failure is None:
+                print(line + " succeeded", flush=True)
+            else:
+                failures += 1
+                print(line + " failed: " + failure, flush=True)
+        ordered = sorted(latencies_ms)
+
+        def percentile(p):
+            if not ordered:
+                return "-"
+            index = min(len(ordered) - 1, max(0, -(-p * len(ordered) // 100) - 1))
+            return "%.1f" % ordered[index]
+
+        summary = ("%s: %d of %d iterations completed, %d failed (at most %d allowed); latency ms"
+                   " median %s, p90 %s, max %s"
+                   % (name, completed, f.soak_iterations, failures, f.soak_max_failures,
+                      percentile(50), percentile(90), percentile(100)))
+        print(summary, flush=True)
+        check(completed == f.soak_iterations,
+              "%s: soak_overall_timeout_seconds=%d ran out"
+              % (summary, f.soak_overall_timeout_seconds))
+        check(failures <= f.soak_max_failures, summary)
+        self.notes.append(summary)
+
 
 CASES = [
     "empty_unary", "large_unary", "client_compressed_unary", "server_compressed_unary",
@@ -397,7 +538,8 @@ CASES = [
     "server_compressed_streaming", "ping_pong", "empty_stream", "custom_metadata",
     "status_code_and_message", "special_status_message", "unimplemented_method",
     "unimplemented_service", "cancel_after_begin", "cancel_after_first_response",
-    "timeout_on_sleeping_server", "very_large_request",
+    "timeout_on_sleeping_server", "very_large_request", "cacheable_unary", "pick_first_unary",
+    "rpc_soak", "channel_soak",
 ]
 
 
@@ -415,11 +557,17 @@ def main(argv):
     for ignored in ("--default_service_account", "--oauth_scope", "--service_account_key_file",
                     "--service_config_json"):
         parser.add_argument(ignored, default="")
+    for name, default in SOAK_DEFAULTS:
+        parser.add_argument("--" + name, type=peer_common.parse_count, default=default)
     peer_common.add_location_flags(parser)
     flags = peer_common.parse_flags(parser, argv)
     if flags.server_port == 0:
         sys.stderr.write("--server_port must not be 0\n")
         return peer_common.EXIT_USAGE
+    if flags.soak_overall_timeout_seconds is None:
+        flags.soak_overall_timeout_seconds = max(
+            1, -(-flags.soak_iterations * flags.soak_per_iteration_max_acceptable_latency_ms
+                 // 1000))
 
     target = "%s:%d" % (flags.server_host, flags.server_port)
     where = target + (" (TLS)" if flags.use_tls else " (plaintext)")
@@ -429,18 +577,25 @@ def main(argv):
 
     stubs = peer_common.import_stubs(flags.gen_dir)
     options = []
+    if flags.test_case == "pick_first_unary":
+        options.append(("grpc.lb_policy_name", "pick_first"))
+    root = None
     if flags.use_tls:
         root = peer_common.read_cert(flags.certs_dir, "ca.pem") if flags.use_test_ca else None
-        credentials = grpc.ssl_channel_credentials(root_certificates=root)
         if flags.server_host_override:
             options.append(("grpc.ssl_target_name_override", flags.server_host_override))
-        channel = grpc.secure_channel(target, credentials, options=options)
-    else:
-        if flags.server_host_override:
-            options.append(("grpc.default_authority", flags.server_host_override))
-        channel = grpc.insecure_channel(target, options=options)
+    elif flags.server_host_override:
+        options.append(("grpc.default_authority", flags.server_host_override))
 
-    client = Client(channel, stubs)
+    def make_channel(extra_options=()):
+        all_options = options + list(extra_options)
+        if flags.use_tls:
+            credentials = grpc.ssl_channel_credentials(root_certificates=root)
+            return grpc.secure_channel(target, credentials, options=all_options)
+        return grpc.insecure_channel(target, options=all_options)
+
+    channel = make_channel()
+    client = Client(channel, stubs, make_channel, flags, target)
     try:
         getattr(client, flags.test_case)()
     except Unsupported as e:

@@ -5,7 +5,8 @@ interop-test-descriptions.md ("Server") describes, on 127.0.0.1, and prints
 
 Features: EmptyCall, UnaryCall, CacheableUnaryCall, StreamingInputCall,
 StreamingOutputCall, FullDuplexCall, HalfDuplexCall, CompressedResponse (per call and,
-on streams, per message), Echo Status, Echo Metadata, ResponseParameters.interval_us.
+on streams, per message), Echo Status, Echo Metadata, ResponseParameters.interval_us,
+fill_server_id (server_id made at start, and the host name).
 
 Not CompressedRequest: a grpcio server cannot tell whether a request message arrived
 compressed (C-core decompresses it and neither the message flag nor the grpc-encoding
@@ -13,9 +14,11 @@ header reaches the application), so expect_compressed is accepted and ignored.
 UnimplementedCall answers UNIMPLEMENTED; grpc.testing.UnimplementedService is not served.
 """
 
+import socket
 import sys
 import threading
 import time
+import uuid
 from concurrent import futures
 
 import peer_common
@@ -27,6 +30,9 @@ ECHO_INITIAL_KEY = "x-grpc-test-echo-initial"
 ECHO_TRAILING_KEY = "x-grpc-test-echo-trailing-bin"
 MAX_MESSAGE_SIZE = 16 * 1024 * 1024  # very_large_request sends 10 MiB
 CODES = {code.value[0]: code for code in grpc.StatusCode}
+# fill_server_id: one id per server process, so a client can tell servers apart.
+SERVER_ID = "grpc-core-python-" + uuid.uuid4().hex
+HOSTNAME = socket.gethostname()
 
 
 class Call(object):
@@ -114,6 +120,9 @@ class TestService(object):
         elif request.response_type != self.messages.COMPRESSABLE:
             call.invalid("response_type %d is not supported (only COMPRESSABLE)"
                          % request.response_type)
+        if request.fill_server_id:
+            response.server_id = SERVER_ID
+            response.hostname = HOSTNAME
         # fill_username and fill_oauth_scope: nothing authenticates these calls.
         call.send_headers()
         return response

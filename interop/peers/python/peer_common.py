@@ -48,6 +48,17 @@ def parse_port(text):
     return port
 
 
+def parse_count(text):
+    """A non-negative whole number, as the soak flags take."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a whole number" % text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("%r is negative" % text)
+    return value
+
+
 def add_location_flags(parser):
     """Where the generated stubs and gRPC's test certificates are (not standard interop flags)."""
     parser.add_argument("--gen_dir", default=DEFAULT_GEN_DIR,

@@ -4,12 +4,14 @@
 //
 //   node client.js --server_host=H --server_port=N --test_case=NAME [--use_tls=BOOL]
 //       [--use_test_ca=BOOL] [--server_host_override=NAME] [--certs_dir=DIR]
+//       [--soak_iterations=N ... (the spec's soak flags, for rpc_soak and channel_soak)]
 //
 // Exit status: 0 passed, 1 failed, 2 bad flags, 3 the case cannot be expressed with connect-es.
 // Lines starting "note: " say what was not checked.
 import dns from 'node:dns';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { toBinary } from '@bufbuild/protobuf';
 import {
   Code,
@@ -18,15 +20,16 @@ import {
   decodeBinaryHeader,
   encodeBinaryHeader,
 } from '@connectrpc/connect';
-import { compressionGzip, createGrpcTransport } from '@connectrpc/connect-node';
+import { Http2SessionManager, compressionGzip, createGrpcTransport } from '@connectrpc/connect-node';
 import common from '../common.cjs';
 import { EmptySchema, PayloadType, TestService, UnimplementedService } from './gen.js';
 
 const USAGE =
   'usage: node client.js --server_host=HOST --server_port=PORT --test_case=NAME\n' +
   '         [--use_tls=true|false] [--use_test_ca=true|false] [--server_host_override=NAME]\n' +
-  '         [--certs_dir=DIR]';
+  '         [--certs_dir=DIR] [--soak_*=N]';
 const FLAGS = [
+  ...common.SOAK_FLAGS,
   'server_host',
   'server_port',
   'server_host_override',
@@ -227,7 +230,7 @@ function outputRequest(responseSize, payloadSize) {
 // -------------------------------------------------------------------------------------------------
 // Test cases
 
-function cases(makeTransport) {
+function cases(makeTransport, soak, where) {
   const client = createClient(TestService, makeTransport({}));
   const options = (extra = {}) => ({ timeoutMs: CALL_TIMEOUT_MS, ...extra });
 
@@ -480,7 +483,138 @@ function cases(makeTransport) {
       );
       checkPayload(response.payload, 10, 'UnaryCall response to a 10 MiB request');
     },
+
+    async cacheable_unary() {
+      // The spec's procedure. connect-es's gRPC transport sends every call as POST (GET requests
+      // for side-effect-free methods exist only in the Connect protocol), so only a cache in front
+      // of the server could make the two payloads equal.
+      const now = new TextEncoder().encode(process.hrtime.bigint().toString());
+      const request = { responseType: PayloadType.COMPRESSABLE, payload: { type: PayloadType.COMPRESSABLE, body: now } };
+      let cacheControl = null;
+      const first = await client.cacheableUnaryCall(
+        request,
+        options({
+          headers: { 'x-user-ip': '1.2.3.4' },
+          onHeader: (headers) => (cacheControl = headers.get('cache-control')),
+        })
+      );
+      const second = await client.cacheableUnaryCall(request, options({ headers: { 'x-user-ip': '1.2.3.4' } }));
+      const a = Buffer.from(first.payload.body);
+      const b = Buffer.from(second.payload.body);
+      check(
+        a.equals(b),
+        `CacheableUnaryCall: the two payloads differ (${a} and ${b}, cache-control ` +
+          `${JSON.stringify(cacheControl)}): no cache answered the second call (connect-es sent both as POST)`
+      );
+    },
+
+    async pick_first_unary() {
+      // connect-es has no load-balancing policies: a transport keeps one HTTP/2 connection to the
+      // one address of its base URL, so it is pick-first by construction.
+      const request = {
+        responseType: PayloadType.COMPRESSABLE,
+        responseSize: 1,
+        payload: zeros(1),
+        fillServerId: true,
+      };
+      let serverId = null;
+      let hostname = '';
+      for (let i = 1; i <= 100; i++) {
+        const response = await client.unaryCall(request, options());
+        checkPayload(response.payload, 1, `UnaryCall ${i} response`);
+        check(
+          response.serverId,
+          `UnaryCall ${i} of 100: server_id is empty although fill_server_id is set, so the server` +
+            ' that answered cannot be identified'
+        );
+        if (serverId === null) {
+          serverId = response.serverId;
+          hostname = response.hostname;
+        } else {
+          check(
+            response.serverId === serverId,
+            `UnaryCall ${i} of 100 went to server_id "${response.serverId}", the first to "${serverId}"`
+          );
+        }
+      }
+      notes.push(`all 100 calls were answered by server_id "${serverId}"${hostname ? ` on host "${hostname}"` : ''}`);
+    },
+
+    async rpc_soak() {
+      await soakTest(soak, 'rpc_soak', where, () => ({ client, close() {} }));
+    },
+
+    async channel_soak() {
+      // A transport per iteration with a session manager of its own, so a new HTTP/2 connection,
+      // closed (aborted) after the call.
+      await soakTest(soak, 'channel_soak', where, () => {
+        const { transport, manager } = makeTransport.withOwnConnection();
+        return { client: createClient(TestService, transport), close: () => manager.abort() };
+      });
+    },
   };
+}
+
+/**
+ * rpc_soak and channel_soak: soak.iterations large unary calls in sequence, each on the client
+ * `open` gives (the same one for rpc_soak, a new one on a new connection for channel_soak; its
+ * creation counted in the latency, its close not). An iteration fails on a non-OK status, a wrong
+ * payload or a latency over the limit; the case fails if more than soak.maxFailures do, or if the
+ * overall timeout cuts the loop short. No per-call deadline but the overall time left.
+ */
+async function soakTest(soak, name, peer, open) {
+  const request = {
+    responseType: PayloadType.COMPRESSABLE,
+    responseSize: soak.responseSize,
+    payload: zeros(soak.requestSize),
+  };
+  const start = performance.now();
+  const overallDeadline = start + soak.overallTimeoutSeconds * 1000;
+  const latencies = [];
+  let completed = 0;
+  let failures = 0;
+  let nextStart = start;
+  for (let i = 0; i < soak.iterations; i++) {
+    const wait = nextStart - performance.now();
+    if (wait > 0) await sleep(wait);
+    if (performance.now() >= overallDeadline) break;
+    const begin = performance.now();
+    nextStart = begin + soak.minTimeMsBetweenRpcs;
+    let failure = null;
+    let elapsed;
+    let opened = null;
+    try {
+      opened = open();
+      const response = await opened.client.unaryCall(request, {
+        timeoutMs: Math.max(1, Math.floor(overallDeadline - begin)),
+      });
+      elapsed = performance.now() - begin;
+      checkPayload(response.payload, soak.responseSize, 'UnaryCall response');
+      if (elapsed > soak.maxLatencyMs) {
+        failure = `latency ${Math.round(elapsed)} ms exceeds ${soak.maxLatencyMs} ms`;
+      }
+    } catch (e) {
+      if (elapsed === undefined) elapsed = performance.now() - begin;
+      failure =
+        e instanceof ConnectError ? `status ${codeName(e.code)}: ${JSON.stringify(e.rawMessage)}` : e.message;
+    } finally {
+      if (opened) opened.close();
+    }
+    completed++;
+    latencies.push(elapsed);
+    const line = `soak iteration: ${i} elapsed_ms: ${Math.round(elapsed)} peer: ${peer}`;
+    if (failure === null) {
+      console.log(`${line} succeeded`);
+    } else {
+      failures++;
+      console.log(`${line} failed: ${failure}`);
+    }
+  }
+  const summary = common.soakSummary(name, soak, completed, failures, latencies);
+  console.log(summary);
+  check(completed === soak.iterations, `${summary}: soak_overall_timeout_seconds=${soak.overallTimeoutSeconds} ran out`);
+  check(failures <= soak.maxFailures, summary);
+  notes.push(summary);
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -508,8 +642,14 @@ async function main() {
   const baseUrl = `${useTls ? 'https' : 'http'}://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${serverPort}`;
   const makeTransport = (extra) =>
     createGrpcTransport({ baseUrl, httpVersion: '2', nodeOptions, ...extra });
+  /** A transport on a connection of its own, and the session manager that closes it. */
+  makeTransport.withOwnConnection = () => {
+    const manager = new Http2SessionManager(baseUrl, {}, nodeOptions);
+    return { transport: createGrpcTransport({ baseUrl, httpVersion: '2', sessionManager: manager }), manager };
+  };
 
-  const all = cases(makeTransport);
+  const soak = common.soakFlags(flags, USAGE);
+  const all = cases(makeTransport, soak, `${host}:${serverPort}`);
   const body = all[testCase];
   if (!body) common.usageError(`unknown --test_case=${testCase}; known: ${Object.keys(all)}`, USAGE);
 

@@ -12,11 +12,14 @@
 //   call or message; so response_compressed and ResponseParameters.compressed are ignored.
 // - CompressedRequest: a handler does not see a request message's Compressed-Flag, so
 //   expect_compressed is ignored.
+// fill_server_id is answered with an id made at start (<peer>-<uuid>) and the host name.
 // UnimplementedCall is not implemented on purpose: connect-es answers UNIMPLEMENTED for it; an
 // unknown service gets connect-node's stock answer, HTTP 404 (which gRPC clients read as
 // UNIMPLEMENTED).
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http2 from 'node:http2';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Code, ConnectError } from '@connectrpc/connect';
@@ -32,6 +35,8 @@ const ECHO_INITIAL_KEY = 'x-grpc-test-echo-initial';
 const ECHO_TRAILING_KEY = 'x-grpc-test-echo-trailing-bin';
 /** Largest request accepted; very_large_request sends 10 MiB (grpc-java allows 16 MiB too). */
 const MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
+/** fill_server_id: one id per server process, so a client can tell servers apart. */
+const SERVER_ID = `connect-es-${crypto.randomUUID()}`;
 
 /** Echo Metadata: copies the two echo keys, if present, to the response headers and trailers. */
 function echoMetadata(context) {
@@ -85,12 +90,18 @@ const service = {
   unaryCall(request, context) {
     echoMetadata(context);
     failIfRequested(request.responseStatus);
+    const response = {};
     if (request.responseSize !== 0) {
-      return { payload: payload(request.responseType, request.responseSize) };
+      response.payload = payload(request.responseType, request.responseSize);
+    } else {
+      checkPayloadType(request.responseType);
     }
-    checkPayloadType(request.responseType);
+    if (request.fillServerId) {
+      response.serverId = SERVER_ID;
+      response.hostname = os.hostname();
+    }
     // fill_username and fill_oauth_scope: nothing authenticates these calls, so both stay empty.
-    return {};
+    return response;
   },
 
   cacheableUnaryCall(_request, context) {

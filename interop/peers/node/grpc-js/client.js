@@ -3,6 +3,7 @@
 //
 //   node client.js --server_host=H --server_port=N --test_case=NAME [--use_tls=BOOL]
 //       [--use_test_ca=BOOL] [--server_host_override=NAME] [--protos_dir=DIR] [--certs_dir=DIR]
+//       [--soak_iterations=N ... (the spec's soak flags, for rpc_soak and channel_soak)]
 //
 // Exit status: 0 passed, 1 failed, 2 bad flags. Lines starting "note: " say what was not checked.
 'use strict';
@@ -14,8 +15,9 @@ const common = require('./common');
 const USAGE =
   'usage: node client.js --server_host=HOST --server_port=PORT --test_case=NAME\n' +
   '         [--use_tls=true|false] [--use_test_ca=true|false] [--server_host_override=NAME]\n' +
-  '         [--protos_dir=DIR] [--certs_dir=DIR]';
+  '         [--protos_dir=DIR] [--certs_dir=DIR] [--soak_*=N]';
 const FLAGS = [
+  ...common.SOAK_FLAGS,
   'server_host',
   'server_port',
   'server_host_override',
@@ -145,7 +147,7 @@ function unary(client, method, request, { metadata = new grpc.Metadata(), ms } =
     // 'status' follows the callback and carries the trailers, for success and failure alike.
     call.on('status', (status) => {
       if (callError) reject(callError);
-      else resolve({ response, headers, trailers: status.metadata });
+      else resolve({ response, headers, trailers: status.metadata, peer: call.getPeer() });
     });
   });
 }
@@ -236,7 +238,7 @@ function outputRequest(responseSize, payloadSize) {
 // -------------------------------------------------------------------------------------------------
 // Test cases
 
-function cases(testing, makeClient) {
+function cases(testing, makeClient, soak, target) {
   const client = makeClient(testing.TestService, {});
   const gzipOptions = { 'grpc.default_compression_algorithm': grpc.compressionAlgorithms.gzip };
 
@@ -489,7 +491,133 @@ function cases(testing, makeClient) {
       const { response } = await unary(client, 'unaryCall', request);
       checkPayload(response.payload, 10, 'UnaryCall response to a 10 MiB request');
     },
+
+    async cacheable_unary() {
+      // The spec's procedure. grpc-js cannot mark a call cacheable (it has no GET requests), so
+      // both calls go out as POST, and only a cache in front of the server could make the two
+      // payloads equal.
+      const now = Buffer.from(process.hrtime.bigint().toString());
+      const request = { response_type: 'COMPRESSABLE', payload: { type: 'COMPRESSABLE', body: now } };
+      const metadata = () => {
+        const m = new grpc.Metadata();
+        m.set('x-user-ip', '1.2.3.4');
+        return m;
+      };
+      const first = await unary(client, 'cacheableUnaryCall', request, { metadata: metadata() });
+      const second = await unary(client, 'cacheableUnaryCall', request, { metadata: metadata() });
+      const cacheControl = first.headers ? first.headers.get('cache-control') : [];
+      const a = first.response.payload.body;
+      const b = second.response.payload.body;
+      check(
+        a.equals(b),
+        `CacheableUnaryCall: the two payloads differ (${a} and ${b}, cache-control ` +
+          `${JSON.stringify(cacheControl)}): no cache answered the second call (grpc-js sent both as POST)`
+      );
+    },
+
+    async pick_first_unary() {
+      // One channel with grpc-js's pick_first policy (its default, set in the service config).
+      const pickFirst = makeClient(testing.TestService, {
+        'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ pick_first: {} }] }),
+      });
+      const request = { response_type: 'COMPRESSABLE', response_size: 1, payload: zeros(1), fill_server_id: true };
+      let serverId = null;
+      let hostname = '';
+      for (let i = 1; i <= 100; i++) {
+        const { response } = await unary(pickFirst, 'unaryCall', request);
+        checkPayload(response.payload, 1, `UnaryCall ${i} response`);
+        check(
+          response.server_id,
+          `UnaryCall ${i} of 100: server_id is empty although fill_server_id is set, so the server` +
+            ' that answered cannot be identified'
+        );
+        if (serverId === null) {
+          serverId = response.server_id;
+          hostname = response.hostname;
+        } else {
+          check(
+            response.server_id === serverId,
+            `UnaryCall ${i} of 100 went to server_id "${response.server_id}", the first to "${serverId}"`
+          );
+        }
+      }
+      notes.push(`all 100 calls were answered by server_id "${serverId}"${hostname ? ` on host "${hostname}"` : ''}`);
+    },
+
+    async rpc_soak() {
+      await soakTest(soak, 'rpc_soak', target, async () => ({ client, close() {} }));
+    },
+
+    async channel_soak() {
+      // A client of its own per iteration, with a subchannel pool of its own: a new connection.
+      await soakTest(soak, 'channel_soak', target, async () => {
+        const own = new testing.TestService(target, ...makeClient.settings({ 'grpc.use_local_subchannel_pool': 1 }));
+        return { client: own, close: () => own.close() };
+      });
+    },
   };
+}
+
+/**
+ * rpc_soak and channel_soak: soak.iterations large unary calls in sequence, each on the client
+ * `open` gives (the same one for rpc_soak, a new one for channel_soak; its creation counted in the
+ * latency, its close not). An iteration fails on a non-OK status, a wrong payload or a latency over
+ * the limit; the case fails if more than soak.maxFailures do, or if the overall timeout cuts the
+ * loop short. No per-call deadline but the overall time left.
+ */
+async function soakTest(soak, name, target, open) {
+  const request = {
+    response_type: 'COMPRESSABLE',
+    response_size: soak.responseSize,
+    payload: zeros(soak.requestSize),
+  };
+  const start = performance.now();
+  const overallDeadline = start + soak.overallTimeoutSeconds * 1000;
+  const latencies = [];
+  let completed = 0;
+  let failures = 0;
+  let nextStart = start;
+  for (let i = 0; i < soak.iterations; i++) {
+    const wait = nextStart - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (performance.now() >= overallDeadline) break;
+    const begin = performance.now();
+    nextStart = begin + soak.minTimeMsBetweenRpcs;
+    let failure = null;
+    let elapsed;
+    let opened = null;
+    let peer = target;
+    try {
+      opened = await open();
+      const call = unary(opened.client, 'unaryCall', request, { ms: Math.max(1, overallDeadline - begin) });
+      const { response, peer: callPeer } = await call;
+      if (callPeer) peer = callPeer;
+      elapsed = performance.now() - begin;
+      checkPayload(response.payload, soak.responseSize, 'UnaryCall response');
+      if (elapsed > soak.maxLatencyMs) {
+        failure = `latency ${Math.round(elapsed)} ms exceeds ${soak.maxLatencyMs} ms`;
+      }
+    } catch (e) {
+      if (elapsed === undefined) elapsed = performance.now() - begin;
+      failure = isStatusError(e) ? `status ${codeName(e.code)}: ${JSON.stringify(e.details)}` : e.message;
+    } finally {
+      if (opened) opened.close();
+    }
+    completed++;
+    latencies.push(elapsed);
+    const line = `soak iteration: ${i} elapsed_ms: ${Math.round(elapsed)} peer: ${peer}`;
+    if (failure === null) {
+      console.log(`${line} succeeded`);
+    } else {
+      failures++;
+      console.log(`${line} failed: ${failure}`);
+    }
+  }
+  const summary = common.soakSummary(name, soak, completed, failures, latencies);
+  console.log(summary);
+  check(completed === soak.iterations, `${summary}: soak_overall_timeout_seconds=${soak.overallTimeoutSeconds} ran out`);
+  check(failures <= soak.maxFailures, summary);
+  notes.push(summary);
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -521,9 +649,12 @@ async function main() {
     clients.push(client);
     return client;
   };
+  /** The constructor arguments after the target, for a client the caller closes itself. */
+  makeClient.settings = (options) => [credentials, { ...baseOptions, ...options }];
 
   const testing = common.loadTestingPackage(grpc, flags);
-  const all = cases(testing, makeClient);
+  const soak = common.soakFlags(flags, USAGE);
+  const all = cases(testing, makeClient, soak, target);
   const body = all[testCase];
   if (!body) common.usageError(`unknown --test_case=${testCase}; known: ${Object.keys(all)}`, USAGE);
 

@@ -11,9 +11,12 @@
 //   ignored and every response goes out uncompressed.
 // - CompressedRequest: a handler sees neither a message's Compressed-Flag nor the grpc-encoding
 //   header (grpc-js removes it from the metadata), so expect_compressed is ignored.
+// fill_server_id is answered with an id made at start (<peer>-<uuid>) and the host name.
 // UnimplementedCall is not implemented on purpose: grpc-js answers UNIMPLEMENTED for it.
 'use strict';
+const crypto = require('crypto');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const grpc = require('@grpc/grpc-js');
 const common = require('./common');
@@ -26,6 +29,8 @@ const ECHO_INITIAL_KEY = 'x-grpc-test-echo-initial';
 const ECHO_TRAILING_KEY = 'x-grpc-test-echo-trailing-bin';
 /** Largest request accepted; very_large_request sends 10 MiB (grpc-java allows 16 MiB too). */
 const MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
+/** fill_server_id: one id per server process, so a client can tell servers apart. */
+const SERVER_ID = `grpc-js-${crypto.randomUUID()}`;
 
 /** The error that ends a call with `code` and `details`, plus the echoed trailers. */
 function statusError(code, details, trailers) {
@@ -158,11 +163,17 @@ const service = {
     const failure = requestedStatus(request.response_status, trailers);
     if (failure) return callback(failure);
     const { value, error } = invalidArgumentOr(() => {
+      const response = {};
       if (request.response_size !== 0) {
-        return { payload: payload(request.response_type, request.response_size) };
+        response.payload = payload(request.response_type, request.response_size);
+      } else {
+        checkPayloadType(request.response_type);
       }
-      checkPayloadType(request.response_type);
-      return {};
+      if (request.fill_server_id) {
+        response.server_id = SERVER_ID;
+        response.hostname = os.hostname();
+      }
+      return response;
     }, trailers);
     // fill_username and fill_oauth_scope: nothing authenticates these calls, so both stay empty.
     return error ? callback(error) : callback(null, value, trailers);

@@ -45,6 +45,12 @@ class ConnectEsPeerIT extends GrpcJsAndConnectEsPeers {
           Limit.of(NO_COMPRESSED_RESPONSE));
 
   @Override
+  String whyPost() {
+    return "connect-es's gRPC transport always sends POST; GET requests for side-effect-free"
+        + " methods exist only in the Connect protocol";
+  }
+
+  @Override
   String peer() {
     return "connect-es";
   }

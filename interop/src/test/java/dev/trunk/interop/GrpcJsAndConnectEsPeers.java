@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.trunk.interop.InteropServers.RunningServer;
+import dev.trunk.interop.MatrixCell.ClientRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,6 +51,22 @@ abstract class GrpcJsAndConnectEsPeers {
       Stream.concat(InteropEnv.REQUIRED_CASES.stream(), InteropEnv.OPTIONAL_CASES.stream())
           .toList();
 
+  /**
+   * The matrix cases beyond {@link #CASES}, run in both directions through {@link MatrixCell}
+   * (recorded first, then asserted; a known limit is n/a only with its signature in the output).
+   */
+  static final List<String> MORE_CASES =
+      List.of("cacheable_unary", "pick_first_unary", "rpc_soak", "channel_soak");
+
+  /**
+   * What the peer clients (grpcio, grpc-js, connect-es) print when cacheable_unary's two payloads
+   * differ, that is when no cache answered the second call.
+   */
+  static final String NO_CACHE_SIGNATURE = "no cache answered the second call";
+
+  /** What Trunk's client prints when it reports cacheable_unary unsupported (exit 3). */
+  static final String TRUNK_CACHEABLE_SIGNATURE = "UNSUPPORTED cacheable_unary";
+
   /** Longest copying the scripts or generating code may take. */
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -74,6 +91,34 @@ abstract class GrpcJsAndConnectEsPeers {
 
   /** The peer's name in the matrix, its folder under interop/peers/node and its log prefix. */
   abstract String peer();
+
+  /** Why the peer's client sends cacheable_unary's calls as POST, for the n/a reason. */
+  abstract String whyPost();
+
+  /**
+   * The n/a reason of cacheable_unary from a peer's client against Trunk's server, as grpc-java's
+   * (GrpcJavaClientToTrunkServerIT): the spec's caching proxy is missing from the path.
+   */
+  static String cacheableNeedsACache(String client, String whyPost) {
+    return "The case needs a caching proxy in front of the server (the spec's set-up), and this"
+        + " path has none: "
+        + client
+        + "'s client sent both calls as POST ("
+        + whyPost
+        + "; Trunk's server answers POST only), the Trunk server answered each with a fresh"
+        + " timestamp, and the client's check that the two payloads are equal failed, as it must"
+        + " without a cache.";
+  }
+
+  /** The n/a reason of cacheable_unary from Trunk's client against a peer's server. */
+  static String trunkClientCacheable(String server) {
+    return "The case needs a caching proxy in front of the server and cacheable GET requests, and"
+        + " this path has neither: Trunk's client sends every call as POST. The "
+        + server
+        + " server implements CacheableUnaryCall: Trunk's client got both responses, each with"
+        + " cache-control: max-age=60, public and its own timestamp, and reported the case"
+        + " unsupported (exit 3).";
+  }
 
   /** Cases the peer's client cannot express (against Trunk's server). */
   abstract Map<String, Limit> clientLimits();
@@ -236,6 +281,105 @@ abstract class GrpcJsAndConnectEsPeers {
                   + client.describe()
                   + server.stateIfDead())
           .isEqualTo(InteropClient.EXIT_PASSED);
+    }
+  }
+
+  Stream<Arguments> moreCases() {
+    return casesAndTransports(MORE_CASES.stream());
+  }
+
+  /** What the peer client's cell of one of {@link #MORE_CASES} runs. */
+  MatrixCell clientPlan(String testCase) {
+    return testCase.equals("cacheable_unary")
+        ? MatrixCell.knownLimit(
+            testCase, NO_CACHE_SIGNATURE, cacheableNeedsACache(peer(), whyPost()))
+        : MatrixCell.run(testCase);
+  }
+
+  /** What Trunk's client's cell against the peer's server of one of {@link #MORE_CASES} runs. */
+  MatrixCell serverPlan(String testCase) {
+    return testCase.equals("cacheable_unary")
+        ? MatrixCell.knownLimit(testCase, TRUNK_CACHEABLE_SIGNATURE, trunkClientCacheable(peer()))
+        : MatrixCell.run(testCase);
+  }
+
+  @ParameterizedTest(name = "{0} client -> Trunk server: {1}, tls={2}")
+  @MethodSource("moreCases")
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void peerClientToTrunkServerMore(String peer, String testCase, boolean useTls) {
+    clientPlan(testCase)
+        .evaluate(
+            peer, MatrixResults.PEER_CLIENT, path(useTls), name -> runPeerClient(name, useTls));
+  }
+
+  @ParameterizedTest(name = "Trunk client -> {0} server: {1}, tls={2}")
+  @MethodSource("moreCases")
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void trunkClientToPeerServerMore(String peer, String testCase, boolean useTls) {
+    serverPlan(testCase)
+        .evaluate(
+            peer, MatrixResults.PEER_SERVER, path(useTls), name -> runTrunkClient(name, useTls));
+  }
+
+  /** Runs the peer's client on {@code testCase} (with the soak flags for a soak case). */
+  private ClientRun runPeerClient(String testCase, boolean useTls) {
+    requirePeer();
+    RunningServer server = trunkServer(useTls);
+    List<String> command = new ArrayList<>(List.of("node", script("client.js")));
+    command.addAll(clientFlags(server.port(), useTls, testCase));
+    command.addAll(InteropEnv.soakFlags(testCase));
+    command.addAll(locationFlags());
+    try (ChildProcess client =
+        ChildProcess.start(peer() + "-client-" + testCase + "-" + path(useTls), command)) {
+      Integer exit = client.awaitExit(InteropEnv.CLIENT_TIMEOUT);
+      String description =
+          "\nthe "
+              + peer()
+              + " client "
+              + outcome(exit)
+              + " on "
+              + testCase
+              + " against the Trunk server "
+              + describePath(useTls)
+              + client.describe()
+              + server.stateIfDead();
+      return new ClientRun(
+          testCase, exit, false, client.output(), description, InteropEnv.display(client.log()));
+    }
+  }
+
+  /** Runs Trunk's client on {@code testCase} against the peer's server. */
+  private ClientRun runTrunkClient(String testCase, boolean useTls) {
+    requirePeer();
+    Path jar = InteropEnv.interopJar();
+    RunningServer server = peerServer(useTls);
+    List<String> args = new ArrayList<>(List.of("-jar", jar.toString(), "client"));
+    args.addAll(clientFlags(server.port(), useTls, testCase));
+    args.addAll(InteropEnv.soakFlags(testCase));
+    try (ChildProcess client =
+        ChildProcess.startJava(
+            "trunk-client-to-" + peer() + "-" + testCase + "-" + path(useTls),
+            InteropEnv.clientJvmFlags("trunk-client-" + getClass().getSimpleName()),
+            args)) {
+      Integer exit = client.awaitExit(InteropEnv.CLIENT_TIMEOUT);
+      String description =
+          "\nthe Trunk client "
+              + outcome(exit)
+              + " on "
+              + testCase
+              + " against the "
+              + peer()
+              + " server "
+              + describePath(useTls)
+              + client.describe()
+              + server.stateIfDead();
+      return new ClientRun(
+          testCase,
+          exit,
+          exit != null && exit == InteropClient.EXIT_UNSUPPORTED,
+          client.output(),
+          description,
+          InteropEnv.display(client.log()));
     }
   }
 

@@ -34,6 +34,11 @@ class GrpcJsPeerIT extends GrpcJsAndConnectEsPeers {
           Limit.of(NO_COMPRESSED_RESPONSE));
 
   @Override
+  String whyPost() {
+    return "grpc-js has no way to mark a call cacheable, so no GET request";
+  }
+
+  @Override
   String peer() {
     return "grpc-js";
   }

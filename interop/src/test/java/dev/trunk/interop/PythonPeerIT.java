@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.trunk.interop.InteropServers.RunningServer;
+import dev.trunk.interop.MatrixCell.ClientRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,6 +74,18 @@ class PythonPeerIT {
           "cancel_after_first_response",
           "timeout_on_sleeping_server",
           "very_large_request");
+
+  /**
+   * The matrix cases beyond {@link #CASES}, run in both directions through {@link MatrixCell}
+   * (recorded first, then asserted; a known limit is n/a only with its signature in the output).
+   */
+  static final List<String> MORE_CASES =
+      List.of("cacheable_unary", "pick_first_unary", "rpc_soak", "channel_soak");
+
+  /** Why the grpcio client's cacheable_unary fails against Trunk's server: no cache in the path. */
+  static final String CLIENT_CACHEABLE_NEEDS_A_CACHE =
+      GrpcJsAndConnectEsPeers.cacheableNeedsACache(
+          "grpcio", "grpcio 1.51 has no way to mark a call cacheable, so no GET request");
 
   /** Cases the grpcio client cannot express, with the reason: recorded n/a and not run. */
   static final Map<String, String> CLIENT_NOT_APPLICABLE =
@@ -249,6 +262,120 @@ class PythonPeerIT {
                   + client.describe()
                   + server.stateIfDead())
           .isEqualTo(InteropClient.EXIT_PASSED);
+    }
+  }
+
+  static Stream<Arguments> moreCases() {
+    return InteropEnv.casesAndTransports(MORE_CASES);
+  }
+
+  /** What the grpcio client's cell of one of {@link #MORE_CASES} runs. */
+  static MatrixCell clientPlan(String testCase) {
+    return testCase.equals("cacheable_unary")
+        ? MatrixCell.knownLimit(
+            testCase, GrpcJsAndConnectEsPeers.NO_CACHE_SIGNATURE, CLIENT_CACHEABLE_NEEDS_A_CACHE)
+        : MatrixCell.run(testCase);
+  }
+
+  /** What Trunk's client's cell against the grpcio server of one of {@link #MORE_CASES} runs. */
+  static MatrixCell serverPlan(String testCase) {
+    return testCase.equals("cacheable_unary")
+        ? MatrixCell.knownLimit(
+            testCase,
+            GrpcJsAndConnectEsPeers.TRUNK_CACHEABLE_SIGNATURE,
+            GrpcJsAndConnectEsPeers.trunkClientCacheable("grpcio"))
+        : MatrixCell.run(testCase);
+  }
+
+  @ParameterizedTest(name = "grpcio (Python) client -> Trunk server: {0}, tls={1}")
+  @MethodSource("moreCases")
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void pythonClientToTrunkServerMore(String testCase, boolean useTls) {
+    clientPlan(testCase)
+        .evaluate(
+            PEER, MatrixResults.PEER_CLIENT, path(useTls), name -> runPythonClient(name, useTls));
+  }
+
+  @ParameterizedTest(name = "Trunk client -> grpcio (Python) server: {0}, tls={1}")
+  @MethodSource("moreCases")
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void trunkClientToPythonServerMore(String testCase, boolean useTls) {
+    serverPlan(testCase)
+        .evaluate(
+            PEER, MatrixResults.PEER_SERVER, path(useTls), name -> runTrunkClient(name, useTls));
+  }
+
+  /** Runs the grpcio client on {@code testCase} (with the soak flags for a soak case). */
+  private ClientRun runPythonClient(String testCase, boolean useTls) {
+    requirePeer();
+    RunningServer server = trunkServer(useTls);
+    List<String> command = python("interop_client.py");
+    command.addAll(
+        List.of(
+            "--server_host=127.0.0.1",
+            "--server_port=" + server.port(),
+            "--use_tls=" + useTls,
+            "--use_test_ca=true",
+            "--server_host_override=" + TestCerts.SERVER_HOST_OVERRIDE,
+            "--test_case=" + testCase));
+    command.addAll(InteropEnv.soakFlags(testCase));
+    command.addAll(locationFlags());
+    try (ChildProcess client =
+        ChildProcess.start("python-client-" + testCase + "-" + path(useTls), command)) {
+      Integer exit = client.awaitExit(InteropEnv.CLIENT_TIMEOUT);
+      String description =
+          "\nthe grpcio (Python) client "
+              + (exit == null ? "timed out after " + InteropEnv.CLIENT_TIMEOUT : "exited " + exit)
+              + " on "
+              + testCase
+              + " against the Trunk server "
+              + describePath(useTls)
+              + client.describe()
+              + server.stateIfDead();
+      return new ClientRun(
+          testCase, exit, false, client.output(), description, InteropEnv.display(client.log()));
+    }
+  }
+
+  /** Runs Trunk's client on {@code testCase} against the grpcio server. */
+  private ClientRun runTrunkClient(String testCase, boolean useTls) {
+    requirePeer();
+    RunningServer server = pythonServer(useTls);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-jar",
+                InteropEnv.interopJar().toString(),
+                "client",
+                "--server_host=127.0.0.1",
+                "--server_port=" + server.port(),
+                "--use_tls=" + useTls,
+                "--use_test_ca=true",
+                "--server_host_override=" + TestCerts.SERVER_HOST_OVERRIDE,
+                "--test_case=" + testCase));
+    args.addAll(InteropEnv.soakFlags(testCase));
+    try (ChildProcess client =
+        ChildProcess.startJava(
+            "trunk-client-to-python-" + testCase + "-" + path(useTls),
+            InteropEnv.clientJvmFlags("trunk-client-" + getClass().getSimpleName()),
+            args)) {
+      Integer exit = client.awaitExit(InteropEnv.CLIENT_TIMEOUT);
+      String description =
+          "\nthe Trunk client "
+              + (exit == null ? "timed out after " + InteropEnv.CLIENT_TIMEOUT : "exited " + exit)
+              + " on "
+              + testCase
+              + " against the grpcio (Python) server "
+              + describePath(useTls)
+              + client.describe()
+              + server.stateIfDead();
+      return new ClientRun(
+          testCase,
+          exit,
+          exit != null && exit == InteropClient.EXIT_UNSUPPORTED,
+          client.output(),
+          description,
+          InteropEnv.display(client.log()));
     }
   }
 
