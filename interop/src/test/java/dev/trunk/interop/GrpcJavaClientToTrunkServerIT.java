@@ -40,7 +40,7 @@ class GrpcJavaClientToTrunkServerIT {
           + " assertEquals on the two payloads failed, as it must without a cache.";
 
   /** Index 0: plaintext, 1: TLS; each started by the first case that needs it. */
-  private final RunningServer[] servers = new RunningServer[2];
+  private final ServerPerTransport servers = new ServerPerTransport(InteropServers::startTrunk);
 
   private @Nullable NginxProxy nginx;
 
@@ -129,8 +129,7 @@ class GrpcJavaClientToTrunkServerIT {
   }
 
   private String serverState(String path) {
-    RunningServer server = servers[path.equals("tls") ? 1 : 0];
-    String state = server == null ? "" : server.stateIfDead();
+    String state = servers.stateIfDead(path.equals("tls"));
     NginxProxy proxy = nginx;
     if (path.equals("nginx") && proxy != null) {
       state += "\nnginx (" + (proxy.process().isAlive() ? "running" : "exited") + "):";
@@ -139,17 +138,8 @@ class GrpcJavaClientToTrunkServerIT {
     return state;
   }
 
-  private synchronized RunningServer server(boolean tls) {
-    int index = tls ? 1 : 0;
-    RunningServer running = servers[index];
-    if (running == null || !running.process().isAlive()) {
-      if (running != null) {
-        running.process().close();
-      }
-      running = InteropServers.startTrunk(tls);
-      servers[index] = running;
-    }
-    return running;
+  private RunningServer server(boolean tls) {
+    return servers.get(tls);
   }
 
   @AfterAll
@@ -159,11 +149,6 @@ class GrpcJavaClientToTrunkServerIT {
       proxy.close();
       nginx = null;
     }
-    for (int i = 0; i < servers.length; i++) {
-      if (servers[i] != null) {
-        servers[i].process().close();
-        servers[i] = null;
-      }
-    }
+    servers.close();
   }
 }

@@ -81,10 +81,10 @@ abstract class GrpcJsAndConnectEsPeers {
   }
 
   /** Trunk servers (the peer's client calls them), index 0: plaintext, 1: TLS. */
-  private final RunningServer[] trunkServers = new RunningServer[2];
+  private final ServerPerTransport trunkServers = new ServerPerTransport(this::startTrunkServer);
 
   /** The peer's servers (Trunk's client calls them), index 0: plaintext, 1: TLS. */
-  private final RunningServer[] peerServers = new RunningServer[2];
+  private final ServerPerTransport peerServers = new ServerPerTransport(this::startPeerServer);
 
   /** Null until set up; then empty if the peer is ready, else why it is not. */
   private @Nullable String setupFailure;
@@ -532,17 +532,8 @@ abstract class GrpcJsAndConnectEsPeers {
   // ---------------------------------------------------------------------------------------------
   // Servers
 
-  private synchronized RunningServer trunkServer(boolean tls) {
-    int index = tls ? 1 : 0;
-    RunningServer running = trunkServers[index];
-    if (running == null || !running.process().isAlive()) {
-      if (running != null) {
-        running.process().close();
-      }
-      running = startTrunkServer(tls);
-      trunkServers[index] = running;
-    }
-    return running;
+  private RunningServer trunkServer(boolean tls) {
+    return trunkServers.get(tls);
   }
 
   /**
@@ -563,22 +554,18 @@ abstract class GrpcJsAndConnectEsPeers {
     return awaitListening(process, InteropServer.LISTENING);
   }
 
-  private synchronized RunningServer peerServer(boolean tls) {
-    int index = tls ? 1 : 0;
-    RunningServer running = peerServers[index];
-    if (running == null || !running.process().isAlive()) {
-      if (running != null) {
-        running.process().close();
-      }
-      List<String> command = new ArrayList<>(List.of("node", script("server.js")));
-      command.add("--port=0");
-      command.add("--use_tls=" + tls);
-      command.addAll(locationFlags());
-      ChildProcess process = ChildProcess.start(peer() + "-server-" + path(tls), command);
-      running = awaitListening(process, peer() + " interop server listening on 127.0.0.1:");
-      peerServers[index] = running;
-    }
-    return running;
+  private RunningServer peerServer(boolean tls) {
+    return peerServers.get(tls);
+  }
+
+  /** The peer's {@code server.js --port=0}; the port comes from its "listening" line. */
+  private RunningServer startPeerServer(boolean tls) {
+    List<String> command = new ArrayList<>(List.of("node", script("server.js")));
+    command.add("--port=0");
+    command.add("--use_tls=" + tls);
+    command.addAll(locationFlags());
+    ChildProcess process = ChildProcess.start(peer() + "-server-" + path(tls), command);
+    return awaitListening(process, peer() + " interop server listening on 127.0.0.1:");
   }
 
   /** Waits for {@code process} to print "{@code listening}PORT ..." and to accept connections. */
@@ -599,14 +586,8 @@ abstract class GrpcJsAndConnectEsPeers {
 
   @AfterAll
   void stopServers() {
-    for (RunningServer[] servers : List.of(trunkServers, peerServers)) {
-      for (int i = 0; i < servers.length; i++) {
-        if (servers[i] != null) {
-          servers[i].process().close();
-          servers[i] = null;
-        }
-      }
-    }
+    trunkServers.close();
+    peerServers.close();
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -123,10 +123,11 @@ class PythonPeerIT {
           "server_compressed_streaming", responseFlagNote("Trunk's client API"));
 
   /** Trunk servers (Python clients call them), index 0: plaintext, 1: TLS. */
-  private final RunningServer[] trunkServers = new RunningServer[2];
+  private final ServerPerTransport trunkServers =
+      new ServerPerTransport(InteropServers::startTrunk);
 
   /** grpcio servers (the Trunk client calls them), index 0: plaintext, 1: TLS. */
-  private final RunningServer[] pythonServers = new RunningServer[2];
+  private final ServerPerTransport pythonServers = new ServerPerTransport(this::startPythonServer);
 
   /** Null until checked; then empty if the peer is ready, else why it is not. */
   private String setupFailure;
@@ -463,17 +464,8 @@ class PythonPeerIT {
     }
   }
 
-  private synchronized RunningServer pythonServer(boolean tls) {
-    int index = tls ? 1 : 0;
-    RunningServer running = pythonServers[index];
-    if (running == null || !running.process().isAlive()) {
-      if (running != null) {
-        running.process().close();
-      }
-      running = startPythonServer(tls);
-      pythonServers[index] = running;
-    }
-    return running;
+  private RunningServer pythonServer(boolean tls) {
+    return pythonServers.get(tls);
   }
 
   /** {@code interop_server.py --port=0}; the port comes from its "listening" line. */
@@ -497,29 +489,14 @@ class PythonPeerIT {
     }
   }
 
-  private synchronized RunningServer trunkServer(boolean tls) {
-    int index = tls ? 1 : 0;
-    RunningServer running = trunkServers[index];
-    if (running == null || !running.process().isAlive()) {
-      if (running != null) {
-        running.process().close();
-      }
-      running = InteropServers.startTrunk(tls);
-      trunkServers[index] = running;
-    }
-    return running;
+  private RunningServer trunkServer(boolean tls) {
+    return trunkServers.get(tls);
   }
 
   @AfterAll
   void stopServers() {
-    for (RunningServer[] servers : List.of(trunkServers, pythonServers)) {
-      for (int i = 0; i < servers.length; i++) {
-        if (servers[i] != null) {
-          servers[i].process().close();
-          servers[i] = null;
-        }
-      }
-    }
+    trunkServers.close();
+    pythonServers.close();
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ class TrunkClientToGrpcJavaServerIT {
           + " passes only because it compares the empty ids with each other.";
 
   /** Index 0: plaintext, 1: TLS; each started by the first case that needs it. */
-  private final RunningServer[] servers = new RunningServer[2];
+  private final ServerPerTransport servers = new ServerPerTransport(InteropServers::startGrpcJava);
 
   private @Nullable NginxProxy nginx;
 
@@ -154,8 +154,7 @@ class TrunkClientToGrpcJavaServerIT {
   }
 
   private String serverState(String path) {
-    RunningServer server = servers[path.equals("tls") ? 1 : 0];
-    String state = server == null ? "" : server.stateIfDead();
+    String state = servers.stateIfDead(path.equals("tls"));
     NginxProxy proxy = nginx;
     if (path.equals("nginx") && proxy != null) {
       state += "\nnginx (" + (proxy.process().isAlive() ? "running" : "exited") + "):";
@@ -164,17 +163,8 @@ class TrunkClientToGrpcJavaServerIT {
     return state;
   }
 
-  private synchronized RunningServer server(boolean tls) {
-    int index = tls ? 1 : 0;
-    RunningServer running = servers[index];
-    if (running == null || !running.process().isAlive()) {
-      if (running != null) {
-        running.process().close();
-      }
-      running = InteropServers.startGrpcJava(tls);
-      servers[index] = running;
-    }
-    return running;
+  private RunningServer server(boolean tls) {
+    return servers.get(tls);
   }
 
   @AfterAll
@@ -184,11 +174,6 @@ class TrunkClientToGrpcJavaServerIT {
       proxy.close();
       nginx = null;
     }
-    for (int i = 0; i < servers.length; i++) {
-      if (servers[i] != null) {
-        servers[i].process().close();
-        servers[i] = null;
-      }
-    }
+    servers.close();
   }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrunkClientToTrunkServerIT {
-  private final RunningServer[] servers = new RunningServer[2];
+  private final ServerPerTransport servers = new ServerPerTransport(InteropServers::startTrunk);
 
   static Stream<Arguments> probingCases() {
     return InteropEnv.casesAndTransports(
@@ -64,7 +64,7 @@ class TrunkClientToTrunkServerIT {
         + " against the Trunk server"
         + (useTls ? " over TLS" : " in plaintext")
         + client.describe()
-        + servers[useTls ? 1 : 0].stateIfDead();
+        + servers.stateIfDead(useTls);
   }
 
   private ChildProcess runClient(String testCase, boolean useTls) {
@@ -85,26 +85,12 @@ class TrunkClientToTrunkServerIT {
             "--test_case=" + testCase));
   }
 
-  private synchronized RunningServer server(boolean tls) {
-    int index = tls ? 1 : 0;
-    RunningServer running = servers[index];
-    if (running == null || !running.process().isAlive()) {
-      if (running != null) {
-        running.process().close();
-      }
-      running = InteropServers.startTrunk(tls);
-      servers[index] = running;
-    }
-    return running;
+  private RunningServer server(boolean tls) {
+    return servers.get(tls);
   }
 
   @AfterAll
   void stopServers() {
-    for (int i = 0; i < servers.length; i++) {
-      if (servers[i] != null) {
-        servers[i].process().close();
-        servers[i] = null;
-      }
-    }
+    servers.close();
   }
 }
