@@ -1,12 +1,10 @@
 package dev.trunk.interop;
 
-import dev.trunk.interop.InteropServers.RunningServer;
 import dev.trunk.interop.MatrixCell.ClientRun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -40,9 +38,8 @@ class GrpcJavaClientToTrunkServerIT {
           + " assertEquals on the two payloads failed, as it must without a cache.";
 
   /** Index 0: plaintext, 1: TLS; each started by the first case that needs it. */
-  private final ServerPerTransport servers = new ServerPerTransport(InteropServers::startTrunk);
-
-  private @Nullable NginxProxy nginx;
+  private final ServerPerTransport servers =
+      new ServerPerTransport(InteropServers::startTrunk, "nginx-to-trunk-server");
 
   static Stream<Arguments> cells() {
     return InteropEnv.matrixCells();
@@ -70,7 +67,7 @@ class GrpcJavaClientToTrunkServerIT {
 
   private ClientRun runClient(String testCase, String path) {
     boolean tls = path.equals("tls");
-    int port = port(path);
+    int port = servers.port(path);
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -99,56 +96,14 @@ class GrpcJavaClientToTrunkServerIT {
               + path
               + ")"
               + client.describe()
-              + serverState(path);
+              + servers.state(path);
       return new ClientRun(
           testCase, exit, false, client.output(), description, InteropEnv.display(client.log()));
     }
   }
 
-  /** The port the client calls for {@code path}, starting (or restarting) what serves it. */
-  private synchronized int port(String path) {
-    return switch (path) {
-      case "plaintext" -> server(false).port();
-      case "tls" -> server(true).port();
-      case "nginx" -> {
-        RunningServer upstream = server(false);
-        NginxProxy proxy = nginx;
-        if (proxy == null
-            || !proxy.process().isAlive()
-            || proxy.upstreamPort() != upstream.port()) {
-          if (proxy != null) {
-            proxy.close();
-          }
-          proxy = NginxProxy.start("nginx-to-trunk-server", upstream.port());
-          nginx = proxy;
-        }
-        yield proxy.port();
-      }
-      default -> throw new IllegalArgumentException("unknown path " + path);
-    };
-  }
-
-  private String serverState(String path) {
-    String state = servers.stateIfDead(path.equals("tls"));
-    NginxProxy proxy = nginx;
-    if (path.equals("nginx") && proxy != null) {
-      state += "\nnginx (" + (proxy.process().isAlive() ? "running" : "exited") + "):";
-      state += proxy.process().describe();
-    }
-    return state;
-  }
-
-  private RunningServer server(boolean tls) {
-    return servers.get(tls);
-  }
-
   @AfterAll
   void stopServers() {
-    NginxProxy proxy = nginx;
-    if (proxy != null) {
-      proxy.close();
-      nginx = null;
-    }
     servers.close();
   }
 }

@@ -6,15 +6,62 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One interop server per transport (plaintext and TLS), started by the first case that needs it,
- * reused by the cases after it, and started again if it died. Thread-safe.
+ * reused by the cases after it, and started again if it died; optionally an nginx proxy in front of
+ * the plaintext one for the {@code nginx} path. Thread-safe.
  */
 final class ServerPerTransport implements AutoCloseable {
   private final Function<Boolean, RunningServer> start;
   private final @Nullable RunningServer[] servers = new RunningServer[2];
+  private final @Nullable String nginxName;
+  private @Nullable NginxProxy nginx;
 
   /** {@code start} starts a server, with TLS when given true. */
   ServerPerTransport(Function<Boolean, RunningServer> start) {
+    this(start, null);
+  }
+
+  /** Also serves the {@code nginx} path through a proxy whose logs are named {@code nginxName}. */
+  ServerPerTransport(Function<Boolean, RunningServer> start, @Nullable String nginxName) {
     this.start = start;
+    this.nginxName = nginxName;
+  }
+
+  /**
+   * The port a client calls for {@code path} (plaintext, tls or nginx), starting what serves it.
+   */
+  synchronized int port(String path) {
+    return switch (path) {
+      case "plaintext" -> get(false).port();
+      case "tls" -> get(true).port();
+      case "nginx" -> nginxInFrontOf(get(false)).port();
+      default -> throw new IllegalArgumentException("unknown path " + path);
+    };
+  }
+
+  private NginxProxy nginxInFrontOf(RunningServer upstream) {
+    if (nginxName == null) {
+      throw new IllegalArgumentException("no nginx path configured");
+    }
+    NginxProxy proxy = nginx;
+    if (proxy == null || !proxy.process().isAlive() || proxy.upstreamPort() != upstream.port()) {
+      if (proxy != null) {
+        proxy.close();
+      }
+      proxy = NginxProxy.start(nginxName, upstream.port());
+      nginx = proxy;
+    }
+    return proxy;
+  }
+
+  /** What happened to what serves {@code path} if it died, for a failure message. */
+  synchronized String state(String path) {
+    String state = stateIfDead(path.equals("tls"));
+    NginxProxy proxy = nginx;
+    if (path.equals("nginx") && proxy != null) {
+      state += "\nnginx (" + (proxy.process().isAlive() ? "running" : "exited") + "):";
+      state += proxy.process().describe();
+    }
+    return state;
   }
 
   /** The running server for the transport, started (again) if needed. */
@@ -37,9 +84,14 @@ final class ServerPerTransport implements AutoCloseable {
     return running == null ? "" : running.stateIfDead();
   }
 
-  /** Stops both servers. */
+  /** Stops both servers and the proxy. */
   @Override
   public synchronized void close() {
+    NginxProxy proxy = nginx;
+    if (proxy != null) {
+      proxy.close();
+      nginx = null;
+    }
     for (int i = 0; i < servers.length; i++) {
       RunningServer running = servers[i];
       if (running != null) {

@@ -1,12 +1,10 @@
 package dev.trunk.interop;
 
-import dev.trunk.interop.InteropServers.RunningServer;
 import dev.trunk.interop.MatrixCell.ClientRun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -47,9 +45,8 @@ class TrunkClientToGrpcJavaServerIT {
           + " passes only because it compares the empty ids with each other.";
 
   /** Index 0: plaintext, 1: TLS; each started by the first case that needs it. */
-  private final ServerPerTransport servers = new ServerPerTransport(InteropServers::startGrpcJava);
-
-  private @Nullable NginxProxy nginx;
+  private final ServerPerTransport servers =
+      new ServerPerTransport(InteropServers::startGrpcJava, "nginx-to-grpc-java-server");
 
   static Stream<Arguments> cells() {
     return InteropEnv.matrixCells();
@@ -90,7 +87,7 @@ class TrunkClientToGrpcJavaServerIT {
 
   private ClientRun runClient(String testCase, String path) {
     boolean tls = path.equals("tls");
-    int port = port(path);
+    int port = servers.port(path);
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -119,7 +116,7 @@ class TrunkClientToGrpcJavaServerIT {
               + path
               + ")"
               + client.describe()
-              + serverState(path);
+              + servers.state(path);
       return new ClientRun(
           testCase,
           exit,
@@ -130,50 +127,8 @@ class TrunkClientToGrpcJavaServerIT {
     }
   }
 
-  /** The port the client calls for {@code path}, starting (or restarting) what serves it. */
-  private synchronized int port(String path) {
-    return switch (path) {
-      case "plaintext" -> server(false).port();
-      case "tls" -> server(true).port();
-      case "nginx" -> {
-        RunningServer upstream = server(false);
-        NginxProxy proxy = nginx;
-        if (proxy == null
-            || !proxy.process().isAlive()
-            || proxy.upstreamPort() != upstream.port()) {
-          if (proxy != null) {
-            proxy.close();
-          }
-          proxy = NginxProxy.start("nginx-to-grpc-java-server", upstream.port());
-          nginx = proxy;
-        }
-        yield proxy.port();
-      }
-      default -> throw new IllegalArgumentException("unknown path " + path);
-    };
-  }
-
-  private String serverState(String path) {
-    String state = servers.stateIfDead(path.equals("tls"));
-    NginxProxy proxy = nginx;
-    if (path.equals("nginx") && proxy != null) {
-      state += "\nnginx (" + (proxy.process().isAlive() ? "running" : "exited") + "):";
-      state += proxy.process().describe();
-    }
-    return state;
-  }
-
-  private RunningServer server(boolean tls) {
-    return servers.get(tls);
-  }
-
   @AfterAll
   void stopServers() {
-    NginxProxy proxy = nginx;
-    if (proxy != null) {
-      proxy.close();
-      nginx = null;
-    }
     servers.close();
   }
 }
