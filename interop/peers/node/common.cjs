@@ -130,6 +130,58 @@ function soakSummary(name, soak, completed, failures, latencies) {
   );
 }
 
+/**
+ * The loop of rpc_soak and channel_soak: soak.iterations calls in sequence, paced by
+ * soak.minTimeMsBetweenRpcs and cut short by the overall timeout. `iterate(timeoutMs)` makes one
+ * call and resolves to { peer, close }: the latency is measured when it resolves, then close() runs
+ * (uncounted). An iteration fails when `iterate` throws (described by `describeError`) or takes
+ * longer than soak.maxLatencyMs. Logs one line per iteration and returns the counts and the
+ * summary line.
+ */
+async function soakLoop(soak, name, defaultPeer, iterate, describeError) {
+  const start = performance.now();
+  const overallDeadline = start + soak.overallTimeoutSeconds * 1000;
+  const latencies = [];
+  let completed = 0;
+  let failures = 0;
+  let nextStart = start;
+  for (let i = 0; i < soak.iterations; i++) {
+    const wait = nextStart - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (performance.now() >= overallDeadline) break;
+    const begin = performance.now();
+    nextStart = begin + soak.minTimeMsBetweenRpcs;
+    let failure = null;
+    let elapsed;
+    let peer = defaultPeer;
+    let close = null;
+    try {
+      const result = await iterate(Math.max(1, Math.floor(overallDeadline - begin)));
+      elapsed = performance.now() - begin;
+      close = result.close;
+      if (result.peer) peer = result.peer;
+      if (elapsed > soak.maxLatencyMs) {
+        failure = `latency ${Math.round(elapsed)} ms exceeds ${soak.maxLatencyMs} ms`;
+      }
+    } catch (e) {
+      elapsed = performance.now() - begin;
+      failure = describeError(e);
+    } finally {
+      if (close) close();
+    }
+    completed++;
+    latencies.push(elapsed);
+    const line = `soak iteration: ${i} elapsed_ms: ${Math.round(elapsed)} peer: ${peer}`;
+    if (failure === null) {
+      console.log(`${line} succeeded`);
+    } else {
+      failures++;
+      console.log(`${line} failed: ${failure}`);
+    }
+  }
+  return { completed, failures, summary: soakSummary(name, soak, completed, failures, latencies) };
+}
+
 /** Every byte of `buffer` is zero. */
 function allZero(buffer) {
   for (let i = 0; i < buffer.length; i++) {
@@ -148,5 +200,6 @@ module.exports = {
   usageError,
   SOAK_FLAGS,
   soakFlags,
+  soakLoop,
   soakSummary,
 };

@@ -11,7 +11,6 @@
 import dns from 'node:dns';
 import fs from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { toBinary } from '@bufbuild/protobuf';
 import {
   Code,
@@ -568,49 +567,23 @@ async function soakTest(soak, name, peer, open) {
     responseSize: soak.responseSize,
     payload: zeros(soak.requestSize),
   };
-  const start = performance.now();
-  const overallDeadline = start + soak.overallTimeoutSeconds * 1000;
-  const latencies = [];
-  let completed = 0;
-  let failures = 0;
-  let nextStart = start;
-  for (let i = 0; i < soak.iterations; i++) {
-    const wait = nextStart - performance.now();
-    if (wait > 0) await sleep(wait);
-    if (performance.now() >= overallDeadline) break;
-    const begin = performance.now();
-    nextStart = begin + soak.minTimeMsBetweenRpcs;
-    let failure = null;
-    let elapsed;
-    let opened = null;
-    try {
-      opened = open();
-      const response = await opened.client.unaryCall(request, {
-        timeoutMs: Math.max(1, Math.floor(overallDeadline - begin)),
-      });
-      elapsed = performance.now() - begin;
-      checkPayload(response.payload, soak.responseSize, 'UnaryCall response');
-      if (elapsed > soak.maxLatencyMs) {
-        failure = `latency ${Math.round(elapsed)} ms exceeds ${soak.maxLatencyMs} ms`;
+  const { completed, failures, summary } = await common.soakLoop(
+    soak,
+    name,
+    peer,
+    async (timeoutMs) => {
+      const opened = open();
+      try {
+        const response = await opened.client.unaryCall(request, { timeoutMs });
+        checkPayload(response.payload, soak.responseSize, 'UnaryCall response');
+        return { close: opened.close };
+      } catch (e) {
+        opened.close();
+        throw e;
       }
-    } catch (e) {
-      if (elapsed === undefined) elapsed = performance.now() - begin;
-      failure =
-        e instanceof ConnectError ? `status ${codeName(e.code)}: ${JSON.stringify(e.rawMessage)}` : e.message;
-    } finally {
-      if (opened) opened.close();
-    }
-    completed++;
-    latencies.push(elapsed);
-    const line = `soak iteration: ${i} elapsed_ms: ${Math.round(elapsed)} peer: ${peer}`;
-    if (failure === null) {
-      console.log(`${line} succeeded`);
-    } else {
-      failures++;
-      console.log(`${line} failed: ${failure}`);
-    }
-  }
-  const summary = common.soakSummary(name, soak, completed, failures, latencies);
+    },
+    (e) => (e instanceof ConnectError ? `status ${codeName(e.code)}: ${JSON.stringify(e.rawMessage)}` : e.message)
+  );
   console.log(summary);
   check(completed === soak.iterations, `${summary}: soak_overall_timeout_seconds=${soak.overallTimeoutSeconds} ran out`);
   check(failures <= soak.maxFailures, summary);

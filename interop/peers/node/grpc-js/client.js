@@ -571,49 +571,23 @@ async function soakTest(soak, name, target, open) {
     response_size: soak.responseSize,
     payload: zeros(soak.requestSize),
   };
-  const start = performance.now();
-  const overallDeadline = start + soak.overallTimeoutSeconds * 1000;
-  const latencies = [];
-  let completed = 0;
-  let failures = 0;
-  let nextStart = start;
-  for (let i = 0; i < soak.iterations; i++) {
-    const wait = nextStart - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    if (performance.now() >= overallDeadline) break;
-    const begin = performance.now();
-    nextStart = begin + soak.minTimeMsBetweenRpcs;
-    let failure = null;
-    let elapsed;
-    let opened = null;
-    let peer = target;
-    try {
-      opened = await open();
-      const call = unary(opened.client, 'unaryCall', request, { ms: Math.max(1, overallDeadline - begin) });
-      const { response, peer: callPeer } = await call;
-      if (callPeer) peer = callPeer;
-      elapsed = performance.now() - begin;
-      checkPayload(response.payload, soak.responseSize, 'UnaryCall response');
-      if (elapsed > soak.maxLatencyMs) {
-        failure = `latency ${Math.round(elapsed)} ms exceeds ${soak.maxLatencyMs} ms`;
+  const { completed, failures, summary } = await common.soakLoop(
+    soak,
+    name,
+    target,
+    async (timeoutMs) => {
+      const opened = await open();
+      try {
+        const { response, peer } = await unary(opened.client, 'unaryCall', request, { ms: timeoutMs });
+        checkPayload(response.payload, soak.responseSize, 'UnaryCall response');
+        return { peer, close: opened.close };
+      } catch (e) {
+        opened.close();
+        throw e;
       }
-    } catch (e) {
-      if (elapsed === undefined) elapsed = performance.now() - begin;
-      failure = isStatusError(e) ? `status ${codeName(e.code)}: ${JSON.stringify(e.details)}` : e.message;
-    } finally {
-      if (opened) opened.close();
-    }
-    completed++;
-    latencies.push(elapsed);
-    const line = `soak iteration: ${i} elapsed_ms: ${Math.round(elapsed)} peer: ${peer}`;
-    if (failure === null) {
-      console.log(`${line} succeeded`);
-    } else {
-      failures++;
-      console.log(`${line} failed: ${failure}`);
-    }
-  }
-  const summary = common.soakSummary(name, soak, completed, failures, latencies);
+    },
+    (e) => (isStatusError(e) ? `status ${codeName(e.code)}: ${JSON.stringify(e.details)}` : e.message)
+  );
   console.log(summary);
   check(completed === soak.iterations, `${summary}: soak_overall_timeout_seconds=${soak.overallTimeoutSeconds} ran out`);
   check(failures <= soak.maxFailures, summary);
