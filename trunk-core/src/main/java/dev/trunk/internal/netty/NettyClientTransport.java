@@ -172,12 +172,7 @@ public final class NettyClientTransport implements ClientTransport {
 
   @Override
   public void shutdown() {
-    ClientHandler current;
-    synchronized (this) {
-      shutdown = true;
-      current = connection;
-      connection = null;
-    }
+    ClientHandler current = detach();
     if (current != null) {
       current.closeGracefully();
     }
@@ -185,14 +180,17 @@ public final class NettyClientTransport implements ClientTransport {
 
   @Override
   public void shutdownNow() {
-    ClientHandler current;
-    synchronized (this) {
-      shutdown = true;
-      current = connection;
-      connection = null;
-    }
+    ClientHandler current = detach();
     if (current != null) {
       current.closeNow();
     }
+  }
+
+  /** Refuses new calls from now on; returns the connection to close, if there is one. */
+  private synchronized @Nullable ClientHandler detach() {
+    shutdown = true;
+    ClientHandler current = connection;
+    connection = null;
+    return current;
   }
 }
