@@ -34,7 +34,6 @@ final class ClientHandler extends GrpcConnectionHandler {
   private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
   private final String target;
   private final int maxHeaderListSize;
-  private @Nullable ChannelHandlerContext context;
   private @Nullable EventExecutor executor;
   private boolean ready;
   private @Nullable Status failure;
@@ -70,6 +69,7 @@ final class ClientHandler extends GrpcConnectionHandler {
   /** Binds the handler to the event loop of its channel, before the channel is connected. */
   void attach(EventExecutor eventLoop) {
     this.executor = eventLoop;
+    bindEventLoop(eventLoop);
   }
 
   /**
@@ -77,18 +77,11 @@ final class ClientHandler extends GrpcConnectionHandler {
    * arrived) or has failed, in submission order.
    */
   void submit(Runnable task) {
-    EventExecutor eventLoop = executor;
-    if (eventLoop == null) {
-      throw new IllegalStateException("handler not attached to an event loop");
-    }
-    if (eventLoop.inEventLoop()) {
-      runOrQueue(task);
-    } else {
-      eventLoop.execute(() -> runOrQueue(task));
-    }
+    runOnEventLoop(task);
   }
 
-  private void runOrQueue(Runnable task) {
+  @Override
+  void runHandedOver(Runnable task) {
     if (ready || failure != null) {
       task.run();
     } else {
@@ -141,7 +134,7 @@ final class ClientHandler extends GrpcConnectionHandler {
    * the wait for open streams. ({@code ctx.close()} would start at the next handler and cut them.)
    */
   private void closeChannel() {
-    ChannelHandlerContext ctx = context;
+    ChannelHandlerContext ctx = contextOrNull();
     if (ctx != null) {
       ctx.channel().close();
     }
@@ -189,12 +182,11 @@ final class ClientHandler extends GrpcConnectionHandler {
           }
         });
     encoder().writeHeaders(ctx, id, headers, 0, end && message == null, promise);
-    writeMessage(stream, message, end, false);
-    flush(ctx);
+    writeMessage(stream, message, end);
+    flushSoon();
   }
 
-  void writeMessage(
-      NettyClientStream stream, @Nullable ByteBuf message, boolean end, boolean flush) {
+  void writeMessage(NettyClientStream stream, @Nullable ByteBuf message, boolean end) {
     if (stream.closed) {
       if (message != null) {
         int size = message.readableBytes();
@@ -212,9 +204,7 @@ final class ClientHandler extends GrpcConnectionHandler {
     } else if (end) {
       encoder().writeData(ctx, stream.id, Unpooled.EMPTY_BUFFER, 0, true, ctx.newPromise());
     }
-    if (flush) {
-      flush(ctx);
-    }
+    flushSoon();
   }
 
   void reset(NettyClientStream stream, Status reason) {
@@ -232,7 +222,7 @@ final class ClientHandler extends GrpcConnectionHandler {
     } else {
       resetStream(ctx, stream.id, code, ctx.newPromise());
     }
-    flush(ctx);
+    flushSoon();
   }
 
   void returnCredit(NettyClientStream stream) {
@@ -323,21 +313,7 @@ final class ClientHandler extends GrpcConnectionHandler {
         .withCause(cause);
   }
 
-  private ChannelHandlerContext ctx() {
-    ChannelHandlerContext ctx = context;
-    if (ctx == null) {
-      throw new IllegalStateException("handler not added to a channel");
-    }
-    return ctx;
-  }
-
   // ---- connection lifecycle -----------------------------------------------------------------
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
-    context = ctx;
-    super.handlerAdded(ctx);
-  }
 
   /**
    * Called on the server's first SETTINGS: only then are its SETTINGS_MAX_CONCURRENT_STREAMS and

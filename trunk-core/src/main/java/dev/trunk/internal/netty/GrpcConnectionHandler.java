@@ -1,5 +1,7 @@
 package dev.trunk.internal.netty;
 
+import static java.util.Objects.requireNonNull;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
@@ -20,20 +22,141 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.StreamBufferingEncoder;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.PlatformDependent;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the server's and the client's HTTP/2 connection handlers share: the codec set-up, the
  * receive windows (raised for the connection once the peer's first SETTINGS arrive, returned per
- * stream as the application consumes), and the frames gRPC ignores. Event loop only.
+ * stream as the application consumes), write batching, and the frames gRPC ignores.
+ *
+ * <p>Write batching: work that other threads hand over ({@link #runOnEventLoop}) waits in one queue
+ * per connection and runs in order in one event-loop task, followed by one flush. Writes made while
+ * a read is being processed are flushed once, when the read batch completes ({@code
+ * channelReadComplete}). So a flush, and with it a pass of the flow controller over the streams and
+ * a {@code write} system call, is paid per batch of calls rather than per message.
+ *
+ * <p>Event loop only, except {@link #runOnEventLoop}.
  */
 abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements Http2FrameListener {
+  /**
+   * Handed-over tasks one drain runs before it flushes and yields to the event loop's other work
+   * (reads, timers), so a flood of sends cannot starve the connection's reads.
+   */
+  static final int MAX_TASKS_PER_DRAIN = 1024;
+
   private final DefaultHttp2LocalFlowController inboundFlow;
+  private final Queue<Runnable> handedOver = PlatformDependent.newMpscQueue();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Runnable drain = this::drain;
+  private @Nullable EventExecutor eventLoop;
+  private @Nullable ChannelHandlerContext context;
   private boolean connectionWindowRaised;
+  // Event loop only: inside a read batch or a drain, whose end flushes.
+  private boolean flushPending;
 
   GrpcConnectionHandler(Codec codec, Http2Settings settings) {
     super(codec.decoder(), codec.encoder(), settings);
     this.inboundFlow = codec.inboundFlow();
+  }
+
+  /** Binds the handler to its channel's event loop; called before or when it is added. */
+  final void bindEventLoop(EventExecutor loop) {
+    this.eventLoop = loop;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    context = ctx;
+    eventLoop = ctx.executor();
+    super.handlerAdded(ctx);
+  }
+
+  /** The handler's context; only once it has been added to the pipeline. */
+  final ChannelHandlerContext ctx() {
+    ChannelHandlerContext ctx = context;
+    if (ctx == null) {
+      throw new IllegalStateException("handler not added");
+    }
+    return ctx;
+  }
+
+  /** The context, or null before the handler has been added to the pipeline. */
+  final @Nullable ChannelHandlerContext contextOrNull() {
+    return context;
+  }
+
+  // ---- write batching ------------------------------------------------------------------------
+
+  /**
+   * Runs {@code task} on the event loop: at once when called there (then flushes unless a batch is
+   * open), otherwise queued behind the tasks handed over before it.
+   */
+  final void runOnEventLoop(Runnable task) {
+    EventExecutor loop = eventLoop;
+    if (loop == null) {
+      throw new IllegalStateException("handler not bound to an event loop");
+    }
+    if (loop.inEventLoop()) {
+      runHandedOver(task);
+      flushSoon();
+      return;
+    }
+    handedOver.add(task);
+    if (drainScheduled.compareAndSet(false, true)) {
+      loop.execute(drain);
+    }
+  }
+
+  /** Runs one handed-over task; the client overrides it to hold tasks until it is ready. */
+  void runHandedOver(Runnable task) {
+    task.run();
+  }
+
+  /**
+   * Flushes now, or at the end of the read batch or drain in progress. Not before the channel is
+   * connected: a flush would make TLS start its handshake before the socket can carry it.
+   */
+  final void flushSoon() {
+    ChannelHandlerContext ctx = context;
+    if (ctx != null && !flushPending && ctx.channel().isActive()) {
+      flush(ctx);
+    }
+  }
+
+  /** Runs the handed-over tasks (a bounded number), flushes once, and reschedules if more came. */
+  private void drain() {
+    flushPending = true;
+    try {
+      Runnable task;
+      for (int i = 0; i < MAX_TASKS_PER_DRAIN && (task = handedOver.poll()) != null; i++) {
+        runHandedOver(task);
+      }
+    } finally {
+      flushPending = false;
+      drainScheduled.set(false);
+      flushSoon();
+      // A task added after the last poll found drainScheduled still set and relies on this check.
+      if (!handedOver.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+        requireNonNull(eventLoop).execute(drain);
+      }
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    flushPending = true;
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    flushPending = false;
+    super.channelReadComplete(ctx); // flushes (Http2ConnectionHandler)
   }
 
   /**
@@ -79,7 +202,7 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
     int delta = FlowControl.CONNECTION_WINDOW - inboundFlow.initialWindowSize(connectionStream);
     try {
       inboundFlow.incrementWindowSize(connectionStream, delta);
-      flush(ctx);
+      flushSoon();
     } catch (Http2Exception e) {
       onError(ctx, false, e);
     }
@@ -90,7 +213,7 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
     try {
       int unconsumed = inboundFlow.unconsumedBytes(stream);
       if (unconsumed > 0 && inboundFlow.consumeBytes(stream, unconsumed)) {
-        flush(ctx);
+        flushSoon();
       }
     } catch (Http2Exception e) {
       onError(ctx, false, e);

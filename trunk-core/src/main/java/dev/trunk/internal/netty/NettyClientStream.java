@@ -26,7 +26,7 @@ final class NettyClientStream implements ClientTransportStream {
 
   @Override
   public void write(@Nullable ByteBuf message, boolean endOfStream) {
-    handler.submit(() -> handler.writeMessage(this, message, endOfStream, true));
+    handler.submit(() -> handler.writeMessage(this, message, endOfStream));
   }
 
   @Override

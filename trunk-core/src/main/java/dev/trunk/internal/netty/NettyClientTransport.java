@@ -122,7 +122,6 @@ public final class NettyClientTransport implements ClientTransport {
                       channel.pipeline().addLast(sslHandler(channel, tls));
                       channel.pipeline().addLast(new TlsContexts.RequireH2());
                     }
-                    channel.pipeline().addLast(FlowControl.flushConsolidation());
                     channel.pipeline().addLast(handler);
                   }
                 });

@@ -49,11 +49,7 @@ final class NettyServerStream implements ServerTransportStream {
       @Nullable ByteBuf message,
       @Nullable Status status,
       @Nullable Metadata trailers) {
-    if (ctx.executor().inEventLoop()) {
-      writeNow(headers, encoding, message, status, trailers);
-    } else {
-      ctx.executor().execute(() -> writeNow(headers, encoding, message, status, trailers));
-    }
+    handler.runOnEventLoop(() -> writeNow(headers, encoding, message, status, trailers));
   }
 
   private void writeNow(
@@ -86,7 +82,6 @@ final class NettyServerStream implements ServerTransportStream {
       }
       handler.writeTrailers(ctx, streamId, end);
     }
-    handler.flush(ctx);
   }
 
   private void reportWritten(int size) {
@@ -118,12 +113,12 @@ final class NettyServerStream implements ServerTransportStream {
 
   @Override
   public void reset(Status reason) {
-    ctx.executor().execute(() -> handler.resetStream(ctx, streamId, reason));
+    handler.runOnEventLoop(() -> handler.resetStream(ctx, streamId, reason));
   }
 
   @Override
   public void returnCredit() {
-    ctx.executor().execute(() -> handler.returnCredit(streamId));
+    handler.runOnEventLoop(() -> handler.returnCredit(streamId));
   }
 
   @Override

@@ -51,7 +51,6 @@ public final class NettyServerTransport {
                       channel.pipeline().addLast(tls.newHandler(channel.alloc()));
                       channel.pipeline().addLast(new TlsContexts.RequireH2());
                     }
-                    channel.pipeline().addLast(FlowControl.flushConsolidation());
                     channel.pipeline().addLast(ServerHandler.create(config, registry));
                   }
                 });

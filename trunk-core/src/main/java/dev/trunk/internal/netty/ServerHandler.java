@@ -175,7 +175,7 @@ final class ServerHandler extends GrpcConnectionHandler {
     response.set(GrpcHeaders.GRPC_ACCEPT_ENCODING, Compression.acceptEncodingHeader());
     GrpcHeaders.addStatus(response, rejection.status);
     writeTrailers(ctx, streamId, response);
-    flush(ctx);
+    flushSoon();
   }
 
   @Override
@@ -262,7 +262,7 @@ final class ServerHandler extends GrpcConnectionHandler {
                   && stream != null
                   && stream.state() == Http2Stream.State.HALF_CLOSED_LOCAL) {
                 resetStream(ctx, streamId, Http2Error.NO_ERROR.code(), ctx.newPromise());
-                flush(ctx);
+                flushSoon();
               }
             });
     encoder().writeHeaders(ctx, streamId, trailers, 0, true, promise);
@@ -272,7 +272,7 @@ final class ServerHandler extends GrpcConnectionHandler {
     if (connection().stream(streamId) != null) {
       resetStream(
           ctx, streamId, HttpStatusMapping.rstStreamCodeFor(reason.code()), ctx.newPromise());
-      flush(ctx);
+      flushSoon();
     }
   }
 
@@ -282,22 +282,6 @@ final class ServerHandler extends GrpcConnectionHandler {
     if (stream != null && stream.state() != Http2Stream.State.CLOSED) {
       consumeAll(ctx(), stream);
     }
-  }
-
-  private ChannelHandlerContext ctx() {
-    ChannelHandlerContext ctx = context;
-    if (ctx == null) {
-      throw new IllegalStateException("handler not added");
-    }
-    return ctx;
-  }
-
-  private @Nullable ChannelHandlerContext context;
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
-    context = ctx;
-    super.handlerAdded(ctx);
   }
 
   @Override
