@@ -32,8 +32,9 @@ public final class Metadata {
   private final List<Object> values;
 
   public Metadata() {
-    keys = new ArrayList<>(4);
-    values = new ArrayList<>(4);
+    // Most calls carry no metadata: the lists allocate their arrays on the first add.
+    keys = new ArrayList<>();
+    values = new ArrayList<>();
   }
 
   /** A copy of {@code other}. */

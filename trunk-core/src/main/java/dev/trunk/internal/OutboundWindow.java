@@ -17,10 +17,16 @@ public final class OutboundWindow {
   /** Bytes per stream that may wait to be written before {@code send} blocks. */
   public static final int LIMIT = 256 * 1024;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition drained = lock.newCondition();
+  private final ReentrantLock lock;
+  private final Condition drained;
   private long pending;
   private @Nullable Status failure;
+
+  /** A window guarded by {@code lock}, which the call may share with its {@link InboundQueue}. */
+  public OutboundWindow(ReentrantLock lock) {
+    this.lock = lock;
+    this.drained = lock.newCondition();
+  }
 
   /**
    * Waits until the pending bytes are under the limit, then adds {@code bytes}.

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,8 +47,10 @@ public final class ClientCallImpl<Req, Resp>
   private final String encoding;
   private final int maxInboundMessageSize;
   private final ObserverChain<Req, Resp> observers;
-  private final InboundQueue inbound = new InboundQueue(this);
-  private final OutboundWindow outbound = new OutboundWindow();
+  // One lock per call, shared by the inbound queue and the outbound window.
+  private final ReentrantLock lock = new ReentrantLock();
+  private final InboundQueue inbound = new InboundQueue(this, lock);
+  private final OutboundWindow outbound = new OutboundWindow(lock);
   private final CompletableFuture<Metadata> responseHeaders = new CompletableFuture<>();
   private final @Nullable UnaryResult<Resp> unaryResult;
 

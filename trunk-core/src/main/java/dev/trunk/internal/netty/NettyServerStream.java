@@ -9,6 +9,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
+import io.netty.util.AsciiString;
 import java.net.SocketAddress;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,31 @@ final class NettyServerStream implements ServerTransportStream {
 
   // Event loop only.
   private boolean headersSent;
+
+  // Immutable header blocks for the common case of a call without custom metadata: built once,
+  // shared by every stream (the HPACK encoder only reads them).
+  private static final AsciiString ACCEPT_ENCODING =
+      AsciiString.cached(Compression.acceptEncodingHeader());
+  private static final Http2Headers RESPONSE_HEADERS =
+      ReadOnlyHttp2Headers.serverHeaders(
+          false,
+          GrpcHeaders.OK_STATUS,
+          GrpcHeaders.CONTENT_TYPE,
+          GrpcHeaders.APPLICATION_GRPC,
+          GrpcHeaders.GRPC_ACCEPT_ENCODING,
+          ACCEPT_ENCODING);
+  private static final Http2Headers GZIP_RESPONSE_HEADERS =
+      ReadOnlyHttp2Headers.serverHeaders(
+          false,
+          GrpcHeaders.OK_STATUS,
+          GrpcHeaders.CONTENT_TYPE,
+          GrpcHeaders.APPLICATION_GRPC,
+          GrpcHeaders.GRPC_ENCODING,
+          AsciiString.cached(Compression.GZIP),
+          GrpcHeaders.GRPC_ACCEPT_ENCODING,
+          ACCEPT_ENCODING);
+  private static final Http2Headers OK_TRAILERS =
+      ReadOnlyHttp2Headers.trailers(false, GrpcHeaders.GRPC_STATUS, AsciiString.cached("0"));
 
   NettyServerStream(ServerHandler handler, ChannelHandlerContext ctx, int streamId) {
     this.handler = handler;
@@ -72,15 +99,17 @@ final class NettyServerStream implements ServerTransportStream {
     }
     if (message != null) {
       int size = message.readableBytes();
-      handler.writeData(ctx, streamId, message, () -> reportWritten(size));
+      if (status == null) {
+        handler.writeData(ctx, streamId, message, () -> reportWritten(size));
+      } else {
+        // The call's last message: nothing can wait for its window any more, so it needs no
+        // completion listener.
+        handler.writeData(ctx, streamId, message, null);
+        reportWritten(size);
+      }
     }
     if (status != null) {
-      Http2Headers end = headersSent ? GrpcHeaders.newHeaders() : trailersOnlyHead();
-      GrpcHeaders.addStatus(end, status);
-      if (trailers != null) {
-        GrpcHeaders.addMetadata(end, trailers);
-      }
-      handler.writeTrailers(ctx, streamId, end);
+      handler.writeTrailers(ctx, streamId, trailers(status, trailers));
     }
   }
 
@@ -91,7 +120,31 @@ final class NettyServerStream implements ServerTransportStream {
     }
   }
 
+  private Http2Headers trailers(Status status, @Nullable Metadata trailers) {
+    boolean noMetadata = trailers == null || trailers.isEmpty();
+    if (headersSent && noMetadata && isPlainOk(status)) {
+      return OK_TRAILERS;
+    }
+    Http2Headers end = headersSent ? GrpcHeaders.newHeaders() : trailersOnlyHead();
+    GrpcHeaders.addStatus(end, status);
+    if (trailers != null) {
+      GrpcHeaders.addMetadata(end, trailers);
+    }
+    return end;
+  }
+
+  private static boolean isPlainOk(Status status) {
+    String description = status.description();
+    return status.isOk()
+        && (description == null || description.isEmpty())
+        && status.details().isEmpty();
+  }
+
   private static Http2Headers responseHeaders(Metadata metadata, @Nullable String encoding) {
+    boolean gzip = encoding != null && !encoding.equals(Compression.IDENTITY);
+    if (metadata.isEmpty() && (!gzip || encoding.equals(Compression.GZIP))) {
+      return gzip ? GZIP_RESPONSE_HEADERS : RESPONSE_HEADERS;
+    }
     Http2Headers headers = GrpcHeaders.newHeaders();
     headers.status(GrpcHeaders.OK_STATUS);
     headers.set(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.APPLICATION_GRPC);

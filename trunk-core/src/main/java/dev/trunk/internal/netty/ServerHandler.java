@@ -125,7 +125,7 @@ final class ServerHandler extends GrpcConnectionHandler {
               "content-type '" + contentType + "' is not application/grpc"));
     }
     CharSequence path = headers.path();
-    ServerMethod<?, ?> method = path == null ? null : registry.lookup(path.toString());
+    ServerMethod<?, ?> method = path == null ? null : registry.lookup(path);
     if (method == null) {
       throw new Rejection(
           200, Status.UNIMPLEMENTED.withDescription("unknown method '" + path + "'"));
@@ -242,9 +242,13 @@ final class ServerHandler extends GrpcConnectionHandler {
     encoder().writeHeaders(ctx, streamId, headers, 0, end, ctx.newPromise());
   }
 
-  void writeData(ChannelHandlerContext ctx, int streamId, ByteBuf data, Runnable onWritten) {
+  /** Writes a DATA frame; {@code onWritten}, if given, runs once it has left (or failed). */
+  void writeData(
+      ChannelHandlerContext ctx, int streamId, ByteBuf data, @Nullable Runnable onWritten) {
     ChannelPromise promise = ctx.newPromise();
-    promise.addListener(future -> onWritten.run());
+    if (onWritten != null) {
+      promise.addListener(future -> onWritten.run());
+    }
     encoder().writeData(ctx, streamId, data, 0, false, promise);
   }
 

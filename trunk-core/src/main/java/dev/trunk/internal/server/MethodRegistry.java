@@ -1,6 +1,7 @@
 package dev.trunk.internal.server;
 
 import dev.trunk.ServiceDefinition;
+import io.netty.util.AsciiString;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /** The server's methods by HTTP/2 {@code :path}; immutable once built. */
 public final class MethodRegistry {
-  private final Map<String, ServerMethod<?, ?>> byPath = new HashMap<>();
+  // AsciiString keys: the :path the HPACK decoder produces is one, so a lookup copies nothing.
+  private final Map<AsciiString, ServerMethod<?, ?>> byPath = new HashMap<>();
 
   public MethodRegistry(
       List<ServiceDefinition> services, List<ServiceDefinition> nonBlockingServices) {
@@ -19,7 +21,7 @@ public final class MethodRegistry {
   private void register(ServiceDefinition service, boolean onTransportThread) {
     for (ServiceDefinition.Method<?, ?> method : service.methods()) {
       ServerMethod<?, ?> entry = entry(method, onTransportThread);
-      if (byPath.putIfAbsent(method.descriptor().path(), entry) != null) {
+      if (byPath.putIfAbsent(AsciiString.of(method.descriptor().path()), entry) != null) {
         throw new IllegalArgumentException(
             "method " + method.descriptor().fullName() + " is registered twice");
       }
@@ -32,7 +34,7 @@ public final class MethodRegistry {
   }
 
   /** The method served at {@code path} ({@code /service/method}), or null. */
-  public @Nullable ServerMethod<?, ?> lookup(String path) {
-    return byPath.get(path);
+  public @Nullable ServerMethod<?, ?> lookup(CharSequence path) {
+    return byPath.get(path instanceof AsciiString ascii ? ascii : AsciiString.of(path));
   }
 }

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +59,10 @@ public final class ServerCallImpl<Req, Resp>
   private final RequestHead head;
   private final List<Interceptor> interceptors;
   private final MessageDeframer deframer;
-  private final InboundQueue inbound = new InboundQueue(this);
-  private final OutboundWindow outbound = new OutboundWindow();
+  // One lock per call, shared by the inbound queue and the outbound window.
+  private final ReentrantLock lock = new ReentrantLock();
+  private final InboundQueue inbound = new InboundQueue(this, lock);
+  private final OutboundWindow outbound = new OutboundWindow(lock);
   private final Metadata responseHeaders = new Metadata();
   private final Metadata responseTrailers = new Metadata();
 

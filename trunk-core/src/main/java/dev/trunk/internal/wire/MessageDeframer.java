@@ -28,7 +28,7 @@ public final class MessageDeframer {
   private final String encoding;
   private final ByteBufAllocator allocator;
   private final String direction;
-  private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+  private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
   private int pendingBytes;
   private boolean closed;
   private boolean lastCompressed;
