@@ -106,9 +106,17 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
       flushSoon();
       return;
     }
+    handOver(task);
+  }
+
+  /**
+   * Queues {@code task} to run in a later event-loop task, even when called on the event loop: for
+   * work that must not run inside the frame being processed.
+   */
+  final void handOver(Runnable task) {
     handedOver.add(task);
     if (drainScheduled.compareAndSet(false, true)) {
-      loop.execute(drain);
+      requireNonNull(eventLoop, "handler not bound to an event loop").execute(drain);
     }
   }
 

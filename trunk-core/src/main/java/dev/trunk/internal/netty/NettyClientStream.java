@@ -36,6 +36,7 @@ final class NettyClientStream implements ClientTransportStream {
 
   @Override
   public void returnCredit() {
-    handler.submit(() -> handler.returnCredit(this));
+    // Later, never inline: see NettyServerStream.returnCredit.
+    handler.handOver(() -> handler.returnCredit(this));
   }
 }

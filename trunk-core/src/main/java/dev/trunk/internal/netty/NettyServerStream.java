@@ -169,9 +169,14 @@ final class NettyServerStream implements ServerTransportStream {
     handler.runOnEventLoop(() -> handler.resetStream(ctx, streamId, reason));
   }
 
+  /**
+   * Always later, never inline: an event-loop handler takes its request inside {@code onDataRead},
+   * and the decoder returns that frame's bytes itself once the listener is done; returning them
+   * here as well would hand back more than was received (a connection error).
+   */
   @Override
   public void returnCredit() {
-    handler.runOnEventLoop(() -> handler.returnCredit(streamId));
+    handler.handOver(() -> handler.returnCredit(streamId));
   }
 
   @Override
