@@ -15,6 +15,7 @@ import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2FrameListener;
@@ -28,6 +29,8 @@ import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the server's and the client's HTTP/2 connection handlers share: the codec set-up, the
@@ -43,6 +46,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Event loop only, except {@link #runOnEventLoop}.
  */
 abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements Http2FrameListener {
+  private static final Logger log = LoggerFactory.getLogger(GrpcConnectionHandler.class);
+
   /**
    * Handed-over tasks one drain runs before it flushes and yields to the event loop's other work
    * (reads, timers), so a flood of sends cannot starve the connection's reads.
@@ -153,6 +158,24 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
         requireNonNull(eventLoop).execute(drain);
       }
     }
+  }
+
+  /**
+   * Logs why a connection is being closed with GOAWAY: at WARN when the error is ours
+   * (INTERNAL_ERROR, with the cause Netty wrapped), at DEBUG when the peer broke the protocol.
+   */
+  @Override
+  protected void onConnectionError(
+      ChannelHandlerContext ctx,
+      boolean outbound,
+      Throwable cause,
+      @Nullable Http2Exception http2Ex) {
+    if (http2Ex != null && http2Ex.error() == Http2Error.INTERNAL_ERROR) {
+      log.warn("HTTP/2 connection to {} failed; closing it", ctx.channel().remoteAddress(), cause);
+    } else {
+      log.debug("HTTP/2 connection error with {}", ctx.channel().remoteAddress(), cause);
+    }
+    super.onConnectionError(ctx, outbound, cause, http2Ex);
   }
 
   @Override

@@ -23,6 +23,18 @@ final class NettyServerStream implements ServerTransportStream {
   private final int streamId;
   private @Nullable ServerCallImpl<?, ?> call;
 
+  private final Runnable writePending = this::writePending;
+
+  // Guarded by this: what the call has written and the event loop has not taken yet. Every write of
+  // the stream passes through here in order, and at most one task per stream is queued to take it,
+  // so messages sent faster than the event loop writes them leave together.
+  private @Nullable Metadata pendingHeaders;
+  private @Nullable String pendingEncoding;
+  private final MessageBatch pendingMessages = new MessageBatch();
+  private @Nullable Status pendingStatus;
+  private @Nullable Metadata pendingTrailers;
+  private boolean writeQueued;
+
   // Event loop only.
   private boolean headersSent;
 
@@ -76,20 +88,61 @@ final class NettyServerStream implements ServerTransportStream {
       @Nullable ByteBuf message,
       @Nullable Status status,
       @Nullable Metadata trailers) {
-    handler.runOnEventLoop(() -> writeNow(headers, encoding, message, status, trailers));
+    synchronized (this) {
+      if (headers != null) {
+        pendingHeaders = headers;
+        pendingEncoding = encoding;
+      }
+      if (message != null) {
+        pendingMessages.add(message, ctx.alloc());
+      }
+      if (status != null) {
+        pendingStatus = status;
+        pendingTrailers = trailers;
+      }
+      if (writeQueued) {
+        return; // the queued task will write this too
+      }
+      writeQueued = true;
+    }
+    handler.runOnEventLoop(writePending);
+  }
+
+  /** Event loop: writes everything the call has written since the last time, in order. */
+  private void writePending() {
+    Metadata headers;
+    String encoding;
+    ByteBuf data;
+    int bytes;
+    Status status;
+    Metadata trailers;
+    synchronized (this) {
+      headers = pendingHeaders;
+      encoding = pendingEncoding;
+      bytes = pendingMessages.bytes();
+      data = pendingMessages.take();
+      status = pendingStatus;
+      trailers = pendingTrailers;
+      pendingHeaders = null;
+      pendingEncoding = null;
+      pendingStatus = null;
+      pendingTrailers = null;
+      writeQueued = false;
+    }
+    writeNow(headers, encoding, data, bytes, status, trailers);
   }
 
   private void writeNow(
       @Nullable Metadata headers,
       @Nullable String encoding,
-      @Nullable ByteBuf message,
+      @Nullable ByteBuf data,
+      int bytes,
       @Nullable Status status,
       @Nullable Metadata trailers) {
     if (!handler.isOpen(streamId)) {
-      if (message != null) {
-        int size = message.readableBytes();
-        message.release();
-        reportWritten(size);
+      if (data != null) {
+        data.release();
+        reportWritten(bytes);
       }
       return;
     }
@@ -97,15 +150,14 @@ final class NettyServerStream implements ServerTransportStream {
       handler.writeHeaders(ctx, streamId, responseHeaders(headers, encoding), false);
       headersSent = true;
     }
-    if (message != null) {
-      int size = message.readableBytes();
+    if (data != null) {
       if (status == null) {
-        handler.writeData(ctx, streamId, message, () -> reportWritten(size));
+        handler.writeData(ctx, streamId, data, () -> reportWritten(bytes));
       } else {
-        // The call's last message: nothing can wait for its window any more, so it needs no
+        // The call's last messages: nothing can wait for their window any more, so they need no
         // completion listener.
-        handler.writeData(ctx, streamId, message, null);
-        reportWritten(size);
+        handler.writeData(ctx, streamId, data, null);
+        reportWritten(bytes);
       }
     }
     if (status != null) {
