@@ -367,6 +367,13 @@ final class Compare {
       row.put(key, client.number(key));
     }
     row.put("errors", client.number("errors")).put("server_cpu_util", cpu / wall);
+    if (scenario.equals("server-streaming")) {
+      // The load generator may be the bottleneck, so also the server's CPU per message: its CPU
+      // time over the client's run over the messages sent in warm-up and measurement, at the
+      // measured rate.
+      double messages = client.number("qps") * (warmup + duration);
+      row.put("server_cpu_ns_per_msg", messages > 0 ? cpu * 1e9 / messages : 0);
+    }
     row.put("note", note);
     return record(row);
   }

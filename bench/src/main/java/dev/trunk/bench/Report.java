@@ -23,7 +23,8 @@ final class Report {
     return switch (scenario) {
       case "unary-latency", "streaming-latency", "open-loop-unary" -> List.of("p50_us", "p99_us");
       case "unary-1MB" -> List.of("p50_us", "p99_us", "qps");
-      case "unary-throughput", "server-streaming" -> List.of("qps");
+      case "unary-throughput" -> List.of("qps");
+      case "server-streaming" -> List.of("qps", "server_cpu_ns_per_msg");
       case "h2load-unary" ->
           List.of("qps", "cpu_us_per_call", "alloc_bytes_per_call", "write_syscalls_per_call");
       case "idle-connections", "idle-streams" ->
@@ -96,6 +97,7 @@ final class Report {
             "heap_bytes_per_item",
             "rss_bytes_per_item",
             "server_cpu_util",
+            "server_cpu_ns_per_msg",
             "errors")) {
       double value = row.number(metric);
       if (!Double.isNaN(value)) {
