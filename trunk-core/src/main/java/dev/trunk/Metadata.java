@@ -3,6 +3,7 @@ package dev.trunk;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,22 +29,18 @@ public final class Metadata {
 
   private static final String RESERVED_PREFIX = "grpc-";
 
-  private final List<String> keys;
-  private final List<Object> values;
+  private static final Object[] NONE = {};
 
-  public Metadata() {
-    // Most calls carry no metadata: the lists allocate their arrays on the first add.
-    keys = new ArrayList<>();
-    values = new ArrayList<>();
-  }
+  // Key i at [2i], its value (a String, or a byte[] for -bin keys) at [2i + 1]. Most calls carry no
+  // metadata, so the array is allocated on the first add.
+  private Object[] entries = NONE;
+  private int size;
+
+  public Metadata() {}
 
   /** A copy of {@code other}. */
   public Metadata(Metadata other) {
-    keys = new ArrayList<>(other.keys);
-    values = new ArrayList<>(other.values.size());
-    for (Object value : other.values) {
-      values.add(value instanceof byte[] bytes ? bytes.clone() : value);
-    }
+    merge(other);
   }
 
   /**
@@ -58,8 +55,7 @@ public final class Metadata {
       throw new IllegalArgumentException("key '" + key + "' ends in -bin: use addBinary");
     }
     checkAsciiValue(name, requireNonNull(value, "value"));
-    keys.add(name);
-    values.add(value);
+    append(name, value);
     return this;
   }
 
@@ -73,16 +69,15 @@ public final class Metadata {
     if (!isBinaryKey(name)) {
       throw new IllegalArgumentException("binary key '" + key + "' must end in -bin");
     }
-    keys.add(name);
-    values.add(requireNonNull(value, "value").clone());
+    append(name, requireNonNull(value, "value").clone());
     return this;
   }
 
   /** The last ASCII value of the key, or null. */
   public @Nullable String get(String key) {
     String name = key.toLowerCase(Locale.ROOT);
-    for (int i = keys.size() - 1; i >= 0; i--) {
-      if (keys.get(i).equals(name) && values.get(i) instanceof String text) {
+    for (int i = size - 1; i >= 0; i--) {
+      if (key(i).equals(name) && value(i) instanceof String text) {
         return text;
       }
     }
@@ -92,8 +87,8 @@ public final class Metadata {
   /** The last binary value of the key, or null. */
   public byte @Nullable [] getBinary(String key) {
     String name = key.toLowerCase(Locale.ROOT);
-    for (int i = keys.size() - 1; i >= 0; i--) {
-      if (keys.get(i).equals(name) && values.get(i) instanceof byte[] bytes) {
+    for (int i = size - 1; i >= 0; i--) {
+      if (key(i).equals(name) && value(i) instanceof byte[] bytes) {
         return bytes.clone();
       }
     }
@@ -104,8 +99,8 @@ public final class Metadata {
   public List<String> getAll(String key) {
     String name = key.toLowerCase(Locale.ROOT);
     List<String> found = new ArrayList<>(1);
-    for (int i = 0; i < keys.size(); i++) {
-      if (keys.get(i).equals(name) && values.get(i) instanceof String text) {
+    for (int i = 0; i < size; i++) {
+      if (key(i).equals(name) && value(i) instanceof String text) {
         found.add(text);
       }
     }
@@ -116,8 +111,8 @@ public final class Metadata {
   public List<byte[]> getAllBinary(String key) {
     String name = key.toLowerCase(Locale.ROOT);
     List<byte[]> found = new ArrayList<>(1);
-    for (int i = 0; i < keys.size(); i++) {
-      if (keys.get(i).equals(name) && values.get(i) instanceof byte[] bytes) {
+    for (int i = 0; i < size; i++) {
+      if (key(i).equals(name) && value(i) instanceof byte[] bytes) {
         found.add(bytes.clone());
       }
     }
@@ -125,51 +120,63 @@ public final class Metadata {
   }
 
   public boolean containsKey(String key) {
-    return keys.contains(key.toLowerCase(Locale.ROOT));
+    String name = key.toLowerCase(Locale.ROOT);
+    for (int i = 0; i < size; i++) {
+      if (key(i).equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Removes every value of the key; returns whether any was removed. */
   public boolean removeAll(String key) {
     String name = key.toLowerCase(Locale.ROOT);
-    boolean removed = false;
-    for (int i = keys.size() - 1; i >= 0; i--) {
-      if (keys.get(i).equals(name)) {
-        keys.remove(i);
-        values.remove(i);
-        removed = true;
+    int kept = 0;
+    for (int i = 0; i < size; i++) {
+      if (!key(i).equals(name)) {
+        entries[2 * kept] = entries[2 * i];
+        entries[2 * kept + 1] = entries[2 * i + 1];
+        kept++;
       }
     }
+    boolean removed = kept < size;
+    Arrays.fill(entries, 2 * kept, 2 * size, null);
+    size = kept;
     return removed;
   }
 
   /** Adds every entry of {@code other}. */
   public Metadata merge(Metadata other) {
-    for (int i = 0; i < other.keys.size(); i++) {
-      keys.add(other.keys.get(i));
-      Object value = other.values.get(i);
-      values.add(value instanceof byte[] bytes ? bytes.clone() : value);
+    for (int i = 0; i < other.size; i++) {
+      Object value = other.value(i);
+      append(other.key(i), value instanceof byte[] bytes ? bytes.clone() : value);
     }
     return this;
   }
 
   /** The distinct keys, in the order first added. */
   public Set<String> keys() {
-    return new LinkedHashSet<>(keys);
+    Set<String> keys = new LinkedHashSet<>();
+    for (int i = 0; i < size; i++) {
+      keys.add(key(i));
+    }
+    return keys;
   }
 
   /** The number of entries (a key with two values counts twice). */
   public int size() {
-    return keys.size();
+    return size;
   }
 
   public boolean isEmpty() {
-    return keys.isEmpty();
+    return size == 0;
   }
 
   /** Visits every entry in order; the value is a {@code String} or, for -bin keys, a byte[]. */
   public void forEach(EntryVisitor visitor) {
-    for (int i = 0; i < keys.size(); i++) {
-      visitor.visit(keys.get(i), values.get(i));
+    for (int i = 0; i < size; i++) {
+      visitor.visit(key(i), value(i));
     }
   }
 
@@ -178,6 +185,23 @@ public final class Metadata {
   public interface EntryVisitor {
     /** Called once per entry; {@code value} is a String or a byte[] that must not be modified. */
     void visit(String key, Object value);
+  }
+
+  private String key(int i) {
+    return (String) entries[2 * i];
+  }
+
+  private Object value(int i) {
+    return entries[2 * i + 1];
+  }
+
+  private void append(String key, Object value) {
+    if (2 * size == entries.length) {
+      entries = Arrays.copyOf(entries, Math.max(8, entries.length * 2));
+    }
+    entries[2 * size] = key;
+    entries[2 * size + 1] = value;
+    size++;
   }
 
   /** Whether the key holds binary values. */
@@ -223,12 +247,12 @@ public final class Metadata {
   @Override
   public String toString() {
     StringBuilder text = new StringBuilder("Metadata(");
-    for (int i = 0; i < keys.size(); i++) {
+    for (int i = 0; i < size; i++) {
       if (i > 0) {
         text.append(", ");
       }
-      Object value = values.get(i);
-      text.append(keys.get(i)).append('=');
+      Object value = value(i);
+      text.append(key(i)).append('=');
       text.append(value instanceof byte[] bytes ? bytes.length + " bytes" : value);
     }
     return text.append(')').toString();

@@ -46,4 +46,27 @@ class MetadataTest {
     assertThat(metadata.getAll("x-TRACE")).containsExactly("a", "b");
     assertThat(metadata.get("x-trace")).as("the last value").isEqualTo("b");
   }
+
+  @Test
+  void manyEntriesKeepTheirOrderThroughCopyMergeAndRemove() {
+    Metadata metadata = new Metadata();
+    for (int i = 0; i < 20; i++) {
+      metadata.add(i % 2 == 0 ? "x-even" : "x-odd", Integer.toString(i));
+    }
+    metadata.addBinary("x-data-bin", new byte[] {7});
+    Metadata copy = new Metadata(metadata);
+
+    assertThat(metadata.removeAll("X-Even")).isTrue();
+    assertThat(metadata.removeAll("x-even")).isFalse();
+
+    assertThat(metadata.size()).isEqualTo(11);
+    assertThat(metadata.getAll("x-odd"))
+        .containsExactly("1", "3", "5", "7", "9", "11", "13", "15", "17", "19");
+    assertThat(metadata.keys()).containsExactly("x-odd", "x-data-bin");
+    assertThat(metadata.containsKey("x-even")).isFalse();
+    assertThat(copy.size()).isEqualTo(21);
+    assertThat(copy.getAll("x-even")).hasSize(10).startsWith("0").endsWith("18");
+    assertThat(new Metadata().merge(copy).merge(metadata).size()).isEqualTo(32);
+    assertThat(copy.getBinary("x-data-bin")).containsExactly(7);
+  }
 }
