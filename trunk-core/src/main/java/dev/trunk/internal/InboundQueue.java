@@ -5,7 +5,7 @@ import dev.trunk.Status;
 import dev.trunk.StatusException;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -29,7 +29,10 @@ public final class InboundQueue {
   }
 
   private final ReentrantLock lock;
-  private final Condition changed;
+  // The thread parked in take(), if any: it is woken with LockSupport rather than a Condition,
+  // which would cost a condition object per queue and a node plus deeper frames per parked
+  // thread; an idle stream's handler is parked here, so this is memory per idle stream.
+  private @Nullable Thread waiter;
   // ByteBufs, or a Compressed wrapper for a message that arrived compressed.
   private final ArrayDeque<Object> messages = new ArrayDeque<>(2);
   private final CreditReturner returner;
@@ -46,7 +49,6 @@ public final class InboundQueue {
   public InboundQueue(CreditReturner returner, ReentrantLock lock) {
     this.returner = returner;
     this.lock = lock;
-    this.changed = lock.newCondition();
   }
 
   /** A queued message that arrived compressed on the wire. */
@@ -66,7 +68,7 @@ public final class InboundQueue {
       }
       messages.add(compressed ? new Compressed(message) : message);
       queuedBytes += message.readableBytes();
-      changed.signal();
+      wakeWaiter();
       if (queuedBytes > BUFFER_LIMIT) {
         creditWithheld = true;
       }
@@ -105,7 +107,7 @@ public final class InboundQueue {
       if (discardQueued) {
         releaseAll();
       }
-      changed.signalAll();
+      wakeWaiter();
     } finally {
       lock.unlock();
     }
@@ -155,28 +157,6 @@ public final class InboundQueue {
     }
   }
 
-  /** Waits until the queue is finished; returns its status, or null if {@code nanos} passed. */
-  public @Nullable Status awaitEnd(long nanos) {
-    lock.lock();
-    try {
-      long left = nanos;
-      while (end == null) {
-        if (left <= 0) {
-          return null;
-        }
-        try {
-          left = changed.awaitNanos(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw Status.CANCELLED.withDescription("interrupted while waiting").asException();
-        }
-      }
-      return end;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /** The status the queue ended with, or null while still open. */
   public @Nullable Status endStatus() {
     lock.lock();
@@ -204,13 +184,27 @@ public final class InboundQueue {
     }
   }
 
+  /** Parks the taking thread until add or finish wakes it; the lock is held on entry and exit. */
   private void awaitChange() {
+    waiter = Thread.currentThread();
+    lock.unlock();
     try {
-      // No timeout: a timed wait would arm a timer per parked receive; cancellation interrupts.
-      changed.await();
-    } catch (InterruptedException e) {
+      // No timeout: a timed park would arm a timer per parked receive; cancellation interrupts.
+      LockSupport.park(this);
+    } finally {
+      lock.lock();
+      waiter = null;
+    }
+    if (Thread.interrupted()) {
       Thread.currentThread().interrupt();
       throw Status.CANCELLED.withDescription("interrupted while receiving").asException();
+    }
+  }
+
+  private void wakeWaiter() {
+    Thread parked = waiter;
+    if (parked != null) {
+      LockSupport.unpark(parked);
     }
   }
 
