@@ -136,6 +136,25 @@ final class Report {
         }
       }
     }
+    // Trunk's blocking handlers (virtual threads) against its event-loop handlers, same load.
+    for (ResultRow virtual : rows) {
+      if (!virtual.string("server").equals("trunk")
+          || !virtual.string("scenario").equals("h2load-unary")) {
+        continue;
+      }
+      ResultRow eventLoop = match(rows, virtual, "trunk-eventloop");
+      if (eventLoop != null) {
+        lines.add(
+            ratioLine(
+                key(virtual) + "[virtual-thread vs event-loop handlers]",
+                "qps",
+                "virtual/eventloop",
+                virtual.number("qps"),
+                eventLoop.number("qps"),
+                "trunk " + round(virtual.number("qps")),
+                "trunk-eventloop " + round(eventLoop.number("qps"))));
+      }
+    }
     // Clients against the same server.
     for (ResultRow trunk : rows) {
       if (!trunk.string("impl").equals("client-comparison")
@@ -172,13 +191,19 @@ final class Report {
 
   private static String ratioLine(
       String scenario, String metric, double a, double b, String rawA, String rawB) {
+    return ratioLine(scenario, metric, "trunk/grpc-java", a, b, rawA, rawB);
+  }
+
+  private static String ratioLine(
+      String scenario, String metric, String label, double a, double b, String rawA, String rawB) {
     String ratio = b == 0 || Double.isNaN(a) || Double.isNaN(b) ? "n/a" : round(a / b);
     String better = metric.equals("qps") ? "higher is better" : "lower is better";
     return String.format(
         Locale.ROOT,
-        "RATIO %s %s trunk/grpc-java = %s   (%s, %s; %s)",
+        "RATIO %s %s %s = %s   (%s, %s; %s)",
         scenario,
         metric,
+        label,
         ratio,
         rawA,
         rawB,

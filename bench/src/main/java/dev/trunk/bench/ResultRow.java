@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One measured result: an ordered set of named values (strings and numbers), written as a flat JSON
@@ -100,28 +101,34 @@ public final class ResultRow {
     }
   }
 
-  /** Appends this row to a TSV file, writing the header first if the file is new or empty. */
+  /**
+   * Adds this row to a TSV file. Rows may have different columns (h2load rows have no percentiles,
+   * memory rows no calls/s), so the file is rewritten with one header for the union of all columns,
+   * in order of first appearance, and an empty cell where a row has no value.
+   */
   public void appendTsv(Path file) throws IOException {
-    StringBuilder out = new StringBuilder();
-    if (!Files.exists(file) || Files.size(file) == 0) {
-      out.append(String.join("\t", values.keySet())).append('\n');
+    List<ResultRow> rows =
+        Files.exists(file) && Files.size(file) > 0 ? readTsv(file) : new ArrayList<>();
+    rows.add(this);
+    writeTsv(file, rows);
+  }
+
+  private static void writeTsv(Path file, List<ResultRow> rows) throws IOException {
+    Set<String> columns = new LinkedHashSet<>();
+    rows.forEach(row -> columns.addAll(row.values.keySet()));
+    StringBuilder out = new StringBuilder(String.join("\t", columns)).append('\n');
+    for (ResultRow row : rows) {
+      List<String> cells = new ArrayList<>();
+      for (String column : columns) {
+        cells.add(tsvValue(row.values.get(column)));
+      }
+      out.append(String.join("\t", cells)).append('\n');
     }
-    List<String> cells = new ArrayList<>();
-    for (Object value : values.values()) {
-      cells.add(tsvValue(value));
-    }
-    out.append(String.join("\t", cells)).append('\n');
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(
-        file,
-        out,
-        StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND,
-        StandardOpenOption.WRITE);
+    Files.writeString(file, out, StandardCharsets.UTF_8);
   }
 
   /** Reads every row of a TSV file written by {@link #appendTsv}; numeric cells become numbers. */
@@ -140,7 +147,10 @@ public final class ResultRow {
       ResultRow row = new ResultRow();
       for (int c = 0; c < header.length; c++) {
         String cell = c < cells.length ? cells[c] : "";
-        Object number = cell.isEmpty() ? null : parseNumber(cell);
+        if (cell.isEmpty()) {
+          continue; // the row has no value in this column
+        }
+        Object number = parseNumber(cell);
         row.put(header[c], number instanceof Number ? number : cell);
       }
       rows.add(row);

@@ -88,6 +88,22 @@ class HarnessTest {
   }
 
   @Test
+  void rowsWithDifferentColumnsKeepTheirValuesInTsv(@TempDir Path dir) throws Exception {
+    Path tsv = dir.resolve("r.tsv");
+    new ResultRow().put("server", "a").put("p50_us", 7.0).put("qps", 100.0).appendTsv(tsv);
+    new ResultRow().put("server", "b").put("qps", 200.0).put("cpu_us_per_call", 3.5).appendTsv(tsv);
+
+    List<ResultRow> rows = ResultRow.readTsv(tsv);
+
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0).number("qps")).isEqualTo(100);
+    assertThat(rows.get(0).number("cpu_us_per_call")).isNaN();
+    assertThat(rows.get(1).number("qps")).isEqualTo(200);
+    assertThat(rows.get(1).number("cpu_us_per_call")).isEqualTo(3.5);
+    assertThat(rows.get(1).number("p50_us")).isNaN();
+  }
+
+  @Test
   void readsAsyncClientAndH2loadOutput() {
     ResultRow row = new ResultRow();
     Compare.parseAsyncClient(
