@@ -55,7 +55,18 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
   static final int MAX_TASKS_PER_DRAIN = 1024;
 
   private final DefaultHttp2LocalFlowController inboundFlow;
-  private final Queue<Runnable> handedOver = PlatformDependent.newMpscQueue();
+
+  /**
+   * Slots per chunk of the handed-over queue. Netty's default (1024) would cost about 4 KB per
+   * connection up front; the queue grows by linked chunks when a burst needs more.
+   */
+  static final int HANDED_OVER_CHUNK = 16;
+
+  /** The queue's bound: the largest power of two JCTools accepts, in practice unbounded. */
+  static final int HANDED_OVER_MAX = 1 << 30;
+
+  private final Queue<Runnable> handedOver =
+      PlatformDependent.newMpscQueue(HANDED_OVER_CHUNK, HANDED_OVER_MAX);
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Runnable drain = this::drain;
   private @Nullable EventExecutor eventLoop;
