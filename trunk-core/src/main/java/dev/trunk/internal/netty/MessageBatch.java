@@ -23,8 +23,9 @@ final class MessageBatch {
   private boolean copying;
   private int bytes;
 
-  /** Adds a framed message; takes ownership. */
-  void add(ByteBuf message, ByteBufAllocator allocator) {
+  /** Adds a framed message; takes ownership. Joined buffers come from the message's allocator. */
+  void add(ByteBuf message) {
+    ByteBufAllocator allocator = message.alloc();
     bytes += message.readableBytes();
     ByteBuf current = data;
     if (current == null) {

@@ -9,10 +9,19 @@ import org.jspecify.annotations.Nullable;
 /**
  * The client side of one HTTP/2 stream. Every operation is handed to the connection's event loop,
  * in order; before the connection is ready they wait there in {@link ClientHandler}'s queue.
+ * Messages sent faster than the event loop writes them leave together, as on the server.
  */
 final class NettyClientStream implements ClientTransportStream {
   final ClientHandler handler;
   final ClientStreamListener listener;
+
+  private final Runnable writePending = this::writePending;
+
+  // Guarded by this: messages sent and not yet taken by the event loop (see MessageBatch); at
+  // most one task per stream is queued to take them.
+  private final MessageBatch pendingMessages = new MessageBatch();
+  private boolean pendingEnd;
+  private boolean writeQueued;
 
   // Event loop only.
   int id = -1;
@@ -26,7 +35,30 @@ final class NettyClientStream implements ClientTransportStream {
 
   @Override
   public void write(@Nullable ByteBuf message, boolean endOfStream) {
-    handler.submit(() -> handler.writeMessage(this, message, endOfStream));
+    synchronized (this) {
+      if (message != null) {
+        pendingMessages.add(message);
+      }
+      pendingEnd |= endOfStream;
+      if (writeQueued) {
+        return; // the queued task will write this too
+      }
+      writeQueued = true;
+    }
+    handler.submit(writePending);
+  }
+
+  /** Event loop: writes every message sent since the last time as one DATA write. */
+  private void writePending() {
+    ByteBuf data;
+    boolean end;
+    synchronized (this) {
+      data = pendingMessages.take();
+      end = pendingEnd;
+      pendingEnd = false;
+      writeQueued = false;
+    }
+    handler.writeMessage(this, data, end);
   }
 
   @Override

@@ -94,7 +94,7 @@ final class NettyServerStream implements ServerTransportStream {
         pendingEncoding = encoding;
       }
       if (message != null) {
-        pendingMessages.add(message, ctx.alloc());
+        pendingMessages.add(message);
       }
       if (status != null) {
         pendingStatus = status;
