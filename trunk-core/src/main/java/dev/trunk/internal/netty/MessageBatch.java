@@ -22,6 +22,19 @@ final class MessageBatch {
   private @Nullable ByteBuf data;
   private boolean copying;
   private int bytes;
+  private boolean taskQueued;
+
+  /**
+   * Notes that a task to take the batch is being queued. False if one already is: it has not run
+   * yet and will take whatever was added since, so no second task is needed.
+   */
+  boolean queueTask() {
+    if (taskQueued) {
+      return false;
+    }
+    taskQueued = true;
+    return true;
+  }
 
   /** Adds a framed message; takes ownership. Joined buffers come from the message's allocator. */
   void add(ByteBuf message) {
@@ -56,12 +69,13 @@ final class MessageBatch {
     return bytes;
   }
 
-  /** Takes everything added (null if nothing was) and empties the batch. */
+  /** Takes everything added (null if nothing was), empties the batch and ends the queued task. */
   @Nullable ByteBuf take() {
     ByteBuf taken = data;
     data = null;
     copying = false;
     bytes = 0;
+    taskQueued = false;
     return taken;
   }
 }

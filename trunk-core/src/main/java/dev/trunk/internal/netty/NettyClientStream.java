@@ -21,7 +21,6 @@ final class NettyClientStream implements ClientTransportStream {
   // most one task per stream is queued to take them.
   private final MessageBatch pendingMessages = new MessageBatch();
   private boolean pendingEnd;
-  private boolean writeQueued;
 
   // Event loop only.
   int id = -1;
@@ -40,10 +39,9 @@ final class NettyClientStream implements ClientTransportStream {
         pendingMessages.add(message);
       }
       pendingEnd |= endOfStream;
-      if (writeQueued) {
+      if (!pendingMessages.queueTask()) {
         return; // the queued task will write this too
       }
-      writeQueued = true;
     }
     handler.submit(writePending);
   }
@@ -56,7 +54,6 @@ final class NettyClientStream implements ClientTransportStream {
       data = pendingMessages.take();
       end = pendingEnd;
       pendingEnd = false;
-      writeQueued = false;
     }
     handler.writeMessage(this, data, end);
   }

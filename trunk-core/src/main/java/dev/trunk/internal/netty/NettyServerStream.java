@@ -33,7 +33,6 @@ final class NettyServerStream implements ServerTransportStream {
   private final MessageBatch pendingMessages = new MessageBatch();
   private @Nullable Status pendingStatus;
   private @Nullable Metadata pendingTrailers;
-  private boolean writeQueued;
 
   // Event loop only.
   private boolean headersSent;
@@ -100,10 +99,9 @@ final class NettyServerStream implements ServerTransportStream {
         pendingStatus = status;
         pendingTrailers = trailers;
       }
-      if (writeQueued) {
+      if (!pendingMessages.queueTask()) {
         return; // the queued task will write this too
       }
-      writeQueued = true;
     }
     handler.runOnEventLoop(writePending);
   }
@@ -127,7 +125,6 @@ final class NettyServerStream implements ServerTransportStream {
       pendingEncoding = null;
       pendingStatus = null;
       pendingTrailers = null;
-      writeQueued = false;
     }
     writeNow(headers, encoding, data, bytes, status, trailers);
   }
