@@ -34,7 +34,6 @@ final class ClientHandler extends GrpcConnectionHandler {
   private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
   private final String target;
   private final int maxHeaderListSize;
-  private @Nullable EventExecutor executor;
   private boolean ready;
   private @Nullable Status failure;
   private @Nullable Status goAway;
@@ -68,7 +67,6 @@ final class ClientHandler extends GrpcConnectionHandler {
 
   /** Binds the handler to the event loop of its channel, before the channel is connected. */
   void attach(EventExecutor eventLoop) {
-    this.executor = eventLoop;
     bindEventLoop(eventLoop);
   }
 
@@ -105,16 +103,13 @@ final class ClientHandler extends GrpcConnectionHandler {
    */
   void closeNow() {
     usable = false;
-    EventExecutor eventLoop = executor;
-    if (eventLoop == null) {
-      throw new IllegalStateException("handler not attached to an event loop");
-    }
-    eventLoop.execute(
-        () -> {
-          fail(Status.CANCELLED.withDescription("the channel was shut down"));
-          gracefulShutdownTimeoutMillis(0);
-          closeChannel();
-        });
+    eventLoop()
+        .execute(
+            () -> {
+              fail(Status.CANCELLED.withDescription("the channel was shut down"));
+              gracefulShutdownTimeoutMillis(0);
+              closeChannel();
+            });
   }
 
   /** The connection could not be made or was lost: fails queued and open streams. */

@@ -1,7 +1,5 @@
 package dev.trunk.internal.netty;
 
-import static java.util.Objects.requireNonNull;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
@@ -54,8 +52,6 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
    */
   static final int MAX_TASKS_PER_DRAIN = 1024;
 
-  private final DefaultHttp2LocalFlowController inboundFlow;
-
   /**
    * Slots per chunk of the handed-over queue. Netty's default (1024) would cost about 4 KB per
    * connection up front; the queue grows by linked chunks when a burst needs more.
@@ -64,6 +60,8 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
 
   /** The queue's bound: the largest power of two JCTools accepts, in practice unbounded. */
   static final int HANDED_OVER_MAX = 1 << 30;
+
+  private final DefaultHttp2LocalFlowController inboundFlow;
 
   private final Queue<Runnable> handedOver =
       PlatformDependent.newMpscQueue(HANDED_OVER_CHUNK, HANDED_OVER_MAX);
@@ -83,6 +81,15 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
   /** Binds the handler to its channel's event loop; called before or when it is added. */
   final void bindEventLoop(EventExecutor loop) {
     this.eventLoop = loop;
+  }
+
+  /** The channel's event loop, once bound. */
+  final EventExecutor eventLoop() {
+    EventExecutor loop = eventLoop;
+    if (loop == null) {
+      throw new IllegalStateException("handler not bound to an event loop");
+    }
+    return loop;
   }
 
   @Override
@@ -113,11 +120,7 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
    * open), otherwise queued behind the tasks handed over before it.
    */
   final void runOnEventLoop(Runnable task) {
-    EventExecutor loop = eventLoop;
-    if (loop == null) {
-      throw new IllegalStateException("handler not bound to an event loop");
-    }
-    if (loop.inEventLoop()) {
+    if (eventLoop().inEventLoop()) {
       runHandedOver(task);
       flushSoon();
       return;
@@ -132,7 +135,7 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
   final void handOver(Runnable task) {
     handedOver.add(task);
     if (drainScheduled.compareAndSet(false, true)) {
-      requireNonNull(eventLoop, "handler not bound to an event loop").execute(drain);
+      eventLoop().execute(drain);
     }
   }
 
@@ -166,7 +169,7 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
       flushSoon();
       // A task added after the last poll found drainScheduled still set and relies on this check.
       if (!handedOver.isEmpty() && drainScheduled.compareAndSet(false, true)) {
-        requireNonNull(eventLoop).execute(drain);
+        eventLoop().execute(drain);
       }
     }
   }
