@@ -18,25 +18,6 @@ import org.jspecify.annotations.Nullable;
 
 /** The server side of one HTTP/2 stream, as its {@link ServerCallImpl} sees it. */
 final class NettyServerStream implements ServerTransportStream {
-  private final ServerHandler handler;
-  private final ChannelHandlerContext ctx;
-  private final int streamId;
-  private @Nullable ServerCallImpl<?, ?> call;
-
-  private final Runnable writePending = this::writePending;
-
-  // Guarded by this: what the call has written and the event loop has not taken yet. Every write of
-  // the stream passes through here in order, and at most one task per stream is queued to take it,
-  // so messages sent faster than the event loop writes them leave together.
-  private @Nullable Metadata pendingHeaders;
-  private @Nullable String pendingEncoding;
-  private final MessageBatch pendingMessages = new MessageBatch();
-  private @Nullable Status pendingStatus;
-  private @Nullable Metadata pendingTrailers;
-
-  // Event loop only.
-  private boolean headersSent;
-
   // Immutable header blocks for the common case of a call without custom metadata: built once,
   // shared by every stream (the HPACK encoder only reads them).
   private static final AsciiString ACCEPT_ENCODING =
@@ -61,6 +42,25 @@ final class NettyServerStream implements ServerTransportStream {
           ACCEPT_ENCODING);
   private static final Http2Headers OK_TRAILERS =
       ReadOnlyHttp2Headers.trailers(false, GrpcHeaders.GRPC_STATUS, AsciiString.cached("0"));
+
+  private final ServerHandler handler;
+  private final ChannelHandlerContext ctx;
+  private final int streamId;
+  private @Nullable ServerCallImpl<?, ?> call;
+
+  private final Runnable writePending = this::writePending;
+
+  // Guarded by this: what the call has written and the event loop has not taken yet. Every write of
+  // the stream passes through here in order, and at most one task per stream is queued to take it,
+  // so messages sent faster than the event loop writes them leave together.
+  private @Nullable Metadata pendingHeaders;
+  private @Nullable String pendingEncoding;
+  private final MessageBatch pendingMessages = new MessageBatch();
+  private @Nullable Status pendingStatus;
+  private @Nullable Metadata pendingTrailers;
+
+  // Event loop only.
+  private boolean headersSent;
 
   NettyServerStream(ServerHandler handler, ChannelHandlerContext ctx, int streamId) {
     this.handler = handler;
