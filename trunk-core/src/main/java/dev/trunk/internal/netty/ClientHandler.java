@@ -18,7 +18,6 @@ import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.StreamBufferingEncoder;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
-import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import org.jspecify.annotations.Nullable;
@@ -65,19 +64,10 @@ final class ClientHandler extends GrpcConnectionHandler {
     return usable;
   }
 
-  /** Binds the handler to the event loop of its channel, before the channel is connected. */
-  void attach(EventExecutor eventLoop) {
-    bindEventLoop(eventLoop);
-  }
-
   /**
-   * Runs {@code task} on the event loop once the connection is ready (the server's SETTINGS have
-   * arrived) or has failed, in submission order.
+   * Runs a task given to {@link #runOnEventLoop} once the connection is ready (the server's
+   * SETTINGS have arrived) or has failed; until then tasks wait, in submission order.
    */
-  void submit(Runnable task) {
-    runOnEventLoop(task);
-  }
-
   @Override
   void runHandedOver(Runnable task) {
     if (ready || failure != null) {
@@ -90,7 +80,7 @@ final class ClientHandler extends GrpcConnectionHandler {
   /** Sends GOAWAY and closes once the open streams are done. */
   void closeGracefully() {
     usable = false;
-    submit(
+    runOnEventLoop(
         () -> {
           gracefulShutdownTimeoutMillis(-1); // as long as the calls in progress take
           closeChannel();

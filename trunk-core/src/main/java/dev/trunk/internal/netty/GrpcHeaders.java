@@ -3,6 +3,7 @@ package dev.trunk.internal.netty;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import dev.trunk.internal.wire.BinaryHeaders;
+import dev.trunk.internal.wire.Compression;
 import dev.trunk.internal.wire.HttpStatusMapping;
 import dev.trunk.internal.wire.PercentEncoding;
 import dev.trunk.internal.wire.StatusDetails;
@@ -26,6 +27,10 @@ final class GrpcHeaders {
   static final AsciiString GRPC_TIMEOUT = AsciiString.cached("grpc-timeout");
   static final AsciiString GRPC_ENCODING = AsciiString.cached("grpc-encoding");
   static final AsciiString GRPC_ACCEPT_ENCODING = AsciiString.cached("grpc-accept-encoding");
+
+  /** The value of grpc-accept-encoding Trunk sends: every encoding it can decode. */
+  static final AsciiString ACCEPT_ENCODING = AsciiString.cached(Compression.acceptEncodingHeader());
+
   static final AsciiString POST = AsciiString.cached("POST");
   static final AsciiString HTTP = AsciiString.cached("http");
   static final AsciiString HTTPS = AsciiString.cached("https");

@@ -21,7 +21,6 @@ final class MessageBatch {
 
   private @Nullable ByteBuf data;
   private boolean copying;
-  private int bytes;
   private boolean taskQueued;
 
   /**
@@ -39,7 +38,6 @@ final class MessageBatch {
   /** Adds a framed message; takes ownership. Joined buffers come from the message's allocator. */
   void add(ByteBuf message) {
     ByteBufAllocator allocator = message.alloc();
-    bytes += message.readableBytes();
     ByteBuf current = data;
     if (current == null) {
       data = message;
@@ -64,17 +62,11 @@ final class MessageBatch {
     }
   }
 
-  /** The bytes added since the last {@link #take}. */
-  int bytes() {
-    return bytes;
-  }
-
   /** Takes everything added (null if nothing was), empties the batch and ends the queued task. */
   @Nullable ByteBuf take() {
     ByteBuf taken = data;
     data = null;
     copying = false;
-    bytes = 0;
     taskQueued = false;
     return taken;
   }

@@ -43,7 +43,7 @@ final class NettyClientStream implements ClientTransportStream {
         return; // the queued task will write this too
       }
     }
-    handler.submit(writePending);
+    handler.runOnEventLoop(writePending);
   }
 
   /** Event loop: writes every message sent since the last time as one DATA write. */
@@ -60,7 +60,7 @@ final class NettyClientStream implements ClientTransportStream {
 
   @Override
   public void reset(Status reason) {
-    handler.submit(() -> handler.reset(this, reason));
+    handler.runOnEventLoop(() -> handler.reset(this, reason));
   }
 
   @Override

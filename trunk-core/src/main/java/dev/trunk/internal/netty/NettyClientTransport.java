@@ -7,7 +7,6 @@ import dev.trunk.internal.client.ChannelConfig;
 import dev.trunk.internal.client.ClientStreamListener;
 import dev.trunk.internal.client.ClientTransport;
 import dev.trunk.internal.client.ClientTransportStream;
-import dev.trunk.internal.wire.Compression;
 import dev.trunk.internal.wire.GrpcTimeout;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -70,7 +69,7 @@ public final class NettyClientTransport implements ClientTransport {
     Http2Headers headers = requestHeaders(path, metadata, timeoutNanos, encoding);
     ClientHandler handler = connection();
     NettyClientStream stream = new NettyClientStream(handler, listener);
-    handler.submit(() -> handler.start(stream, headers, firstMessage, endOfStream));
+    handler.runOnEventLoop(() -> handler.start(stream, headers, firstMessage, endOfStream));
     return stream;
   }
 
@@ -88,7 +87,7 @@ public final class NettyClientTransport implements ClientTransport {
     if (encoding != null) {
       headers.set(GrpcHeaders.GRPC_ENCODING, encoding);
     }
-    headers.set(GrpcHeaders.GRPC_ACCEPT_ENCODING, Compression.acceptEncodingHeader());
+    headers.set(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcHeaders.ACCEPT_ENCODING);
     GrpcHeaders.addMetadata(headers, metadata);
     return headers;
   }
@@ -108,7 +107,7 @@ public final class NettyClientTransport implements ClientTransport {
   private ClientHandler connect() {
     ClientHandler handler = ClientHandler.create(config);
     EventLoop eventLoop = EventLoops.clientGroup().next();
-    handler.attach(eventLoop);
+    handler.bindEventLoop(eventLoop);
     Bootstrap bootstrap =
         new Bootstrap()
             .group(eventLoop)

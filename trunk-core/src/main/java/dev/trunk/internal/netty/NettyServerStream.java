@@ -20,8 +20,6 @@ import org.jspecify.annotations.Nullable;
 final class NettyServerStream implements ServerTransportStream {
   // Immutable header blocks for the common case of a call without custom metadata: built once,
   // shared by every stream (the HPACK encoder only reads them).
-  private static final AsciiString ACCEPT_ENCODING =
-      AsciiString.cached(Compression.acceptEncodingHeader());
   private static final Http2Headers RESPONSE_HEADERS =
       ReadOnlyHttp2Headers.serverHeaders(
           false,
@@ -29,7 +27,7 @@ final class NettyServerStream implements ServerTransportStream {
           GrpcHeaders.CONTENT_TYPE,
           GrpcHeaders.APPLICATION_GRPC,
           GrpcHeaders.GRPC_ACCEPT_ENCODING,
-          ACCEPT_ENCODING);
+          GrpcHeaders.ACCEPT_ENCODING);
   private static final Http2Headers GZIP_RESPONSE_HEADERS =
       ReadOnlyHttp2Headers.serverHeaders(
           false,
@@ -39,7 +37,7 @@ final class NettyServerStream implements ServerTransportStream {
           GrpcHeaders.GRPC_ENCODING,
           AsciiString.cached(Compression.GZIP),
           GrpcHeaders.GRPC_ACCEPT_ENCODING,
-          ACCEPT_ENCODING);
+          GrpcHeaders.ACCEPT_ENCODING);
   private static final Http2Headers OK_TRAILERS =
       ReadOnlyHttp2Headers.trailers(false, GrpcHeaders.GRPC_STATUS, AsciiString.cached("0"));
 
@@ -111,13 +109,11 @@ final class NettyServerStream implements ServerTransportStream {
     Metadata headers;
     String encoding;
     ByteBuf data;
-    int bytes;
     Status status;
     Metadata trailers;
     synchronized (this) {
       headers = pendingHeaders;
       encoding = pendingEncoding;
-      bytes = pendingMessages.bytes();
       data = pendingMessages.take();
       status = pendingStatus;
       trailers = pendingTrailers;
@@ -126,16 +122,16 @@ final class NettyServerStream implements ServerTransportStream {
       pendingStatus = null;
       pendingTrailers = null;
     }
-    writeNow(headers, encoding, data, bytes, status, trailers);
+    writeNow(headers, encoding, data, status, trailers);
   }
 
   private void writeNow(
       @Nullable Metadata headers,
       @Nullable String encoding,
       @Nullable ByteBuf data,
-      int bytes,
       @Nullable Status status,
       @Nullable Metadata trailers) {
+    int bytes = data == null ? 0 : data.readableBytes();
     if (!handler.isOpen(streamId)) {
       if (data != null) {
         data.release();
@@ -190,9 +186,13 @@ final class NettyServerStream implements ServerTransportStream {
   }
 
   private static Http2Headers responseHeaders(Metadata metadata, @Nullable String encoding) {
-    boolean gzip = encoding != null && !encoding.equals(Compression.IDENTITY);
-    if (metadata.isEmpty() && (!gzip || encoding.equals(Compression.GZIP))) {
-      return gzip ? GZIP_RESPONSE_HEADERS : RESPONSE_HEADERS;
+    if (metadata.isEmpty()) {
+      if (encoding == null || encoding.equals(Compression.IDENTITY)) {
+        return RESPONSE_HEADERS;
+      }
+      if (encoding.equals(Compression.GZIP)) {
+        return GZIP_RESPONSE_HEADERS;
+      }
     }
     Http2Headers headers = GrpcHeaders.newHeaders();
     headers.status(GrpcHeaders.OK_STATUS);
@@ -200,7 +200,7 @@ final class NettyServerStream implements ServerTransportStream {
     if (encoding != null && !encoding.equals(Compression.IDENTITY)) {
       headers.set(GrpcHeaders.GRPC_ENCODING, encoding);
     }
-    headers.set(GrpcHeaders.GRPC_ACCEPT_ENCODING, Compression.acceptEncodingHeader());
+    headers.set(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcHeaders.ACCEPT_ENCODING);
     GrpcHeaders.addMetadata(headers, metadata);
     return headers;
   }

@@ -172,7 +172,7 @@ final class ServerHandler extends GrpcConnectionHandler {
   private void reject(ChannelHandlerContext ctx, int streamId, Rejection rejection) {
     Http2Headers response = NettyServerStream.trailersOnlyHead();
     response.status(AsciiString.of(Integer.toString(rejection.httpStatus)));
-    response.set(GrpcHeaders.GRPC_ACCEPT_ENCODING, Compression.acceptEncodingHeader());
+    response.set(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcHeaders.ACCEPT_ENCODING);
     GrpcHeaders.addStatus(response, rejection.status);
     writeTrailers(ctx, streamId, response);
     flushSoon();
