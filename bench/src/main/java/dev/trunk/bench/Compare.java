@@ -55,6 +55,11 @@ final class Compare {
   private static final String ASYNC_CLIENT = "io.grpc.benchmarks.qps.AsyncClient";
   private static final String PEER_SERVER = "dev.trunk.benchpeer.GrpcJavaBenchServer";
 
+  /** Unary calls sent to each fresh server before the first measurement (see warmUp). */
+  private static final int WARM_UP_CALLS = 400_000;
+
+  private static final int WARM_UP_CALLS_QUICK = 150_000;
+
   /** A server under test: its name, which implementation, which variant, and how to start it. */
   record ServerKind(String name, String impl, String variant, List<String> command) {}
 
@@ -74,11 +79,6 @@ final class Compare {
   private final List<ResultRow> rows = new ArrayList<>();
   private final List<Process> children = new ArrayList<>();
   private final Path results;
-
-  /** Unary calls sent to each fresh server before the first measurement (see warmUp). */
-  private static final int WARM_UP_CALLS = 400_000;
-
-  private static final int WARM_UP_CALLS_QUICK = 150_000;
 
   private boolean h2loadAvailable;
 
@@ -386,7 +386,7 @@ final class Compare {
     int calls = quick ? 20_000 : 100_000;
     for (int concurrency : quick ? new int[] {16} : new int[] {1, 16}) {
       List<String> command = h2loadCommand(port, calls, concurrency);
-      runToEnd(pinned(clientCpu, swapCount(command, calls / 4)), 60); // warm up
+      runToEnd(pinned(clientCpu, h2loadCommand(port, calls / 4, concurrency)), 60); // warm up
       double cpu0 = probe.cpuSeconds();
       long alloc0 = probe.allocatedBytes();
       long writes0 = probe.writeSyscalls();
@@ -449,12 +449,6 @@ final class Compare {
     int calls = quick ? WARM_UP_CALLS_QUICK : WARM_UP_CALLS;
     console.printf("warm-up: %,d unary calls (h2load, 16 in flight)%n", calls);
     runToEnd(pinned(clientCpu, h2loadCommand(port, calls, 16)), 300);
-  }
-
-  private static List<String> swapCount(List<String> command, int calls) {
-    List<String> copy = new ArrayList<>(command);
-    copy.set(copy.indexOf("-n") + 1, Integer.toString(calls));
-    return copy;
   }
 
   private static final Pattern H2_FINISHED =
