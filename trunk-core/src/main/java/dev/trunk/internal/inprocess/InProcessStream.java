@@ -284,6 +284,12 @@ final class InProcessStream {
       run(() -> deliverResponse(headersCopy, encoding, message, status, trailersCopy));
     }
 
+    /** In-process requests arrive whole: nothing can follow them in the same read. */
+    @Override
+    public void dispatch(Runnable handlerStart) {
+      handlerStart.run();
+    }
+
     @Override
     public void reset(Status reason) {
       run(

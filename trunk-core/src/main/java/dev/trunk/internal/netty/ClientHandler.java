@@ -10,6 +10,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -38,25 +40,29 @@ final class ClientHandler extends GrpcConnectionHandler {
   private @Nullable Status goAway;
   private volatile boolean usable = true;
 
-  private ClientHandler(Codec codec, Http2Settings settings, String target, int maxHeaderListSize) {
-    super(codec, settings);
+  private ClientHandler(
+      Http2ConnectionDecoder decoder,
+      Http2ConnectionEncoder encoder,
+      Http2Settings settings,
+      String target,
+      int maxHeaderListSize) {
+    super(decoder, encoder, settings);
     this.target = target;
     this.maxHeaderListSize = maxHeaderListSize;
     connection().addListener(new StreamCloser());
   }
 
   static ClientHandler create(ChannelConfig config) {
-    Codec codec = Codec.forClient(config.maxHeaderListSize());
     Http2Settings settings =
         new Http2Settings()
             .initialWindowSize(FlowControl.STREAM_WINDOW)
             .maxHeaderListSize(config.maxHeaderListSize())
             .pushEnabled(false);
-    ClientHandler handler =
-        new ClientHandler(
-            codec, settings, config.host() + ":" + config.port(), config.maxHeaderListSize());
-    codec.decoder().frameListener(handler);
-    return handler;
+    String target = config.host() + ":" + config.port();
+    return HandlerBuilder.client(
+        settings,
+        (decoder, encoder, initial) ->
+            new ClientHandler(decoder, encoder, initial, target, config.maxHeaderListSize()));
   }
 
   /** Whether new streams may use this connection (not closed, no GOAWAY received). */

@@ -11,5 +11,11 @@ final class FlowControl {
   /** Window fraction consumed before a WINDOW_UPDATE goes out (Netty's default ratio). */
   static final float WINDOW_UPDATE_RATIO = 0.5f;
 
+  /**
+   * Whether the connection window is refilled as DATA arrives, independently of the streams. Off:
+   * connection credit goes back only with stream credit.
+   */
+  static final boolean AUTO_REFILL_CONNECTION = false;
+
   private FlowControl() {}
 }

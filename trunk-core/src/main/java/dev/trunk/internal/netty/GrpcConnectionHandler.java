@@ -2,14 +2,7 @@ package dev.trunk.internal.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http2.DefaultHttp2Connection;
-import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
-import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
-import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
-import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
@@ -20,12 +13,10 @@ import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.codec.http2.StreamBufferingEncoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,10 +63,14 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
   private boolean connectionWindowRaised;
   // Event loop only: inside a read batch or a drain, whose end flushes.
   private boolean flushPending;
+  // Event loop only: inside a read batch (between channelRead and channelReadComplete).
+  private boolean reading;
 
-  GrpcConnectionHandler(Codec codec, Http2Settings settings) {
-    super(codec.decoder(), codec.encoder(), settings);
-    this.inboundFlow = codec.inboundFlow();
+  /** A handler over a codec made by {@link HandlerBuilder}. */
+  GrpcConnectionHandler(
+      Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings) {
+    super(decoder, encoder, settings);
+    this.inboundFlow = (DefaultHttp2LocalFlowController) connection().local().flowController();
   }
 
   /** Binds the handler to its channel's event loop; called before or when it is added. */
@@ -195,47 +190,25 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     flushPending = true;
+    reading = true;
     super.channelRead(ctx, msg);
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    reading = false;
+    onReadBatchEnd();
     flushPending = false;
     super.channelReadComplete(ctx); // flushes (Http2ConnectionHandler)
   }
 
-  /**
-   * The HTTP/2 codec of one connection. Received bytes are returned to the peer's window only when
-   * the application has taken them ({@link #consumeAll}): auto-refill is off.
-   */
-  record Codec(
-      Http2ConnectionDecoder decoder,
-      Http2ConnectionEncoder encoder,
-      DefaultHttp2LocalFlowController inboundFlow) {
-    static Codec create(
-        boolean server, int maxHeaderListSize, UnaryOperator<Http2ConnectionEncoder> wrapEncoder) {
-      Http2Connection connection = new DefaultHttp2Connection(server);
-      DefaultHttp2LocalFlowController inboundFlow =
-          new DefaultHttp2LocalFlowController(connection, FlowControl.WINDOW_UPDATE_RATIO, false);
-      connection.local().flowController(inboundFlow);
-      DefaultHttp2FrameReader reader =
-          new DefaultHttp2FrameReader(new DefaultHttp2HeadersDecoder(true, maxHeaderListSize));
-      Http2ConnectionEncoder encoder =
-          wrapEncoder.apply(
-              new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter()));
-      return new Codec(
-          new DefaultHttp2ConnectionDecoder(connection, encoder, reader), encoder, inboundFlow);
-    }
-
-    /** A client's encoder queues streams beyond the server's SETTINGS_MAX_CONCURRENT_STREAMS. */
-    static Codec forClient(int maxHeaderListSize) {
-      return create(false, maxHeaderListSize, StreamBufferingEncoder::new);
-    }
-
-    static Codec forServer(int maxHeaderListSize) {
-      return create(true, maxHeaderListSize, UnaryOperator.identity());
-    }
+  /** Whether the event loop is processing a batch of reads whose end is still to come. */
+  final boolean inReadBatch() {
+    return reading;
   }
+
+  /** Runs at the end of each read batch, before its flush. */
+  void onReadBatchEnd() {}
 
   /** Raises the connection's receive window to {@link FlowControl#CONNECTION_WINDOW}, once. */
   final void raiseConnectionWindowOnce(ChannelHandlerContext ctx) {

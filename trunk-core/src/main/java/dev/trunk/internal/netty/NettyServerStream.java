@@ -214,6 +214,11 @@ final class NettyServerStream implements ServerTransportStream {
   }
 
   @Override
+  public void dispatch(Runnable handlerStart) {
+    handler.dispatchAfterRead(handlerStart);
+  }
+
+  @Override
   public void reset(Status reason) {
     handler.runOnEventLoop(() -> handler.resetStream(ctx, streamId, reason));
   }

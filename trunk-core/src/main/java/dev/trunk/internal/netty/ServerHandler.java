@@ -19,11 +19,14 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
+import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -42,31 +45,38 @@ final class ServerHandler extends GrpcConnectionHandler {
   private final MethodRegistry registry;
   private final Http2Connection.PropertyKey streamKey;
 
+  // Handler starts waiting for the end of the read batch (event loop only), see dispatchAfterRead.
+  private final ArrayDeque<Runnable> pendingDispatches = new ArrayDeque<>();
+
   // Graceful shutdown (event loop only): the close waiting for the PING after the first GOAWAY.
   private @Nullable ChannelPromise drainingClose;
   private @Nullable ScheduledFuture<?> drainTimeout;
   private long drainStartNanos;
 
   private ServerHandler(
-      Codec codec, Http2Settings settings, ServerConfig config, MethodRegistry registry) {
-    super(codec, settings);
+      Http2ConnectionDecoder decoder,
+      Http2ConnectionEncoder encoder,
+      Http2Settings settings,
+      ServerConfig config,
+      MethodRegistry registry) {
+    super(decoder, encoder, settings);
     this.config = config;
     this.registry = registry;
     this.streamKey = connection().newKey();
     connection().addListener(new StreamCloser());
-    gracefulShutdownTimeoutMillis(config.shutdownGracePeriod().toMillis());
   }
 
   static ServerHandler create(ServerConfig config, MethodRegistry registry) {
-    Codec codec = Codec.forServer(config.maxHeaderListSize());
     Http2Settings settings =
         new Http2Settings()
             .initialWindowSize(FlowControl.STREAM_WINDOW)
             .maxConcurrentStreams(config.maxConcurrentStreams())
             .maxHeaderListSize(config.maxHeaderListSize());
-    ServerHandler handler = new ServerHandler(codec, settings, config, registry);
-    codec.decoder().frameListener(handler);
-    return handler;
+    return HandlerBuilder.server(
+        settings,
+        config.shutdownGracePeriod().toMillis(),
+        (decoder, encoder, initial) ->
+            new ServerHandler(decoder, encoder, initial, config, registry));
   }
 
   // ---- inbound frames -----------------------------------------------------------------------
@@ -210,7 +220,7 @@ final class ServerHandler extends GrpcConnectionHandler {
   public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
     ServerCallImpl<?, ?> call = callOf(streamId);
     if (call != null) {
-      call.onReset(HttpStatusMapping.statusForRstStream(errorCode));
+      call.onReset(HttpStatusMapping.statusForClientReset(errorCode));
     }
   }
 
@@ -226,6 +236,27 @@ final class ServerHandler extends GrpcConnectionHandler {
     }
     NettyServerStream serverStream = stream.getProperty(streamKey);
     return serverStream == null ? null : serverStream.call();
+  }
+
+  /**
+   * Starts a handler once the current read batch is processed rather than at once: when a client
+   * opens streams and resets them in the same packets (rapid reset, CVE-2023-44487), the resets are
+   * seen first and those calls never start a handler. Outside a read batch it runs at once.
+   */
+  void dispatchAfterRead(Runnable handlerStart) {
+    if (inReadBatch()) {
+      pendingDispatches.add(handlerStart);
+    } else {
+      handlerStart.run();
+    }
+  }
+
+  @Override
+  void onReadBatchEnd() {
+    Runnable start;
+    while ((start = pendingDispatches.poll()) != null) {
+      start.run();
+    }
   }
 
   // ---- outbound, called by NettyServerStream on the event loop ------------------------------
@@ -369,6 +400,7 @@ final class ServerHandler extends GrpcConnectionHandler {
       timeout.cancel(false);
     }
     super.channelInactive(ctx);
+    onReadBatchEnd(); // the streams are closed by now: waiting calls see their cancellation
     if (promise != null) {
       promise.trySuccess();
     }

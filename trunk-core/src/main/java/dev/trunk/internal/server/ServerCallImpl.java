@@ -210,6 +210,19 @@ public final class ServerCallImpl<Req, Resp>
     synchronized (this) {
       handlerRunning = true;
     }
+    stream.dispatch(this::startHandler);
+  }
+
+  /**
+   * Starts the handler, unless the call was cancelled before: a stream the client reset right after
+   * opening it (rapid reset, CVE-2023-44487) then costs no thread and no handler.
+   */
+  private void startHandler() {
+    if (cancelled != null) {
+      inbound.discard();
+      handlerFinished();
+      return;
+    }
     if (method.onTransportThread() && descriptor.type().clientSendsOne()) {
       run();
     } else {

@@ -26,6 +26,12 @@ public interface ServerTransportStream {
       @Nullable Status status,
       @Nullable Metadata trailers);
 
+  /**
+   * Runs {@code handlerStart} on the transport thread once the frames read together with the
+   * request have been processed, so that a reset that arrived with them is seen first.
+   */
+  void dispatch(Runnable handlerStart);
+
   /** Resets the stream (RST_STREAM) for {@code reason}. */
   void reset(Status reason);
 

@@ -52,6 +52,17 @@ public final class HttpStatusMapping {
   }
 
   /**
+   * The status a server call sees when the client resets its stream: CANCELLED whatever the code,
+   * since the client has abandoned the call (the code table of PROTOCOL-HTTP2.md "Errors" is for
+   * the client's side, where a server's reset carries a meaning). The code stays in the
+   * description.
+   */
+  public static Status statusForClientReset(long errorCode) {
+    return Status.CANCELLED.withDescription(
+        "the client cancelled the call (RST_STREAM " + errorName(errorCode) + ")");
+  }
+
+  /**
    * The RST_STREAM code to send when a call ends early with this status: CANCEL when the call is
    * abandoned (cancellation, deadline, a local limit), INTERNAL_ERROR for a broken stream.
    */
