@@ -23,7 +23,10 @@ public interface BidiStreamingCall<Req, Resp>
   /** Half-closes: tells the server no more requests follow. */
   void closeSend();
 
-  /** The response headers; blocks until they arrive. Empty if the call failed first. */
+  /**
+   * The response headers; blocks until they arrive. Empty if the call failed first. An interrupt
+   * while waiting cancels the call (CANCELLED; the interrupt flag stays set).
+   */
   Metadata responseHeaders();
 
   /**

@@ -8,6 +8,7 @@ import dev.trunk.internal.netty.NettyClientTransport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,10 +51,19 @@ public interface Channel extends AutoCloseable {
     return new Builder(host, Integer.parseInt(address.substring(colon + 1)));
   }
 
-  /** Makes a unary call and waits for its response. */
+  /**
+   * Makes a unary call and waits for its response, which this thread then decodes.
+   *
+   * @throws StatusException if the call ends with a status other than OK; CANCELLED if the thread
+   *     is interrupted while waiting (the call is cancelled, the interrupt flag stays set)
+   */
   <Req, Resp> Resp unaryCall(MethodDescriptor<Req, Resp> method, Req request, CallOptions options);
 
-  /** Starts a unary call; cancelling the future cancels the call. */
+  /**
+   * Starts a unary call; cancelling the future cancels the call. The future completes on the
+   * channel's {@linkplain Builder#callbackExecutor callback executor} (by default a new virtual
+   * thread, never an I/O thread), so its callbacks may block.
+   */
   <Req, Resp> CompletableFuture<Resp> unaryCallAsync(
       MethodDescriptor<Req, Resp> method, Req request, CallOptions options);
 
@@ -95,6 +105,7 @@ public interface Channel extends AutoCloseable {
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
     private @Nullable String userAgent;
+    private @Nullable Executor callbackExecutor;
 
     private Builder(String host, int port) {
       if (port <= 0 || port > 65535) {
@@ -151,6 +162,20 @@ public interface Channel extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Where {@link Channel#unaryCallAsync} futures complete: the executor decodes the response,
+     * runs the interceptors' observers and completes the future, so callbacks such as {@code
+     * thenAccept} run there. By default each completion gets a new virtual thread, which costs one
+     * thread hand-off per async call and lets a blocking callback hold up nothing but itself. An
+     * executor that runs tasks inline ({@code Runnable::run}) completes futures on the I/O thread,
+     * which all channels of the process share, saving that hand-off: only for callbacks that never
+     * block.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = requireNonNull(executor, "executor");
+      return this;
+    }
+
     public Channel build() {
       String effectiveAuthority = authority != null ? authority : authorityOf(host, port);
       ChannelConfig config =
@@ -162,7 +187,8 @@ public interface Channel extends AutoCloseable {
               List.copyOf(interceptors),
               maxInboundMessageSize,
               maxHeaderListSize,
-              userAgent);
+              userAgent,
+              callbackExecutor);
       return new ChannelImpl(config, new NettyClientTransport(config));
     }
 

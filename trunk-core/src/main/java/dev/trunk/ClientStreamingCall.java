@@ -20,11 +20,15 @@ public interface ClientStreamingCall<Req, Resp> extends StreamSender<Req>, AutoC
   /**
    * Half-closes the request stream and waits for the response.
    *
-   * @throws StatusException if the call ends with a status other than OK
+   * @throws StatusException if the call ends with a status other than OK; CANCELLED if the thread
+   *     is interrupted while waiting (the call is cancelled, the interrupt flag stays set)
    */
   Resp complete();
 
-  /** The response headers; blocks until they arrive. Empty if the call failed first. */
+  /**
+   * The response headers; blocks until they arrive. Empty if the call failed first. An interrupt
+   * while waiting cancels the call (CANCELLED; the interrupt flag stays set).
+   */
   Metadata responseHeaders();
 
   /** The trailers; valid once the call has ended. */

@@ -32,6 +32,20 @@ public interface Codec<T> {
    */
   T decode(ByteBuffer source) throws IOException;
 
+  /** The content-subtype of protobuf, the default {@link #name()}. */
+  String PROTO = "proto";
+
+  /**
+   * The content-subtype that names this codec on the wire (PROTOCOL-HTTP2.md, Content-Type): a
+   * client sends {@code application/grpc+<name>} ({@code application/grpc} for {@value #PROTO}),
+   * and a server accepts {@code application/grpc} or {@code application/grpc+<name>} for the
+   * method's request codec and answers HTTP 415 to any other subtype. Lower case, e.g. {@code
+   * "json"}.
+   */
+  default String name() {
+    return PROTO;
+  }
+
   /** The codec for a protobuf message type, given its default instance. */
   static <T extends MessageLite> Codec<T> protobuf(T defaultInstance) {
     @SuppressWarnings("unchecked") // a message's parser parses that message's type

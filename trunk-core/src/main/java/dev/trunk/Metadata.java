@@ -2,11 +2,13 @@ package dev.trunk;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trunk.internal.ReceivedHeaders;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -14,8 +16,11 @@ import org.jspecify.annotations.Nullable;
  * The headers or trailers of a call: an ordered multimap from lower-case key to values.
  *
  * <p>Keys ending in {@code -bin} hold binary values (sent base64-encoded); all other keys hold
- * printable ASCII values. Keys starting with {@code grpc-} are reserved for gRPC itself and are
- * refused. Not thread-safe: build it on one thread, then hand it over.
+ * printable ASCII values. Keys starting with {@code grpc-} are reserved for gRPC itself, and the
+ * HTTP headers the transport sets or HTTP/2 forbids ({@code content-type}, {@code te}, {@code
+ * user-agent}, {@code host}, connection-specific headers and {@code :} pseudo-headers) cannot be
+ * added either: {@link #add} names what to use instead. Received request metadata may still show
+ * the client's {@code user-agent}. Not thread-safe: build it on one thread, then hand it over.
  *
  * <pre>{@code
  * Metadata headers = new Metadata();
@@ -28,6 +33,26 @@ public final class Metadata {
   public static final String BINARY_SUFFIX = "-bin";
 
   private static final String RESERVED_PREFIX = "grpc-";
+
+  private static final String CONNECTION_SPECIFIC =
+      "a connection-specific header, which HTTP/2 forbids (RFC 9113 section 8.2.2)";
+
+  /** HTTP headers users may not add, each with what to do instead (PROTOCOL-HTTP2.md, Requests). */
+  private static final Map<String, String> RESERVED_HEADERS =
+      Map.of(
+          "content-type", "set from the method's Codec (see Codec.name())",
+          "te", "set by Trunk (te: trailers)",
+          "user-agent", "use Channel.Builder.userAgent",
+          "host", "use Channel.Builder.overrideAuthority (sent as :authority)",
+          "connection", CONNECTION_SPECIFIC,
+          "keep-alive", CONNECTION_SPECIFIC,
+          "proxy-connection", CONNECTION_SPECIFIC,
+          "transfer-encoding", CONNECTION_SPECIFIC,
+          "upgrade", CONNECTION_SPECIFIC);
+
+  static {
+    ReceivedHeaders.install(Metadata::addReceived);
+  }
 
   private static final Object[] NONE = {};
 
@@ -46,11 +71,12 @@ public final class Metadata {
   /**
    * Adds an ASCII value.
    *
-   * @throws IllegalArgumentException if the key is malformed, reserved or binary, or the value is
-   *     not printable ASCII
+   * @throws IllegalArgumentException if the key is malformed, reserved (a {@code grpc-} key or an
+   *     HTTP header the transport owns, e.g. {@code user-agent}: the message says what to use
+   *     instead) or binary, or the value is not printable ASCII
    */
   public Metadata add(String key, String value) {
-    String name = checkKey(key);
+    String name = checkKey(key, false);
     if (isBinaryKey(name)) {
       throw new IllegalArgumentException("key '" + key + "' ends in -bin: use addBinary");
     }
@@ -65,7 +91,7 @@ public final class Metadata {
    * @throws IllegalArgumentException if the key is malformed, reserved or not binary
    */
   public Metadata addBinary(String key, byte[] value) {
-    String name = checkKey(key);
+    String name = checkKey(key, false);
     if (!isBinaryKey(name)) {
       throw new IllegalArgumentException("binary key '" + key + "' must end in -bin");
     }
@@ -209,11 +235,27 @@ public final class Metadata {
     return key.endsWith(BINARY_SUFFIX);
   }
 
-  private static String checkKey(String key) {
+  /** The transport's path for received headers: reserved HTTP names allowed (user-agent). */
+  private static void addReceived(Metadata metadata, String key, String value) {
+    String name = checkKey(key, true);
+    checkAsciiValue(name, requireNonNull(value, "value"));
+    metadata.append(name, value);
+  }
+
+  private static String checkKey(String key, boolean received) {
     requireNonNull(key, "key");
     String name = key.toLowerCase(Locale.ROOT);
     if (name.isEmpty()) {
       throw new IllegalArgumentException("metadata key is empty");
+    }
+    if (name.charAt(0) == ':') {
+      throw new IllegalArgumentException(
+          "metadata key '" + key + "' is an HTTP/2 pseudo-header, reserved for the transport");
+    }
+    String reserved = received ? null : RESERVED_HEADERS.get(name);
+    if (reserved != null) {
+      throw new IllegalArgumentException(
+          "metadata key '" + key + "' is a reserved HTTP header: " + reserved);
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);

@@ -18,7 +18,10 @@ package dev.trunk;
  * @param <T> the response type
  */
 public interface ResponseStream<T> extends StreamReceiver<T>, AutoCloseable {
-  /** The response headers; blocks until they arrive. Empty if the call failed first. */
+  /**
+   * The response headers; blocks until they arrive. Empty if the call failed first. An interrupt
+   * while waiting cancels the call (CANCELLED; the interrupt flag stays set).
+   */
   Metadata responseHeaders();
 
   /**

@@ -50,7 +50,11 @@ public interface Server extends AutoCloseable {
   /** Cancels every call, closes every connection and stops. Returns at once. */
   void shutdownNow();
 
-  /** Waits until the server has stopped; returns whether it did within {@code timeout}. */
+  /**
+   * Waits until the server has stopped: its connections are closed and its handlers have returned
+   * (a handler that ignores cancellation is waited for too). Returns whether it did within {@code
+   * timeout}.
+   */
   boolean awaitTermination(Duration timeout) throws InterruptedException;
 
   /** Waits until the server has stopped. */
@@ -59,7 +63,11 @@ public interface Server extends AutoCloseable {
   /** The statuses this server's health service reports; see {@link Health}. */
   Health health();
 
-  /** {@link #shutdown()} and wait until stopped. */
+  /**
+   * {@link #shutdown()} and wait until stopped: at most the grace period and a few seconds, then
+   * {@link #shutdownNow()} and a few seconds more; handlers still running after that are left to
+   * finish on their own (their {@code send} and {@code receive} throw {@link StatusException}).
+   */
   @Override
   void close();
 
@@ -80,6 +88,7 @@ public interface Server extends AutoCloseable {
     private InetSocketAddress address = new InetSocketAddress(0);
     private final List<ServiceDefinition> services = new ArrayList<>();
     private final List<ServiceDefinition> nonBlockingServices = new ArrayList<>();
+    private final List<ServiceDefinition> interruptibleServices = new ArrayList<>();
     private final List<Interceptor> interceptors = new ArrayList<>();
     private @Nullable TlsConfig tls;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
@@ -121,6 +130,22 @@ public interface Server extends AutoCloseable {
      */
     public Builder nonBlockingService(Service service) {
       nonBlockingServices.add(requireNonNull(service, "service").serviceDefinition());
+      return this;
+    }
+
+    /**
+     * Serves a service like {@link #service(Service)}, and also interrupts a handler's thread when
+     * its call is cancelled (by the client, the deadline or a shutdown), so that a handler blocked
+     * in {@code Thread.sleep}, {@code Object.wait} or an interruptible library call stops at once.
+     *
+     * <p>Not the default, because interrupting a thread blocked in NIO channel I/O closes the
+     * channel: a handler reading a shared {@code FileChannel} would close it for everyone. Without
+     * it, cancellation is still visible: {@link CallContext#isCancelled()}, {@link
+     * CallContext#onCancel}, and a {@code receive} or {@code send} blocked in Trunk wakes with a
+     * {@link StatusException}.
+     */
+    public Builder interruptibleService(Service service) {
+      interruptibleServices.add(requireNonNull(service, "service").serviceDefinition());
       return this;
     }
 
@@ -186,6 +211,7 @@ public interface Server extends AutoCloseable {
               address,
               List.copyOf(services),
               List.copyOf(nonBlockingServices),
+              List.copyOf(interruptibleServices),
               List.copyOf(interceptors),
               tls,
               maxInboundMessageSize,

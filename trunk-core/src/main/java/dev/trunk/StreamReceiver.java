@@ -17,7 +17,9 @@ public interface StreamReceiver<T> extends Iterable<T> {
   /**
    * The next message, or null when the peer has finished sending.
    *
-   * @throws StatusException if the call failed or was cancelled, or the message could not be read
+   * @throws StatusException if the call failed or was cancelled, or the message could not be read;
+   *     CANCELLED if the thread is interrupted while waiting (a client's call is then cancelled,
+   *     and the thread's interrupt flag stays set)
    */
   @Nullable T receive();
 

@@ -4,7 +4,9 @@ package dev.trunk;
  * The sending side of a message stream: a server handler's responses, or a client's requests.
  *
  * <p>{@link #send} blocks while the peer's flow-control window and Trunk's bounded outbound buffer
- * are full; that is the backpressure. Use a sender from one thread at a time.
+ * are full; that is the backpressure. On an I/O thread (a {@code nonBlockingService} handler) it
+ * never blocks: such a handler checks {@link CallContext#isReady()} instead. Use a sender from one
+ * thread at a time.
  *
  * @param <T> the message type
  */
@@ -13,7 +15,8 @@ public interface StreamSender<T> {
    * Sends one message, blocking while the outbound buffer is full.
    *
    * @throws StatusException if the call has ended (e.g. CANCELLED, DEADLINE_EXCEEDED) or the
-   *     message is larger than the peer accepts
+   *     message is larger than the peer accepts; CANCELLED if the thread is interrupted while
+   *     blocked (a client's call is then cancelled, and the interrupt flag stays set)
    */
   default void send(T message) {
     send(message, true);

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Requests no well-behaved client sends: each gets the spec's HTTP or gRPC status with a message a
@@ -60,6 +62,34 @@ class BadInputTest {
         raw.call(headers, RawHttp2Client.frame(0, HELLO.length, HELLO));
     assertThat(response.status()).isEqualTo("415");
     assertThat(response.grpcMessage()).contains("text/plain");
+  }
+
+  @Test
+  void aGrpcSubtypeOtherThanTheMethodsCodecIs415WithUnimplemented() throws Exception {
+    Http2Headers headers =
+        RawHttp2Client.grpcHeaders(ECHO).set("content-type", "application/grpc+json");
+    RawHttp2Client.Response response =
+        raw.call(headers, RawHttp2Client.frame(0, HELLO.length, HELLO));
+    assertThat(response.status()).isEqualTo("415");
+    assertThat(response.grpcStatus()).isEqualTo("12");
+    assertThat(response.grpcMessage()).contains("application/grpc+json").contains("+proto");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "application/grpc",
+        "application/grpc+proto",
+        "application/grpc+PROTO",
+        "application/grpc;charset=utf-8",
+        "application/grpc+proto; charset=utf-8"
+      })
+  void plainGrpcOrTheMethodsCodecSubtypeIsServed(String contentType) throws Exception {
+    Http2Headers headers = RawHttp2Client.grpcHeaders(ECHO).set("content-type", contentType);
+    RawHttp2Client.Response response =
+        raw.call(headers, RawHttp2Client.frame(0, HELLO.length, HELLO));
+    assertThat(response.status()).isEqualTo("200");
+    assertThat(response.grpcStatus()).isEqualTo("0");
   }
 
   @Test

@@ -11,6 +11,8 @@ import dev.trunk.internal.health.v1.HealthListRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,5 +133,51 @@ class HealthServiceTest {
       server.health().setStatus("", HealthStatus.SERVING);
       assertThat(server.health().status("")).contains(HealthStatus.NOT_SERVING);
     }
+  }
+
+  @Test
+  void shutdownEndsAWatchWithUnavailableAfterNotServingInsteadOfWaitingOutTheGracePeriod()
+      throws Exception {
+    try (Server patient =
+            Server.builder()
+                .address("127.0.0.1", 0)
+                .shutdownGracePeriod(Duration.ofSeconds(30))
+                .build()
+                .start();
+        Channel watcher = Channel.forAddress("127.0.0.1", patient.port()).build();
+        ResponseStream<HealthCheckResponse> watch =
+            watcher.serverStreamingCall(
+                HealthService.WATCH,
+                HealthCheckRequest.getDefaultInstance(),
+                CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(20)))) {
+      assertThat(watch.receive().getStatus()).isEqualTo(ServingStatus.SERVING);
+      long start = System.nanoTime();
+      CompletableFuture<Void> closed = CompletableFuture.runAsync(patient::close);
+      assertThat(watch.receive().getStatus()).isEqualTo(ServingStatus.NOT_SERVING);
+      assertThatThrownBy(watch::receive)
+          .isInstanceOfSatisfying(
+              StatusException.class,
+              e -> {
+                assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(e.status().description()).contains("shutting down");
+              });
+      closed.get(20, TimeUnit.SECONDS);
+      // Far less than the 30 s grace period a watcher once held the shutdown for.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    }
+  }
+
+  @Test
+  void aCancelledWatchEndsItsHandlerThoughHandlersAreNotInterrupted() throws Exception {
+    try (ResponseStream<HealthCheckResponse> watch =
+        channel.serverStreamingCall(
+            HealthService.WATCH,
+            HealthCheckRequest.getDefaultInstance(),
+            CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10)))) {
+      assertThat(watch.receive().getStatus()).isEqualTo(ServingStatus.SERVING);
+    }
+    // Termination waits for running handlers: a watch left blocked would hold it.
+    server.shutdownNow();
+    assertThat(server.awaitTermination(Duration.ofSeconds(10))).isTrue();
   }
 }

@@ -58,12 +58,28 @@ class HttpMappingTest {
         ctx.writeAndFlush(new DefaultHttp2ResetFrame(code).stream(stream));
         return;
       }
-      if (what.equals("Informational")) {
+      if (what.startsWith("GrpcStatus")) {
+        // A non-200 answer that carries a grpc-status, in one block.
+        Http2Headers refusal =
+            new DefaultHttp2Headers()
+                .status(what.substring("GrpcStatus".length()))
+                .set("content-type", "application/grpc")
+                .set("grpc-status", "12")
+                .set("grpc-message", "no such codec");
+        ctx.writeAndFlush(new DefaultHttp2HeadersFrame(refusal, true).stream(stream));
+        return;
+      }
+      if (what.equals("Informational") || what.startsWith("Subtype")) {
         // 103 Early Hints, then a normal gRPC response (RFC 9113 section 8.1: 1xx may precede it).
-        ctx.write(
-            new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("103")).stream(stream));
-        Http2Headers ok =
-            new DefaultHttp2Headers().status("200").set("content-type", "application/grpc");
+        if (what.equals("Informational")) {
+          ctx.write(
+              new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("103")).stream(stream));
+        }
+        String contentType =
+            what.startsWith("Subtype")
+                ? "application/grpc+" + what.substring("Subtype".length())
+                : "application/grpc";
+        Http2Headers ok = new DefaultHttp2Headers().status("200").set("content-type", contentType);
         ctx.write(new DefaultHttp2HeadersFrame(ok).stream(stream));
         byte[] body = StringValue.of("after hints").toByteArray();
         ctx.write(
@@ -202,5 +218,26 @@ class HttpMappingTest {
   void resetStreamCodesMapToTheSpecsGrpcCodes(long errorCode, Status.Code expected) {
     StatusException failure = callFailure("Rst" + errorCode);
     assertThat(failure.status().code()).isEqualTo(expected);
+  }
+
+  @Test
+  void aNonOkResponseWithAGrpcStatusReportsThatStatusNotTheHttpTable() {
+    StatusException failure = callFailure("GrpcStatus415");
+    // http-grpc-status-mapping.md: the table is only for responses without grpc-status.
+    assertThat(failure.status().code()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    assertThat(failure.status().description()).contains("no such codec").contains("415");
+  }
+
+  @Test
+  void aResponseNamingTheMethodsCodecIsAccepted() {
+    assertThat(channel.unaryCall(method("Subtypeproto"), StringValue.of("x"), CallOptions.DEFAULT))
+        .isEqualTo(StringValue.of("after hints"));
+  }
+
+  @Test
+  void aResponseNamingAnotherCodecIsUnknownAndNamesTheContentType() {
+    StatusException failure = callFailure("Subtypejson");
+    assertThat(failure.status().code()).isEqualTo(Status.Code.UNKNOWN);
+    assertThat(failure.status().description()).contains("application/grpc+json");
   }
 }

@@ -69,4 +69,44 @@ class MetadataTest {
     assertThat(new Metadata().merge(copy).merge(metadata).size()).isEqualTo(32);
     assertThat(copy.getBinary("x-data-bin")).containsExactly(7);
   }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "content-type",
+        "te",
+        "user-agent",
+        "User-Agent",
+        "connection",
+        "host",
+        "transfer-encoding",
+        "keep-alive",
+        "proxy-connection",
+        "upgrade"
+      })
+  void reservedHttpHeadersAreRefusedWithWhatToUseInstead(String key) {
+    assertThatThrownBy(() -> new Metadata().add(key, "x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'" + key + "'")
+        .hasMessageContaining("reserved HTTP header");
+  }
+
+  @Test
+  void theUserAgentRefusalPointsToTheChannelBuilder() {
+    assertThatThrownBy(() -> new Metadata().add("user-agent", "mine/1.0"))
+        .hasMessageContaining("Channel.Builder.userAgent");
+    assertThatThrownBy(() -> new Metadata().add("host", "example.com"))
+        .hasMessageContaining("overrideAuthority");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {":path", ":authority", ":x-bin"})
+  void pseudoHeadersAreRefusedAsReservedForTheTransport(String key) {
+    assertThatThrownBy(() -> new Metadata().add(key, "x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pseudo-header");
+    assertThatThrownBy(() -> new Metadata().addBinary(key + "-bin", new byte[] {1}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pseudo-header");
+  }
 }

@@ -1,8 +1,12 @@
 package dev.trunk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.StringValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The call-semantics suite over the Netty HTTP/2 transport on a loopback socket. */
 class NettyCallSemanticsTest extends CallSemanticsSuite {
@@ -39,5 +43,34 @@ class NettyCallSemanticsTest extends CallSemanticsSuite {
         server.shutdownNow();
       }
     };
+  }
+
+  @Test
+  void serverHandlersSeeTheClientsUserAgentThoughUsersCannotAddOne() {
+    MethodDescriptor<StringValue, StringValue> userAgent =
+        MethodDescriptor.of(
+            TestService.NAME,
+            "UserAgent",
+            MethodDescriptor.Type.UNARY,
+            TestService.STRING,
+            TestService.STRING);
+    ServiceDefinition service =
+        ServiceDefinition.builder(TestService.NAME)
+            .unary(
+                userAgent,
+                request -> {
+                  Metadata received = CallContext.current().requestHeaders();
+                  return StringValue.of(
+                      received.getAll("user-agent").size() + " " + received.get("user-agent"));
+                })
+            .build();
+    try (Fixture fixture = start(service, List.of(), List.of(), 4 << 20)) {
+      String seen =
+          fixture
+              .channel()
+              .unaryCall(userAgent, StringValue.of("x"), CallOptions.DEFAULT)
+              .getValue();
+      assertThat(seen).startsWith("1 trunk-java/");
+    }
   }
 }

@@ -9,6 +9,7 @@ import com.google.protobuf.StringValue;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,21 @@ import org.junit.jupiter.api.Test;
  */
 class NonBlockingServiceTest {
   private static final int LARGE = 3 * 1024 * 1024; // three times InboundQueue.BUFFER_LIMIT
+
+  private static final MethodDescriptor<Int64Value, BytesValue> FLOOD =
+      MethodDescriptor.of(
+          TestService.NAME,
+          "Flood",
+          MethodDescriptor.Type.SERVER_STREAMING,
+          TestService.LONG,
+          TestService.BYTES);
+  private static final int CHUNK = 64 * 1024;
+
+  /** Bytes the Flood handler has sent and the client has received. */
+  private final AtomicLong sentBytes = new AtomicLong();
+
+  private final AtomicLong receivedBytes = new AtomicLong();
+  private final AtomicLong mostAhead = new AtomicLong();
 
   private final List<String> handlerThreads = new ArrayList<>();
   private Server server;
@@ -50,6 +66,7 @@ class NonBlockingServiceTest {
                     responses.send(StringValue.of("#" + i));
                   }
                 })
+            .serverStreaming(FLOOD, this::flood)
             .build();
     server =
         Server.builder()
@@ -66,6 +83,35 @@ class NonBlockingServiceTest {
   void stop() {
     channel.shutdownNow();
     server.shutdownNow();
+  }
+
+  /**
+   * Sends as fast as the call is ready, from the event loop: the pattern of {@link
+   * CallContext#onReady}'s Javadoc. Records how far the sender got ahead of the reader.
+   */
+  private void flood(Int64Value count, StreamSender<BytesValue> responses) {
+    recordThread();
+    CallContext call = CallContext.current();
+    BytesValue chunk = BytesValue.of(ByteString.copyFrom(new byte[CHUNK]));
+    call.finishLater();
+    new Runnable() {
+      private long sent;
+
+      @Override
+      public void run() {
+        while (call.isReady() && sent < count.getValue()) {
+          responses.send(chunk);
+          sent++;
+          long ahead = sentBytes.addAndGet(CHUNK) - receivedBytes.get();
+          mostAhead.accumulateAndGet(ahead, Math::max);
+        }
+        if (sent < count.getValue()) {
+          call.onReady(this);
+        } else {
+          call.finish(Status.OK);
+        }
+      }
+    }.run();
   }
 
   private synchronized void recordThread() {
@@ -110,5 +156,28 @@ class NonBlockingServiceTest {
       }
     }
     assertThat(received).hasSize(1000).startsWith("#0").endsWith("#999");
+  }
+
+  @Test
+  void aFastNonBlockingSenderToASlowReaderStaysWithinABoundedQueue() throws Exception {
+    int messages = 512; // 32 MiB
+    int received = 0;
+    try (ResponseStream<BytesValue> stream =
+        channel.serverStreamingCall(FLOOD, Int64Value.of(messages), CallOptions.DEFAULT)) {
+      for (BytesValue chunk : stream) {
+        receivedBytes.addAndGet(chunk.getValue().size());
+        received++;
+        if (received % 8 == 0) {
+          Thread.sleep(1); // a slow reader: the sender must wait for it
+        }
+      }
+    }
+    assertThat(received).isEqualTo(messages);
+    // What the sender may be ahead: the stream window and the client's buffer (1 MiB each), the
+    // server's outbound buffer (256 KiB) and a message. Without backpressure it is all 32 MiB.
+    assertThat(mostAhead.get()).isLessThan(4L * 1024 * 1024);
+    synchronized (this) {
+      assertThat(handlerThreads).containsExactly("platform");
+    }
   }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,10 +30,13 @@ class ShutdownTest {
   private static final String ECHO_PATH = "/" + TestService.ECHO.fullName();
 
   private final CountDownLatch holding = new CountDownLatch(1);
-  private final CountDownLatch release = new CountDownLatch(1);
+  private final CompletableFuture<String> release = new CompletableFuture<>();
   private final AtomicInteger holdCalls = new AtomicInteger();
 
-  /** How each Hold handler ended: "released", or how it learnt it was cancelled. */
+  /**
+   * How each Hold handler ended: "released", or "cancelled" with whether its thread was interrupted
+   * (it is not: the service is not registered as interruptible).
+   */
   private final CompletableFuture<String> outcome = new CompletableFuture<>();
 
   private Server server;
@@ -47,17 +51,23 @@ class ShutdownTest {
                 (request, responses) -> {
                   holdCalls.incrementAndGet();
                   CallContext call = CallContext.current();
+                  CompletableFuture<String> woken = new CompletableFuture<>();
+                  call.onCancel(() -> woken.complete("cancelled"));
+                  release.thenAccept(woken::complete);
                   responses.send(StringValue.of("holding"));
                   holding.countDown();
-                  try {
-                    if (release.await(20, TimeUnit.SECONDS)) {
-                      outcome.complete("released");
-                      responses.send(StringValue.of("released"));
-                    }
-                  } catch (InterruptedException e) {
-                    outcome.complete("interrupted, cancelled=" + call.isCancelled());
-                    throw Status.CANCELLED.asException();
+                  String why = woken.completeOnTimeout("timed out", 20, TimeUnit.SECONDS).join();
+                  if (why.equals("released")) {
+                    outcome.complete("released");
+                    responses.send(StringValue.of("released"));
+                    return;
                   }
+                  outcome.complete(
+                      "cancelled="
+                          + call.isCancelled()
+                          + ", interrupted="
+                          + Thread.currentThread().isInterrupted());
+                  throw Status.CANCELLED.asException();
                 })
             .build();
     server =
@@ -72,7 +82,7 @@ class ShutdownTest {
 
   @AfterEach
   void stop() {
-    release.countDown();
+    release.complete("released");
     channel.shutdownNow();
     server.shutdownNow();
   }
@@ -116,7 +126,7 @@ class ShutdownTest {
       FrameClient.Stream late = raw.open(FrameClient.grpcHeaders(HOLD_PATH), true);
       assertThat(late.awaitEnd().resetCode()).isEqualTo(7); // REFUSED_STREAM: safe to retry
 
-      release.countDown();
+      release.complete("released");
       inFlight.awaitEnd();
       assertThat(inFlight.grpcStatus()).as("frames %s", raw.frames).isEqualTo("0");
       raw.disconnected.get(10, TimeUnit.SECONDS);
@@ -144,7 +154,7 @@ class ShutdownTest {
       }
       assertThat(server.awaitTermination(Duration.ofMillis(200))).isFalse();
 
-      release.countDown();
+      release.complete("released");
       assertThat(call.receive()).isEqualTo(StringValue.of("released"));
       assertThat(call.receive()).isNull();
       assertThat(outcome.get()).isEqualTo("released");
@@ -173,7 +183,7 @@ class ShutdownTest {
     try (ResponseStream<StringValue> call = holdCall()) {
       long start = System.nanoTime();
       server.shutdown();
-      assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("interrupted, cancelled=true");
+      assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("cancelled=true, interrupted=false");
       Duration waited = Duration.ofNanos(System.nanoTime() - start);
       assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(250));
       assertThat(waited).isLessThan(Duration.ofSeconds(5));
@@ -193,7 +203,7 @@ class ShutdownTest {
     try (ResponseStream<StringValue> call = holdCall()) {
       long start = System.nanoTime();
       server.shutdownNow();
-      assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("interrupted, cancelled=true");
+      assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("cancelled=true, interrupted=false");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
       assertThatThrownBy(call::receive)
           .isInstanceOfSatisfying(
@@ -212,7 +222,7 @@ class ShutdownTest {
       CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
       Thread.sleep(200);
       assertThat(closed).isNotDone();
-      release.countDown();
+      release.complete("released");
       closed.get(10, TimeUnit.SECONDS);
       assertThat(call.receive()).isEqualTo(StringValue.of("released"));
       assertThat(call.receive()).isNull();
@@ -230,10 +240,108 @@ class ShutdownTest {
               StatusException.class,
               e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
       Thread.sleep(100);
-      release.countDown();
+      release.complete("released");
       assertThat(call.receive()).isEqualTo(StringValue.of("released"));
       assertThat(call.receive()).isNull();
       assertThat(outcome.get()).isEqualTo("released");
     }
+  }
+
+  private static final MethodDescriptor<StringValue, StringValue> STUBBORN =
+      MethodDescriptor.of(
+          TestService.NAME,
+          "Stubborn",
+          MethodDescriptor.Type.BIDI_STREAMING,
+          TestService.STRING,
+          TestService.STRING);
+
+  /**
+   * A handler that ignores its cancellation (it waits on a latch nobody ties to the call) outlives
+   * the server's connections: termination waits for it, and once it goes on, {@code send} and
+   * {@code receive} fail with a status instead of dropping its messages silently.
+   */
+  @Test
+  void terminationWaitsForAHandlerThatOutlivesItsConnectionAndItsCallsFail() throws Exception {
+    CountDownLatch stubbornStarted = new CountDownLatch(1);
+    CountDownLatch goOn = new CountDownLatch(1);
+    CompletableFuture<String> afterwards = new CompletableFuture<>();
+    ServiceDefinition service =
+        ServiceDefinition.builder(TestService.NAME)
+            .bidiStreaming(
+                STUBBORN,
+                (requests, responses) -> {
+                  stubbornStarted.countDown();
+                  try {
+                    goOn.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  afterwards.complete(
+                      failure("send", () -> responses.send(StringValue.of("late")))
+                          + ", "
+                          + failure("receive", () -> requests.receive()));
+                })
+            .build();
+    server =
+        Server.builder()
+            .address("127.0.0.1", 0)
+            .service(service)
+            .shutdownGracePeriod(Duration.ofSeconds(20))
+            .build()
+            .start();
+    channel = Channel.forAddress("127.0.0.1", server.port()).build();
+    try (BidiStreamingCall<StringValue, StringValue> call =
+        channel.bidiStreamingCall(STUBBORN, CallOptions.DEFAULT)) {
+      call.send(StringValue.of("hello"));
+      assertThat(stubbornStarted.await(10, TimeUnit.SECONDS)).isTrue();
+      server.shutdownNow();
+      // The connection is gone, the handler is not: the server has not terminated.
+      assertThat(server.awaitTermination(Duration.ofMillis(500))).isFalse();
+      goOn.countDown();
+      assertThat(afterwards.get(10, TimeUnit.SECONDS))
+          .matches("send: (CANCELLED|UNAVAILABLE), receive: (CANCELLED|UNAVAILABLE)");
+      assertThat(server.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    }
+  }
+
+  /** Runs a send or receive that should fail; describes how it did. */
+  private static String failure(String name, Runnable action) {
+    try {
+      action.run();
+      return name + ": no failure";
+    } catch (StatusException e) {
+      return name + ": " + e.status().code();
+    }
+  }
+
+  @Test
+  void closeWaitsForAHandlerThatOutlivesItsCall() throws Exception {
+    CountDownLatch stubbornStarted = new CountDownLatch(1);
+    CountDownLatch goOn = new CountDownLatch(1);
+    ServiceDefinition service =
+        ServiceDefinition.builder(TestService.NAME)
+            .bidiStreaming(
+                STUBBORN,
+                (requests, responses) -> {
+                  stubbornStarted.countDown();
+                  try {
+                    goOn.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                })
+            .build();
+    server = Server.builder().address("127.0.0.1", 0).service(service).build().start();
+    channel = Channel.forAddress("127.0.0.1", server.port()).build();
+    try (BidiStreamingCall<StringValue, StringValue> call =
+        channel.bidiStreamingCall(STUBBORN, CallOptions.DEFAULT)) {
+      call.send(StringValue.of("hello"));
+      assertThat(stubbornStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    } // cancelled: the stream is gone, the handler goes on
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
+    assertThatThrownBy(() -> closed.get(500, TimeUnit.MILLISECONDS))
+        .isInstanceOf(TimeoutException.class);
+    goOn.countDown();
+    closed.get(10, TimeUnit.SECONDS);
   }
 }

@@ -32,6 +32,16 @@ final class TestService {
       MethodDescriptor.of(NAME, "Block", MethodDescriptor.Type.UNARY, STRING, STRING);
   static final MethodDescriptor<StringValue, StringValue> HEADERS =
       MethodDescriptor.of(NAME, "Headers", MethodDescriptor.Type.UNARY, STRING, STRING);
+  static final MethodDescriptor<StringValue, StringValue> FAIL_AFTER_HEADERS =
+      MethodDescriptor.of(NAME, "FailAfterHeaders", MethodDescriptor.Type.UNARY, STRING, STRING);
+  static final MethodDescriptor<StringValue, StringValue> WAIT_SERVER_STREAM =
+      MethodDescriptor.of(
+          NAME, "WaitServerStream", MethodDescriptor.Type.SERVER_STREAMING, STRING, STRING);
+  static final MethodDescriptor<BytesValue, StringValue> WAIT_CLIENT_STREAM =
+      MethodDescriptor.of(
+          NAME, "WaitClientStream", MethodDescriptor.Type.CLIENT_STREAMING, BYTES, STRING);
+  static final MethodDescriptor<BytesValue, StringValue> WAIT_BIDI =
+      MethodDescriptor.of(NAME, "WaitBidi", MethodDescriptor.Type.BIDI_STREAMING, BYTES, STRING);
   static final MethodDescriptor<StringValue, StringValue> UNREGISTERED =
       MethodDescriptor.of(NAME, "Unregistered", MethodDescriptor.Type.UNARY, STRING, STRING);
 
@@ -82,6 +92,16 @@ final class TestService {
               throw new IllegalStateException("secret internal detail");
             })
         .unary(BLOCK, this::block)
+        .unary(
+            FAIL_AFTER_HEADERS,
+            request -> {
+              CallContext.current().responseHeaders().add("x-early", request.getValue());
+              throw Status.FAILED_PRECONDITION.withDescription("after headers").asException();
+            })
+        // Wait, reading and sending nothing, until the call is cancelled: like Block.
+        .serverStreaming(WAIT_SERVER_STREAM, (request, responses) -> block(request))
+        .clientStreaming(WAIT_CLIENT_STREAM, requests -> block(StringValue.of("x")))
+        .bidiStreaming(WAIT_BIDI, (requests, responses) -> block(StringValue.of("x")))
         .unary(
             HEADERS,
             request -> {

@@ -53,6 +53,16 @@ public final class OutboundWindow {
     }
   }
 
+  /** Whether a sender may add bytes without exceeding the limit: fewer than it wait. */
+  public boolean isReady() {
+    lock.lock();
+    try {
+      return failure == null && pending < LIMIT;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Records that {@code bytes} were written (or dropped) by the transport. */
   public void release(int bytes) {
     lock.lock();

@@ -48,6 +48,7 @@ public final class InProcessServer implements AutoCloseable {
             new InetSocketAddress(0),
             List.copyOf(builder.services),
             List.copyOf(builder.nonBlockingServices),
+            List.copyOf(builder.interruptibleServices),
             List.copyOf(builder.interceptors),
             null,
             builder.maxInboundMessageSize,
@@ -75,6 +76,7 @@ public final class InProcessServer implements AutoCloseable {
             List.of(interceptors),
             Channel.Builder.DEFAULT_MAX_INBOUND_MESSAGE_SIZE,
             Channel.Builder.DEFAULT_MAX_HEADER_LIST_SIZE,
+            null,
             null);
     return new ChannelImpl(channelConfig, transport.newClientTransport());
   }
@@ -89,7 +91,10 @@ public final class InProcessServer implements AutoCloseable {
     transport.shutdownNow();
   }
 
-  /** Waits until every call has ended; returns false if {@code timeout} passed first. */
+  /**
+   * Waits until every call has ended and every handler has returned; returns false if {@code
+   * timeout} passed first.
+   */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
     return transport.awaitTermination(timeout.toNanos());
   }
@@ -117,6 +122,7 @@ public final class InProcessServer implements AutoCloseable {
   public static final class Builder {
     private final List<ServiceDefinition> services = new ArrayList<>();
     private final List<ServiceDefinition> nonBlockingServices = new ArrayList<>();
+    private final List<ServiceDefinition> interruptibleServices = new ArrayList<>();
     private final List<Interceptor> interceptors = new ArrayList<>();
     private int maxInboundMessageSize = Server.Builder.DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private Duration shutdownGracePeriod = Server.Builder.DEFAULT_SHUTDOWN_GRACE_PERIOD;
@@ -144,6 +150,15 @@ public final class InProcessServer implements AutoCloseable {
     /** Serves {@code service} with handlers that never block, run on the transport thread. */
     public Builder nonBlockingService(Service service) {
       nonBlockingServices.add(requireNonNull(service, "service").serviceDefinition());
+      return this;
+    }
+
+    /**
+     * Serves {@code service} on virtual threads that are interrupted when their call is cancelled
+     * (see {@code Server.Builder.interruptibleService}).
+     */
+    public Builder interruptibleService(Service service) {
+      interruptibleServices.add(requireNonNull(service, "service").serviceDefinition());
       return this;
     }
 

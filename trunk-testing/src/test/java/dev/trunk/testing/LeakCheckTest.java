@@ -5,6 +5,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.StringValue;
+import dev.trunk.CallContext;
 import dev.trunk.CallOptions;
 import dev.trunk.Channel;
 import dev.trunk.Codec;
@@ -34,8 +35,6 @@ class LeakCheckTest {
           Codec.protobuf(Int64Value.getDefaultInstance()),
           Codec.protobuf(StringValue.getDefaultInstance()));
 
-  static final CountDownLatch NEVER = new CountDownLatch(1);
-
   static InProcessServer ticker() {
     return InProcessServer.builder()
         .service(
@@ -44,8 +43,11 @@ class LeakCheckTest {
                     TICKS,
                     (request, responses) -> {
                       responses.send(StringValue.of("tick"));
+                      // Waits until cancelled: handler threads are not interrupted by default.
+                      CountDownLatch cancelled = new CountDownLatch(1);
+                      CallContext.current().onCancel(cancelled::countDown);
                       try {
-                        NEVER.await();
+                        cancelled.await();
                       } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                       }

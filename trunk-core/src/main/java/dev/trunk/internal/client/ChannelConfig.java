@@ -3,6 +3,7 @@ package dev.trunk.internal.client;
 import dev.trunk.Interceptor;
 import dev.trunk.TlsConfig;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /** A channel's settings, as collected by {@code Channel.Builder}. */
@@ -14,4 +15,5 @@ public record ChannelConfig(
     List<Interceptor> interceptors,
     int maxInboundMessageSize,
     int maxHeaderListSize,
-    @Nullable String userAgent) {}
+    @Nullable String userAgent,
+    @Nullable Executor callbackExecutor) {}

@@ -18,7 +18,8 @@ import dev.trunk.internal.CurrentCall;
 import dev.trunk.internal.ObserverChain;
 import dev.trunk.internal.server.ServerCallImpl;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,28 +28,36 @@ import org.jspecify.annotations.Nullable;
  * cancelled with it.
  */
 public final class ChannelImpl implements Channel {
+  // One name for all callback threads, as for handler threads: no string built per call.
+  private static final ThreadFactory CALLBACK_THREADS =
+      Thread.ofVirtual().name("trunk-callback").factory();
+
   private final ChannelConfig config;
   private final ClientTransport transport;
+  private final Executor callbackExecutor;
   private volatile boolean shutdown;
 
   public ChannelImpl(ChannelConfig config, ClientTransport transport) {
     this.config = config;
     this.transport = transport;
+    Executor configured = config.callbackExecutor();
+    this.callbackExecutor = configured != null ? configured : ChannelImpl::startCallbackThread;
+  }
+
+  /**
+   * The default callback executor: a new virtual thread per completed {@code unaryCallAsync}, so a
+   * callback that blocks holds up nothing but itself.
+   */
+  private static void startCallbackThread(Runnable task) {
+    CALLBACK_THREADS.newThread(task).start();
   }
 
   @Override
   public <Req, Resp> Resp unaryCall(
       MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
-    CompletableFuture<Resp> result = unaryCallAsync(method, request, options);
-    try {
-      return result.get();
-    } catch (InterruptedException e) {
-      result.cancel(true);
-      Thread.currentThread().interrupt();
-      throw Status.CANCELLED.withDescription("interrupted while waiting").asException();
-    } catch (ExecutionException e) {
-      throw ClientCallImpl.rethrow(e);
-    }
+    requireNonNull(request, "request");
+    // The caller's thread waits for the raw response, then decodes it and runs the observers.
+    return start(method, options, request, null).awaitResult();
   }
 
   @Override
@@ -56,7 +65,7 @@ public final class ChannelImpl implements Channel {
       MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
     requireNonNull(request, "request");
     try {
-      return start(method, options, request).unaryResult();
+      return start(method, options, request, callbackExecutor).unaryResult();
     } catch (StatusException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -65,23 +74,26 @@ public final class ChannelImpl implements Channel {
   @Override
   public <Req, Resp> ResponseStream<Resp> serverStreamingCall(
       MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
-    return start(method, options, requireNonNull(request, "request"));
+    return start(method, options, requireNonNull(request, "request"), null);
   }
 
   @Override
   public <Req, Resp> ClientStreamingCall<Req, Resp> clientStreamingCall(
       MethodDescriptor<Req, Resp> method, CallOptions options) {
-    return start(method, options, null);
+    return start(method, options, null, null);
   }
 
   @Override
   public <Req, Resp> BidiStreamingCall<Req, Resp> bidiStreamingCall(
       MethodDescriptor<Req, Resp> method, CallOptions options) {
-    return start(method, options, null);
+    return start(method, options, null, null);
   }
 
   private <Req, Resp> ClientCallImpl<Req, Resp> start(
-      MethodDescriptor<Req, Resp> method, CallOptions options, @Nullable Req firstMessage) {
+      MethodDescriptor<Req, Resp> method,
+      CallOptions options,
+      @Nullable Req firstMessage,
+      @Nullable Executor callbackExecutor) {
     requireNonNull(method, "method");
     requireNonNull(options, "options");
     if (shutdown) {
@@ -107,13 +119,14 @@ public final class ChannelImpl implements Channel {
             metadata,
             options.compression().orElse(null),
             config.maxInboundMessageSize(),
-            observers);
+            observers,
+            callbackExecutor);
     call.start(firstMessage);
     if (parent != null) {
       call.linkToParent(
           parent.addCancelListener(
               () ->
-                  call.cancel(
+                  call.cancelFromParent(
                       Status.CANCELLED.withDescription(
                           "the server call that made this call was cancelled"))));
     }

@@ -19,12 +19,18 @@ import dev.trunk.internal.wire.MessageDeframer;
 import dev.trunk.internal.wire.MessageFramer;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One call on the client, of any kind, independent of the transport.
@@ -32,6 +38,14 @@ import org.jspecify.annotations.Nullable;
  * <p>Threads: the application thread starts the call, sends and receives; the transport thread
  * delivers headers, data and the end of the call. The {@code closed} flag, guarded by {@code this},
  * makes the first outcome (trailers, reset, deadline or cancellation) the only one.
+ *
+ * <p>The transport thread only moves bytes and records events: response messages are inflated and
+ * decoded, and the interceptors' observers see response headers, responses and the end, on the
+ * application side. That is the thread that receives (for a call with one response: the thread
+ * waiting in {@code unaryCall} or {@code complete}, so a blocking call pays no extra hand-off), a
+ * thread that cancels or closes the call, or, for {@code unaryCallAsync}, the channel's callback
+ * executor, which then completes the future. Whichever application thread meets the end first runs
+ * the end's observers, once.
  */
 public final class ClientCallImpl<Req, Resp>
     implements ClientStreamListener,
@@ -39,6 +53,11 @@ public final class ClientCallImpl<Req, Resp>
         ClientStreamingCall<Req, Resp>,
         ResponseStream<Resp>,
         InboundQueue.CreditReturner {
+  private static final Logger log = LoggerFactory.getLogger(ClientCallImpl.class);
+
+  /** How the call ended on the wire, with a call's single response still raw (or null). */
+  private record Ending(
+      Status status, Metadata trailers, @Nullable ByteBuf response, boolean compressed) {}
 
   private final MethodDescriptor<Req, Resp> method;
   private final ClientTransport transport;
@@ -47,24 +66,34 @@ public final class ClientCallImpl<Req, Resp>
   private final String encoding;
   private final int maxInboundMessageSize;
   private final ObserverChain<Req, Resp> observers;
+  // Set for unaryCallAsync: runs the end of the call and completes the future.
+  private final @Nullable Executor callbackExecutor;
   // One lock per call, shared by the inbound queue and the outbound window.
   private final ReentrantLock lock = new ReentrantLock();
   private final InboundQueue inbound = new InboundQueue(this, lock);
   private final OutboundWindow outbound = new OutboundWindow(lock);
-  private final CompletableFuture<Metadata> responseHeaders = new CompletableFuture<>();
-  private final @Nullable UnaryResult<Resp> unaryResult;
+  // Completed when valid response headers arrive, or with no metadata when the call ends first.
+  private final CompletableFuture<Metadata> headersArrived = new CompletableFuture<>();
+  // Completed once, under this monitor, with the first outcome.
+  private final CompletableFuture<Ending> ended = new CompletableFuture<>();
+  // Calls with one response: the result once decoded and observed (what unaryCallAsync returns).
+  private final @Nullable UnaryResult<Resp> result;
 
   private volatile @Nullable ClientTransportStream stream;
   private volatile @Nullable Metadata trailers;
+  private volatile @Nullable Metadata receivedHeaders;
   private volatile @Nullable ScheduledFuture<?> deadlineTimer;
   private volatile @Nullable Runnable parentUnregister;
 
   // Guarded by this.
   private boolean closed;
+  private boolean headersObserved;
+  private boolean endObserved;
 
   // Transport thread only.
   private @Nullable MessageDeframer deframer;
   private @Nullable ByteBuf unaryResponse;
+  private boolean unaryResponseCompressed;
 
   // Application thread only.
   private boolean halfClosed;
@@ -76,7 +105,8 @@ public final class ClientCallImpl<Req, Resp>
       Metadata requestMetadata,
       @Nullable String compression,
       int maxInboundMessageSize,
-      ObserverChain<Req, Resp> observers) {
+      ObserverChain<Req, Resp> observers,
+      @Nullable Executor callbackExecutor) {
     this.method = method;
     this.transport = transport;
     this.deadline = deadline;
@@ -84,17 +114,23 @@ public final class ClientCallImpl<Req, Resp>
     this.encoding = compression == null ? Compression.IDENTITY : compression;
     this.maxInboundMessageSize = maxInboundMessageSize;
     this.observers = observers;
-    this.unaryResult = method.type().serverSendsOne() ? new UnaryResult<>(this) : null;
+    this.callbackExecutor = callbackExecutor;
+    this.result = method.type().serverSendsOne() ? new UnaryResult<>(this) : null;
   }
 
-  /** Starts the call, sending {@code firstMessage} and the half-close when given. */
+  /**
+   * Starts the call, sending {@code firstMessage} and the half-close when given. A call that cannot
+   * start (deadline already passed, transport refusing the stream) ends here with that status.
+   *
+   * @throws StatusException if an interceptor refused the first message (the call has ended)
+   */
   void start(@Nullable Req firstMessage) {
     LiveCalls.started(this);
     long timeoutNanos = -1;
     if (deadline != null) {
       timeoutNanos = deadline.remainingNanos();
       if (timeoutNanos <= 0) {
-        finishLocally(deadlineExceeded());
+        endHere(deadlineExceeded());
         return;
       }
     }
@@ -105,18 +141,34 @@ public final class ClientCallImpl<Req, Resp>
       halfClosed = true;
     }
     String sentEncoding = encoding.equals(Compression.IDENTITY) ? null : encoding;
-    stream =
-        transport.newStream(
-            method.path(),
-            requestMetadata,
-            timeoutNanos,
-            sentEncoding,
-            framed,
-            firstMessage != null,
-            this);
+    try {
+      stream =
+          transport.newStream(
+              method,
+              requestMetadata,
+              timeoutNanos,
+              sentEncoding,
+              framed,
+              firstMessage != null,
+              this);
+    } catch (RuntimeException e) {
+      // Nothing reached the transport: the buffer is still ours, and the call ends here.
+      if (framed != null) {
+        framed.release();
+      }
+      endHere(notStarted(e));
+      return;
+    }
     if (deadline != null) {
       deadlineTimer = transport.schedule(this::onDeadline, timeoutNanos);
     }
+  }
+
+  private static Status notStarted(RuntimeException e) {
+    if (e instanceof StatusException failure) {
+      return failure.status();
+    }
+    return Status.UNAVAILABLE.withDescription("cannot start the call: " + e).withCause(e);
   }
 
   /** Cancels this call when {@code unregister}'s owner (a server call) is cancelled. */
@@ -129,7 +181,7 @@ public final class ClientCallImpl<Req, Resp>
 
   /** The future of a unary or client-streaming call's response. */
   CompletableFuture<Resp> unaryResult() {
-    return requireNonNull(unaryResult, "not a call with one response");
+    return requireNonNull(result, "not a call with one response");
   }
 
   // ---- application thread -------------------------------------------------------------------
@@ -144,7 +196,9 @@ public final class ClientCallImpl<Req, Resp>
     try {
       outbound.acquire(framed.readableBytes(), true);
     } catch (StatusException e) {
+      // The call failed, or this thread was interrupted while blocked: then it is cancelled here.
       framed.release();
+      endHereKeepingInterrupt(e.status());
       throw e;
     }
     requireStream().write(framed, false);
@@ -160,34 +214,82 @@ public final class ClientCallImpl<Req, Resp>
 
   @Override
   public @Nullable Resp receive() {
-    ByteBuf message = inbound.take();
-    return message == null ? null : decode(message);
+    ByteBuf message;
+    try {
+      message = inbound.take();
+    } catch (StatusException e) {
+      // The call failed, or this thread was interrupted while blocked: then it is cancelled here.
+      endHereKeepingInterrupt(e.status());
+      throw e;
+    }
+    if (message == null) {
+      Status outcome = observeEnd();
+      if (!outcome.isOk()) {
+        throw outcome.asException(trailersOrEmpty());
+      }
+      return null;
+    }
+    boolean compressed = inbound.lastTakenCompressed();
+    try {
+      Resp response = decode(inflate(message, compressed));
+      observeHeaders();
+      return observers.onResponse(response);
+    } catch (StatusException e) {
+      endHere(e.status());
+      throw e;
+    }
   }
 
   @Override
   public Resp complete() {
     closeSend();
+    return awaitResult();
+  }
+
+  /**
+   * Waits for the end of a call with one response and delivers it on this thread: decoding, the
+   * observers, then the value or the failure. An interrupt cancels the call (the flag stays set).
+   */
+  Resp awaitResult() {
+    UnaryResult<Resp> single = requireNonNull(result, "not a call with one response");
     try {
-      return unaryResult().get();
+      ended.get();
     } catch (InterruptedException e) {
-      cancel();
+      endHere(Status.CANCELLED.withDescription("interrupted while waiting for the response"));
       Thread.currentThread().interrupt();
-      throw Status.CANCELLED.withDescription("interrupted while waiting").asException();
     } catch (ExecutionException e) {
-      throw rethrow(e);
+      throw new IllegalStateException("the end of a call never fails", e);
+    }
+    observeEnd();
+    try {
+      return single.join();
+    } catch (CompletionException e) {
+      throw asStatusException(e.getCause());
+    } catch (CancellationException e) {
+      throw Status.CANCELLED.withDescription("the client cancelled the call").asException();
     }
   }
 
   @Override
   public Metadata responseHeaders() {
+    Metadata headers;
     try {
-      return responseHeaders.get();
+      headers = headersArrived.get();
     } catch (InterruptedException e) {
+      Status status = Status.CANCELLED.withDescription("interrupted while waiting for headers");
+      endHere(status);
       Thread.currentThread().interrupt();
-      throw Status.CANCELLED.withDescription("interrupted while waiting").asException();
+      throw status.asException();
     } catch (ExecutionException e) {
-      throw rethrow(e);
+      throw new IllegalStateException("response headers never fail", e);
     }
+    try {
+      observeHeaders();
+    } catch (StatusException e) {
+      endHere(e.status());
+      throw e;
+    }
+    return headers;
   }
 
   @Override
@@ -201,29 +303,64 @@ public final class ClientCallImpl<Req, Resp>
 
   @Override
   public void cancel() {
-    cancel(Status.CANCELLED.withDescription("the client cancelled the call"));
+    endHere(Status.CANCELLED.withDescription("the client cancelled the call"));
   }
 
   @Override
   public void close() {
-    cancel(Status.CANCELLED.withDescription("the client closed the call before it ended"));
+    endHere(Status.CANCELLED.withDescription("the client closed the call before it ended"));
   }
 
-  /** Cancels the call with {@code status} unless it has already ended. Any thread. */
-  void cancel(Status status) {
-    if (finishLocally(status)) {
-      ClientTransportStream current = stream;
-      if (current != null) {
-        current.reset(status);
+  /** Cancels the call because the server call that made it was cancelled. Any thread. */
+  void cancelFromParent(Status status) {
+    endFromTransport(status);
+  }
+
+  /**
+   * Ends the call with {@code status} on this application thread, unless it has ended already, and
+   * runs the end's observers here if no other thread has.
+   */
+  private void endHere(Status status) {
+    if (finishLocally(status, false)) {
+      reset(status);
+    }
+    observeEnd();
+  }
+
+  /** {@link #endHere}, running the observers with the interrupt flag clear and restoring it. */
+  private void endHereKeepingInterrupt(Status status) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      endHere(status);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
 
-  static StatusException rethrow(ExecutionException e) {
-    if (e.getCause() instanceof StatusException failure) {
-      return failure.status().asException(failure.trailers());
+  /**
+   * Ends the call with {@code status} from a transport thread (deadline, bad response, a cancelled
+   * parent): no user code runs here; the application meets the end when it next waits.
+   */
+  private void endFromTransport(Status status) {
+    if (finishLocally(status, true)) {
+      reset(status);
     }
-    return Status.UNKNOWN.withCause(e.getCause()).asException();
+  }
+
+  private void reset(Status status) {
+    ClientTransportStream current = stream;
+    if (current != null) {
+      current.reset(status);
+    }
+  }
+
+  private static StatusException asStatusException(@Nullable Throwable failure) {
+    if (failure instanceof StatusException status) {
+      return status.status().asException(status.trailers());
+    }
+    return Status.UNKNOWN.withCause(failure).asException();
   }
 
   private ByteBuf frame(Req message, boolean compress) {
@@ -232,7 +369,7 @@ public final class ClientCallImpl<Req, Resp>
       observed = observers.onRequest(message);
     } catch (StatusException e) {
       // An interceptor ended the call: end it here too, so the server stops as well.
-      cancel(e.status());
+      endHere(e.status());
       throw e;
     }
     boolean compressed = compress && !encoding.equals(Compression.IDENTITY);
@@ -240,24 +377,15 @@ public final class ClientCallImpl<Req, Resp>
         method.requestCodec(), observed, transport.allocator(), encoding, compressed);
   }
 
-  private Resp decode(ByteBuf message) {
-    Resp response;
-    try {
-      response = decodeOnly(message);
-    } catch (StatusException e) {
-      cancel(e.status());
-      throw e;
-    }
-    try {
-      return observers.onResponse(response);
-    } catch (StatusException e) {
-      cancel(e.status());
-      throw e;
-    }
+  /** Inflates a message that arrived compressed (released here); the limit applies inflated. */
+  private ByteBuf inflate(ByteBuf message, boolean compressed) {
+    return compressed
+        ? Compression.decompress(message, maxInboundMessageSize, transport.allocator(), "response")
+        : message;
   }
 
   /** Decodes and releases {@code message}; a codec failure is INTERNAL. */
-  private Resp decodeOnly(ByteBuf message) {
+  private Resp decode(ByteBuf message) {
     try {
       return method.responseCodec().decode(message.nioBuffer());
     } catch (IOException | RuntimeException e) {
@@ -270,11 +398,93 @@ public final class ClientCallImpl<Req, Resp>
     }
   }
 
+  /** Shows the response headers to the observers once, if they have arrived. */
+  private void observeHeaders() {
+    Metadata headers = receivedHeaders;
+    if (headers == null || observers.isEmpty()) {
+      return;
+    }
+    synchronized (this) {
+      if (headersObserved) {
+        return;
+      }
+      headersObserved = true;
+    }
+    observers.onResponseHeaders(headers);
+  }
+
+  /**
+   * Runs the end of an ended call on this thread unless another thread has: for a call with one
+   * response, decoding it, the observers and the result; otherwise the observers. Returns the
+   * outcome the observers saw (an observer failing on response headers turns OK into its status).
+   */
+  private Status observeEnd() {
+    Ending ending;
+    synchronized (this) {
+      ending = ended.getNow(null);
+      if (ending == null || endObserved) {
+        return ending == null ? Status.OK : ending.status();
+      }
+      endObserved = true;
+    }
+    UnaryResult<Resp> single = result;
+    if (single != null) {
+      return finishResult(ending, single);
+    }
+    Status outcome = ending.status();
+    try {
+      observeHeaders();
+    } catch (StatusException e) {
+      outcome = outcome.isOk() ? e.status() : outcome;
+    }
+    observers.onClose(outcome, ending.trailers());
+    return outcome;
+  }
+
+  private Status finishResult(Ending ending, UnaryResult<Resp> single) {
+    Status outcome = ending.status();
+    ByteBuf response = ending.response();
+    Resp value = null;
+    try {
+      observeHeaders();
+      if (outcome.isOk()) {
+        if (response == null) {
+          throw Status.INTERNAL
+              .withDescription(method.fullName() + ": no response message")
+              .asException();
+        }
+        ByteBuf taken = response;
+        response = null;
+        value = observers.onResponse(decode(inflate(taken, ending.compressed())));
+      }
+    } catch (StatusException e) {
+      outcome = outcome.isOk() ? e.status() : outcome;
+      value = null;
+    } finally {
+      if (response != null) {
+        response.release();
+      }
+    }
+    // Interceptors see the outcome before the application can, so they never miss it.
+    observers.onClose(outcome, ending.trailers());
+    if (value != null) {
+      single.complete(value);
+    } else {
+      single.completeExceptionally(outcome.asException(ending.trailers()));
+    }
+    return outcome;
+  }
+
+  private Metadata trailersOrEmpty() {
+    Metadata received = trailers;
+    return received == null ? new Metadata() : received;
+  }
+
   private ClientTransportStream requireStream() {
     ClientTransportStream current = stream;
     if (current == null) {
-      Status ended = inbound.endStatus();
-      throw (ended != null ? ended : Status.INTERNAL.withDescription("the call never started"))
+      Status status = inbound.endStatus();
+      throw (status != null ? status : Status.INTERNAL.withDescription("the call never started"))
           .asException();
     }
     return current;
@@ -287,15 +497,15 @@ public final class ClientCallImpl<Req, Resp>
     String chosen = responseEncoding == null ? Compression.IDENTITY : responseEncoding;
     if (!Compression.isSupported(chosen)) {
       // compression.md: a response in an encoding the client does not support is INTERNAL.
-      cancel(
+      endFromTransport(
           Status.INTERNAL.withDescription(
               "the server compressed with unsupported grpc-encoding '" + chosen + "'"));
       return;
     }
     deframer =
         new MessageDeframer(maxInboundMessageSize, chosen, transport.allocator(), "response");
-    observers.onResponseHeaders(headers);
-    responseHeaders.complete(headers);
+    receivedHeaders = headers;
+    headersArrived.complete(headers);
   }
 
   @Override
@@ -304,7 +514,8 @@ public final class ClientCallImpl<Req, Resp>
     if (current == null || isClosed()) {
       data.release();
       if (current == null) {
-        cancel(Status.INTERNAL.withDescription("the server sent data before response headers"));
+        endFromTransport(
+            Status.INTERNAL.withDescription("the server sent data before response headers"));
       }
       return true;
     }
@@ -314,14 +525,16 @@ public final class ClientCallImpl<Req, Resp>
         current.endOfStream();
       }
     } catch (StatusException e) {
-      cancel(e.status());
+      endFromTransport(e.status());
     }
     return !inbound.isCreditWithheld();
   }
 
+  /** A complete message, still compressed if it arrived so: the receiving thread inflates it. */
   private void onMessage(ByteBuf message) {
-    if (unaryResult == null) {
-      inbound.add(message, false);
+    boolean compressed = requireNonNull(deframer, "deframer").lastMessageCompressed();
+    if (result == null) {
+      inbound.add(message, compressed);
       return;
     }
     if (unaryResponse != null) {
@@ -331,6 +544,7 @@ public final class ClientCallImpl<Req, Resp>
           .asException();
     }
     unaryResponse = message;
+    unaryResponseCompressed = compressed;
   }
 
   @Override
@@ -341,33 +555,18 @@ public final class ClientCallImpl<Req, Resp>
     }
     ByteBuf response = unaryResponse;
     unaryResponse = null;
-    if (!markClosed()) {
+    if (response != null && !status.isOk()) {
+      response.release();
+      response = null;
+    }
+    Ending ending = new Ending(status, receivedTrailers, response, unaryResponseCompressed);
+    if (!markClosed(ending)) {
       if (response != null) {
         response.release();
       }
       return;
     }
-    trailers = receivedTrailers;
-    Status outcome = status;
-    Resp value = null;
-    if (unaryResult != null && status.isOk()) {
-      if (response == null) {
-        outcome = Status.INTERNAL.withDescription(method.fullName() + ": no response message");
-      } else {
-        try {
-          value = decodeForResult(response);
-        } catch (StatusException e) {
-          outcome = e.status();
-        }
-      }
-    } else if (response != null) {
-      response.release();
-    }
-    end(outcome, receivedTrailers, value, false);
-  }
-
-  private Resp decodeForResult(ByteBuf message) {
-    return observers.onResponse(decodeOnly(message));
+    end(ending, false, true);
   }
 
   @Override
@@ -384,7 +583,7 @@ public final class ClientCallImpl<Req, Resp>
   }
 
   private void onDeadline() {
-    cancel(deadlineExceeded());
+    endFromTransport(deadlineExceeded());
   }
 
   private Status deadlineExceeded() {
@@ -400,18 +599,27 @@ public final class ClientCallImpl<Req, Resp>
   // ---- any thread ---------------------------------------------------------------------------
 
   /** Ends the call on this side; returns false if it had already ended. */
-  private boolean finishLocally(Status status) {
-    if (!markClosed()) {
+  private boolean finishLocally(Status status, boolean onTransport) {
+    Ending ending = new Ending(status, new Metadata(), null, false);
+    if (!markClosed(ending)) {
       return false;
     }
-    Metadata empty = new Metadata();
-    trailers = empty;
-    end(status, empty, null, true);
+    end(ending, true, onTransport);
     return true;
   }
 
-  private void end(
-      Status status, Metadata endTrailers, @Nullable Resp value, boolean discardQueued) {
+  /** Records the first outcome; false if the call had ended already. */
+  private synchronized boolean markClosed(Ending ending) {
+    if (closed) {
+      return false;
+    }
+    closed = true;
+    trailers = ending.trailers();
+    ended.complete(ending);
+    return true;
+  }
+
+  private void end(Ending ending, boolean discardQueued, boolean onTransport) {
     LiveCalls.ended(this);
     ScheduledFuture<?> timer = deadlineTimer;
     if (timer != null) {
@@ -421,28 +629,26 @@ public final class ClientCallImpl<Req, Resp>
     if (unregister != null) {
       unregister.run();
     }
-    // Interceptors see the outcome before the application can, so they never miss it.
-    observers.onClose(status, endTrailers);
+    Status status = ending.status();
     if (!status.isOk()) {
       outbound.fail(status);
     }
-    inbound.finish(status, endTrailers, discardQueued);
-    responseHeaders.complete(new Metadata());
-    if (unaryResult != null) {
-      if (status.isOk() && value != null) {
-        unaryResult.complete(value);
-      } else {
-        unaryResult.completeExceptionally(status.asException(endTrailers));
-      }
+    inbound.finish(status, ending.trailers(), discardQueued);
+    headersArrived.complete(new Metadata());
+    if (onTransport && result != null && callbackExecutor != null) {
+      runOnCallbackExecutor(callbackExecutor);
     }
   }
 
-  private synchronized boolean markClosed() {
-    if (closed) {
-      return false;
+  /** Completes an async call's future off the transport thread, on the callback executor. */
+  private void runOnCallbackExecutor(Executor executor) {
+    Runnable task = this::observeEnd;
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      log.warn("the channel's callback executor refused a task; completing on a virtual thread", e);
+      Thread.ofVirtual().name("trunk-callback").start(task);
     }
-    closed = true;
-    return true;
   }
 
   private synchronized boolean isClosed() {
@@ -454,7 +660,10 @@ public final class ClientCallImpl<Req, Resp>
     return "ClientCall(" + method.fullName() + ")";
   }
 
-  /** The future result of a call with one response; cancelling it cancels the call. */
+  /**
+   * The future result of a call with one response. Cancelling it cancels the future first (so it
+   * reports {@link #isCancelled()}), then the call.
+   */
   static final class UnaryResult<Resp> extends CompletableFuture<Resp> {
     private final ClientCallImpl<?, Resp> call;
 
@@ -464,8 +673,9 @@ public final class ClientCallImpl<Req, Resp>
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-      call.cancel(Status.CANCELLED.withDescription("the client cancelled the call"));
-      return super.cancel(mayInterruptIfRunning);
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      call.cancel();
+      return cancelled;
     }
   }
 }

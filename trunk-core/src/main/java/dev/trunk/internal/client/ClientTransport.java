@@ -1,6 +1,7 @@
 package dev.trunk.internal.client;
 
 import dev.trunk.Metadata;
+import dev.trunk.MethodDescriptor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.ScheduledFuture;
@@ -9,13 +10,14 @@ import org.jspecify.annotations.Nullable;
 /** Opens streams to one server for a channel, connecting and reconnecting as needed. */
 public interface ClientTransport {
   /**
-   * Opens a stream for {@code path} and writes its headers and, when given, a first message and the
-   * half-close: all in one hop to the transport thread and one flush. The returned stream takes
+   * Opens a stream for {@code method} and writes its headers and, when given, a first message and
+   * the half-close: all in one hop to the transport thread and one flush. The returned stream takes
    * writes at once; they go out, in order, when the connection is ready. If the stream cannot be
-   * opened, the listener hears {@code onClose} with UNAVAILABLE.
+   * opened, the listener hears {@code onClose} with UNAVAILABLE (or this throws a {@link
+   * dev.trunk.StatusException}, the message not taken, e.g. once the transport is shut down).
    */
   ClientTransportStream newStream(
-      String path,
+      MethodDescriptor<?, ?> method,
       Metadata metadata,
       long timeoutNanos,
       @Nullable String encoding,

@@ -2,6 +2,7 @@ package dev.trunk.internal.health;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trunk.CallContext;
 import dev.trunk.Codec;
 import dev.trunk.Health;
 import dev.trunk.HealthStatus;
@@ -137,21 +138,36 @@ public final class HealthService implements Health {
     return response(toWire(status));
   }
 
+  /**
+   * Sends the service's status, then every change. Once the server shuts down the watch sends
+   * NOT_SERVING and ends with UNAVAILABLE, so it does not hold the shutdown for its whole grace
+   * period. UNAVAILABLE, not OK or UNIMPLEMENTED: gRFC A17 clients treat any status but
+   * UNIMPLEMENTED as "unhealthy, retry with backoff", and UNAVAILABLE is what a call cut by a
+   * server going away reports.
+   */
   private void watch(HealthCheckRequest request, StreamSender<HealthCheckResponse> responses) {
     String service = request.getService();
+    CallContext call = CallContext.current();
+    // Handler threads are not interrupted on cancellation: wake this one through the condition.
+    call.onCancel(this::wakeWatchers);
     long seen = -1;
     ServingStatus sent = null;
     while (true) {
       ServingStatus current;
+      boolean last;
       lock.lock();
       try {
-        while (version == seen) {
+        while (version == seen && !call.isCancelled()) {
           awaitChange();
+        }
+        if (call.isCancelled()) {
+          throw Status.CANCELLED.withDescription("the health watch was cancelled").asException();
         }
         seen = version;
         HealthStatus status = statuses.get(service);
         // health-checking.md: Watch of an unknown service answers SERVICE_UNKNOWN and keeps going.
         current = status == null ? ServingStatus.SERVICE_UNKNOWN : toWire(status);
+        last = shuttingDown;
       } finally {
         lock.unlock();
       }
@@ -159,6 +175,18 @@ public final class HealthService implements Health {
         responses.send(response(current));
         sent = current;
       }
+      if (last) {
+        throw Status.UNAVAILABLE.withDescription("the server is shutting down").asException();
+      }
+    }
+  }
+
+  private void wakeWatchers() {
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -183,9 +211,8 @@ public final class HealthService implements Health {
     try {
       changed.await();
     } catch (InterruptedException e) {
-      // The call was cancelled (the handler thread is interrupted): end the stream.
       Thread.currentThread().interrupt();
-      throw Status.CANCELLED.withDescription("the health watch was cancelled").asException();
+      throw Status.CANCELLED.withDescription("the health watch was interrupted").asException();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.trunk.internal.inprocess;
 
 import dev.trunk.Metadata;
+import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
 import dev.trunk.internal.client.ClientStreamListener;
 import dev.trunk.internal.client.ClientTransport;
@@ -42,7 +43,9 @@ public final class InProcessServerTransport {
   public InProcessServerTransport(String name, ServerConfig config) {
     this.name = name;
     this.config = config;
-    this.registry = new MethodRegistry(config.services(), config.nonBlockingServices());
+    this.registry =
+        new MethodRegistry(
+            config.services(), config.nonBlockingServices(), config.interruptibleServices());
     this.executor = new DefaultEventExecutor(new DefaultThreadFactory("trunk-inprocess", true));
   }
 
@@ -70,9 +73,11 @@ public final class InProcessServerTransport {
   }
 
   /**
-   * Waits until the server is shut down and every call has ended; false if {@code nanos} passed.
+   * Waits until the server is shut down, every call has ended and every handler has returned; false
+   * if {@code nanos} passed.
    */
   public boolean awaitTermination(long nanos) throws InterruptedException {
+    long deadline = System.nanoTime() + nanos;
     lock.lock();
     try {
       long left = nanos;
@@ -82,10 +87,10 @@ public final class InProcessServerTransport {
         }
         left = ended.awaitNanos(left);
       }
-      return true;
     } finally {
       lock.unlock();
     }
+    return registry.running().awaitIdle(deadline - System.nanoTime());
   }
 
   void removed(InProcessStream stream) {
@@ -104,10 +109,11 @@ public final class InProcessServerTransport {
 
   private final class Client implements ClientTransport {
     private final List<InProcessStream> mine = new ArrayList<>();
+    private volatile boolean closed;
 
     @Override
     public ClientTransportStream newStream(
-        String path,
+        MethodDescriptor<?, ?> method,
         Metadata metadata,
         long timeoutNanos,
         @Nullable String encoding,
@@ -121,10 +127,9 @@ public final class InProcessServerTransport {
               listener,
               new InProcessAddress(name),
               config.maxInboundMessageSize());
-      if (shutdown) {
-        stream.refuse(
-            Status.UNAVAILABLE.withDescription("the in-process server " + name + " is shut down"),
-            firstMessage);
+      if (shutdown || closed) {
+        String what = closed ? "the channel" : "the in-process server " + name;
+        stream.refuse(Status.UNAVAILABLE.withDescription(what + " is shut down"), firstMessage);
         return stream.clientSide();
       }
       streams.add(stream);
@@ -135,7 +140,7 @@ public final class InProcessServerTransport {
       stream.start(
           registry,
           config.interceptors(),
-          path,
+          method,
           metadata,
           timeoutNanos,
           encoding,
@@ -156,11 +161,13 @@ public final class InProcessServerTransport {
 
     @Override
     public void shutdown() {
-      // Nothing to close: calls in progress finish on their own.
+      // Nothing to close: calls in progress finish on their own; new ones are refused.
+      closed = true;
     }
 
     @Override
     public void shutdownNow() {
+      closed = true;
       List<InProcessStream> open;
       synchronized (mine) {
         open = new ArrayList<>(mine);

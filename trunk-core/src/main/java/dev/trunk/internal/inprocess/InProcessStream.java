@@ -1,8 +1,10 @@
 package dev.trunk.internal.inprocess;
 
+import dev.trunk.Codec;
 import dev.trunk.Deadline;
 import dev.trunk.Interceptor;
 import dev.trunk.Metadata;
+import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
 import dev.trunk.internal.client.ClientStreamListener;
 import dev.trunk.internal.client.ClientTransportStream;
@@ -100,7 +102,7 @@ final class InProcessStream {
   void start(
       MethodRegistry registry,
       List<Interceptor> interceptors,
-      String path,
+      MethodDescriptor<?, ?> called,
       Metadata metadata,
       long timeoutNanos,
       @Nullable String encoding,
@@ -109,9 +111,9 @@ final class InProcessStream {
     Metadata requestMetadata = new Metadata(metadata);
     run(
         () -> {
-          ServerMethod<?, ?> method = registry.lookup(path);
+          ServerMethod<?, ?> method = registry.lookup(called.path());
           String requestEncoding = encoding == null ? Compression.IDENTITY : encoding;
-          Status refused = refusal(method, path, requestEncoding);
+          Status refused = refusal(method, called, requestEncoding);
           if (refused != null || method == null) {
             release(firstMessage);
             finish();
@@ -131,10 +133,21 @@ final class InProcessStream {
         });
   }
 
+  /** What the Netty server would refuse, as the Netty client would see it. */
   private static @Nullable Status refusal(
-      @Nullable ServerMethod<?, ?> method, String path, String encoding) {
+      @Nullable ServerMethod<?, ?> method, MethodDescriptor<?, ?> called, String encoding) {
     if (method == null) {
-      return Status.UNIMPLEMENTED.withDescription("unknown method '" + path + "'");
+      return Status.UNIMPLEMENTED.withDescription("unknown method '" + called.path() + "'");
+    }
+    String sent = called.requestCodec().name();
+    String served = method.descriptor().requestCodec().name();
+    if (!sent.equals(Codec.PROTO) && !sent.equals(served)) {
+      // Over HTTP/2: content-type application/grpc+sent, answered with 415 and UNIMPLEMENTED.
+      return Status.UNIMPLEMENTED.withDescription(
+          "content-type 'application/grpc+"
+              + sent
+              + "' is not supported by "
+              + method.descriptor().fullName());
     }
     if (!Compression.isSupported(encoding)) {
       return Status.UNIMPLEMENTED.withDescription(
@@ -175,7 +188,9 @@ final class InProcessStream {
       }
       return;
     }
-    if (headers != null) {
+    // As over HTTP/2: headers that come with the trailers and no message join them (Trailers-Only).
+    boolean trailersOnly = status != null && message == null && !headersSent;
+    if (headers != null && !trailersOnly) {
       headersSent = true;
       String sent = encoding == null || encoding.equals(Compression.IDENTITY) ? null : encoding;
       listener.onHeaders(new Metadata(headers), sent);
@@ -192,9 +207,12 @@ final class InProcessStream {
       if (headersSent) {
         listener.onData(Unpooled.EMPTY_BUFFER, true);
       }
+      Metadata end = trailersOnly && headers != null ? new Metadata(headers) : new Metadata();
+      if (trailers != null) {
+        end.merge(trailers);
+      }
       finish();
-      listener.onClose(
-          onTheWire(status), trailers == null ? new Metadata() : new Metadata(trailers));
+      listener.onClose(onTheWire(status), end);
     }
   }
 
@@ -312,6 +330,11 @@ final class InProcessStream {
               listener.onWritten(bytes);
             }
           });
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      executor.execute(task);
     }
 
     @Override

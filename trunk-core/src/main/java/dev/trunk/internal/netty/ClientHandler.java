@@ -364,7 +364,7 @@ final class ClientHandler extends GrpcConnectionHandler {
       return; // an interim 1xx response (RFC 9113 section 8.1): the real one follows
     }
     stream.headersReceived = true;
-    Status httpFailure = GrpcHeaders.checkResponse(headers);
+    Status httpFailure = GrpcHeaders.checkResponse(headers, stream.codecName);
     if (httpFailure != null) {
       reset(stream, httpFailure);
       return;

@@ -1,7 +1,9 @@
 package dev.trunk.internal.netty;
 
+import dev.trunk.Codec;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
+import dev.trunk.internal.ReceivedHeaders;
 import dev.trunk.internal.wire.BinaryHeaders;
 import dev.trunk.internal.wire.Compression;
 import dev.trunk.internal.wire.HttpStatusMapping;
@@ -11,6 +13,7 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -41,25 +44,52 @@ final class GrpcHeaders {
   private GrpcHeaders() {}
 
   /**
-   * Whether {@code contentType} is gRPC's: "application/grpc" alone or followed by "+" or ";"
-   * (PROTOCOL-HTTP2.md, Content-Type).
+   * The content-subtype of a gRPC {@code contentType} (PROTOCOL-HTTP2.md, Content-Type):
+   * "application/grpc" alone or followed by "+subtype" and/or ";parameters". Returns "" for plain
+   * "application/grpc", the subtype in lower case, or null if the type is not gRPC's.
    */
-  static boolean isGrpcContentType(@Nullable CharSequence contentType) {
+  static @Nullable String contentSubtype(@Nullable CharSequence contentType) {
+    int prefix = APPLICATION_GRPC.length();
     if (contentType == null
-        || !AsciiString.regionMatches(contentType, true, 0, APPLICATION_GRPC, 0, 16)) {
-      return false;
+        || !AsciiString.regionMatches(contentType, true, 0, APPLICATION_GRPC, 0, prefix)) {
+      return null;
     }
-    if (contentType.length() == APPLICATION_GRPC.length()) {
-      return true;
+    if (contentType.length() == prefix) {
+      return "";
     }
-    char next = contentType.charAt(APPLICATION_GRPC.length());
-    return next == '+' || next == ';';
+    char next = contentType.charAt(prefix);
+    if (next == ';') {
+      return "";
+    }
+    if (next != '+') {
+      return null;
+    }
+    String rest = contentType.subSequence(prefix + 1, contentType.length()).toString();
+    int parameters = rest.indexOf(';');
+    String subtype = (parameters < 0 ? rest : rest.substring(0, parameters)).trim();
+    return subtype.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Whether a gRPC content-subtype fits a codec: plain "application/grpc" fits any codec, a subtype
+   * only the codec of that name.
+   */
+  static boolean subtypeFits(String subtype, String codecName) {
+    return subtype.isEmpty() || subtype.equals(codecName);
+  }
+
+  /** The content-type to send for a codec: application/grpc, or application/grpc+name. */
+  static AsciiString contentType(String codecName) {
+    return codecName.equals(Codec.PROTO)
+        ? APPLICATION_GRPC
+        : AsciiString.of(APPLICATION_GRPC + "+" + codecName);
   }
 
   /**
    * The custom metadata of {@code headers}: every header except pseudo-headers, gRPC's reserved
-   * {@code grpc-*} headers, {@code content-type} and {@code te}. Binary values are base64-decoded
-   * (padded or not, possibly comma-joined).
+   * {@code grpc-*} headers, {@code content-type} and {@code te}, and headers metadata may not hold.
+   * The {@code user-agent} is kept (handlers may read it) through the received-headers path, since
+   * users cannot add it. Binary values are base64-decoded (padded or not, possibly comma-joined).
    *
    * @throws IllegalArgumentException for a -bin header that is not valid base64
    */
@@ -79,10 +109,12 @@ final class GrpcHeaders {
           throw new IllegalArgumentException("header " + key + ": " + e.getMessage(), e);
         }
         for (byte[] value : values) {
-          addQuietly(metadata, key, value);
+          addQuietly(metadata, key, value, false);
         }
+      } else if (AsciiString.contentEqualsIgnoreCase(name, USER_AGENT)) {
+        addQuietly(metadata, USER_AGENT.toString(), header.getValue().toString(), true);
       } else {
-        addQuietly(metadata, key, header.getValue().toString());
+        addQuietly(metadata, key, header.getValue().toString(), false);
       }
     }
     return metadata;
@@ -95,10 +127,12 @@ final class GrpcHeaders {
   }
 
   /** Drops a header whose key or value gRPC's metadata rules do not allow, rather than failing. */
-  private static void addQuietly(Metadata metadata, String key, Object value) {
+  private static void addQuietly(Metadata metadata, String key, Object value, boolean reserved) {
     try {
       if (value instanceof byte[] bytes) {
         metadata.addBinary(key, bytes);
+      } else if (reserved) {
+        ReceivedHeaders.add(metadata, key, (String) value);
       } else {
         metadata.add(key, (String) value);
       }
@@ -107,12 +141,19 @@ final class GrpcHeaders {
     }
   }
 
-  /** Adds every entry of {@code metadata}; binary values go base64-encoded without padding. */
+  /**
+   * Adds every entry of {@code metadata}; binary values go base64-encoded without padding. A
+   * received {@code user-agent} copied along (users cannot add one) is left out: the transport sets
+   * its own.
+   */
   static void addMetadata(Http2Headers headers, Metadata metadata) {
     metadata.forEach(
-        (key, value) ->
+        (key, value) -> {
+          if (!USER_AGENT.contentEquals(key)) {
             headers.add(
-                key, value instanceof byte[] bytes ? BinaryHeaders.encode(bytes) : (String) value));
+                key, value instanceof byte[] bytes ? BinaryHeaders.encode(bytes) : (String) value);
+          }
+        });
   }
 
   /** Adds grpc-status, grpc-message (percent-encoded) and grpc-status-details-bin. */
@@ -155,30 +196,51 @@ final class GrpcHeaders {
   }
 
   /**
-   * Checks a response's first headers: a non-200 HTTP status maps to a gRPC code
-   * (http-grpc-status-mapping.md) and a non-gRPC content-type is UNKNOWN. Null if they are fine.
+   * Checks a response's first headers: a non-200 HTTP status fails the call with the grpc-status it
+   * carries or, without one, the code http-grpc-status-mapping.md gives the HTTP status; a
+   * content-type that is not gRPC's, or names another codec than {@code codecName}, is UNKNOWN.
+   * Null if they are fine.
    */
-  static @Nullable Status checkResponse(Http2Headers headers) {
+  static @Nullable Status checkResponse(Http2Headers headers, String codecName) {
     CharSequence httpStatus = headers.status();
     if (httpStatus == null || !OK_STATUS.contentEquals(httpStatus)) {
-      int code;
-      try {
-        code = httpStatus == null ? 0 : Integer.parseInt(httpStatus.toString());
-      } catch (NumberFormatException e) {
-        code = 0;
-      }
-      Status grpc = statusOf(headers);
-      String detail = grpc == null ? "" : " (" + grpc + ")";
-      return HttpStatusMapping.grpcCodeForHttpStatus(code)
-          .toStatus()
-          .withDescription("HTTP status " + httpStatus + " from the server" + detail);
+      return httpFailure(headers, httpStatus);
     }
     CharSequence contentType = headers.get(CONTENT_TYPE);
-    if (!isGrpcContentType(contentType)) {
+    String subtype = contentSubtype(contentType);
+    if (subtype == null) {
       return Status.UNKNOWN.withDescription(
           "the response content-type '" + contentType + "' is not application/grpc");
     }
+    if (!subtypeFits(subtype, codecName)) {
+      return Status.UNKNOWN.withDescription(
+          "the response content-type '"
+              + contentType
+              + "' does not match the method's codec '"
+              + codecName
+              + "'");
+    }
     return null;
+  }
+
+  /**
+   * http-grpc-status-mapping.md: the table applies only to a response without grpc-status; a
+   * grpc-status that is present must be used.
+   */
+  private static Status httpFailure(Http2Headers headers, @Nullable CharSequence httpStatus) {
+    String from = "HTTP status " + httpStatus + " from the server";
+    Status grpc = statusOf(headers);
+    if (grpc != null && !grpc.isOk()) {
+      String description = grpc.description();
+      return grpc.withDescription(description == null ? from : description + " (" + from + ")");
+    }
+    int code;
+    try {
+      code = httpStatus == null ? 0 : Integer.parseInt(httpStatus.toString());
+    } catch (NumberFormatException e) {
+      code = 0;
+    }
+    return HttpStatusMapping.grpcCodeForHttpStatus(code).toStatus().withDescription(from);
   }
 
   /** A fresh header block. Validation is off: Trunk only writes names it checked itself. */

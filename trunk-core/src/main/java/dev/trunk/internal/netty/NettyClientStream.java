@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
 final class NettyClientStream implements ClientTransportStream {
   final ClientHandler handler;
   final ClientStreamListener listener;
+  // The content-subtype a response may name: the method's response codec.
+  final String codecName;
 
   private final Runnable writePending = this::writePending;
 
@@ -27,9 +29,10 @@ final class NettyClientStream implements ClientTransportStream {
   boolean headersReceived;
   boolean closed;
 
-  NettyClientStream(ClientHandler handler, ClientStreamListener listener) {
+  NettyClientStream(ClientHandler handler, ClientStreamListener listener, String codecName) {
     this.handler = handler;
     this.listener = listener;
+    this.codecName = codecName;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.trunk.internal.netty;
 
 import dev.trunk.Metadata;
+import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
 import dev.trunk.TlsConfig;
 import dev.trunk.internal.client.ChannelConfig;
@@ -59,27 +60,31 @@ public final class NettyClientTransport implements ClientTransport {
 
   @Override
   public ClientTransportStream newStream(
-      String path,
+      MethodDescriptor<?, ?> method,
       Metadata metadata,
       long timeoutNanos,
       @Nullable String encoding,
       @Nullable ByteBuf firstMessage,
       boolean endOfStream,
       ClientStreamListener listener) {
-    Http2Headers headers = requestHeaders(path, metadata, timeoutNanos, encoding);
+    Http2Headers headers = requestHeaders(method, metadata, timeoutNanos, encoding);
     ClientHandler handler = connection();
-    NettyClientStream stream = new NettyClientStream(handler, listener);
+    NettyClientStream stream =
+        new NettyClientStream(handler, listener, method.responseCodec().name());
     handler.runOnEventLoop(() -> handler.start(stream, headers, firstMessage, endOfStream));
     return stream;
   }
 
   /** Request headers as PROTOCOL-HTTP2.md lists them: Call-Definition, then Custom-Metadata. */
   private Http2Headers requestHeaders(
-      String path, Metadata metadata, long timeoutNanos, @Nullable String encoding) {
+      MethodDescriptor<?, ?> method,
+      Metadata metadata,
+      long timeoutNanos,
+      @Nullable String encoding) {
     Http2Headers headers = GrpcHeaders.newHeaders();
-    headers.method(GrpcHeaders.POST).scheme(scheme).path(path).authority(authority);
+    headers.method(GrpcHeaders.POST).scheme(scheme).path(method.path()).authority(authority);
     headers.set(GrpcHeaders.TE, GrpcHeaders.TRAILERS);
-    headers.set(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.APPLICATION_GRPC);
+    headers.set(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.contentType(method.requestCodec().name()));
     headers.set(GrpcHeaders.USER_AGENT, userAgent);
     if (timeoutNanos >= 0) {
       headers.set(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.encode(timeoutNanos));

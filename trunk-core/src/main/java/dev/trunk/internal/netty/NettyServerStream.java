@@ -139,7 +139,9 @@ final class NettyServerStream implements ServerTransportStream {
       }
       return;
     }
-    if (headers != null) {
+    // Headers that come with the trailers and no message join them in one Trailers-Only block.
+    boolean trailersOnly = status != null && data == null && !headersSent;
+    if (headers != null && !trailersOnly) {
       handler.writeHeaders(ctx, streamId, responseHeaders(headers, encoding), false);
       headersSent = true;
     }
@@ -154,7 +156,8 @@ final class NettyServerStream implements ServerTransportStream {
       }
     }
     if (status != null) {
-      handler.writeTrailers(ctx, streamId, trailers(status, trailers));
+      handler.writeTrailers(
+          ctx, streamId, trailers(status, trailersOnly ? headers : null, trailers));
     }
   }
 
@@ -165,12 +168,20 @@ final class NettyServerStream implements ServerTransportStream {
     }
   }
 
-  private Http2Headers trailers(Status status, @Nullable Metadata trailers) {
+  /**
+   * The block that ends the stream: trailers, or a Trailers-Only response (PROTOCOL-HTTP2.md) that
+   * also carries {@code headers}, the response metadata the call set but never sent.
+   */
+  private Http2Headers trailers(
+      Status status, @Nullable Metadata headers, @Nullable Metadata trailers) {
     boolean noMetadata = trailers == null || trailers.isEmpty();
     if (headersSent && noMetadata && isPlainOk(status)) {
       return OK_TRAILERS;
     }
     Http2Headers end = headersSent ? GrpcHeaders.newHeaders() : trailersOnlyHead();
+    if (headers != null) {
+      GrpcHeaders.addMetadata(end, headers);
+    }
     GrpcHeaders.addStatus(end, status);
     if (trailers != null) {
       GrpcHeaders.addMetadata(end, trailers);
@@ -231,6 +242,11 @@ final class NettyServerStream implements ServerTransportStream {
   @Override
   public void returnCredit() {
     handler.handOver(() -> handler.returnCredit(streamId));
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    ctx.executor().execute(task);
   }
 
   @Override

@@ -127,7 +127,8 @@ final class ServerHandler extends GrpcConnectionHandler {
           405, Status.INTERNAL.withDescription("HTTP method " + headers.method() + " is not POST"));
     }
     CharSequence contentType = headers.get(GrpcHeaders.CONTENT_TYPE);
-    if (!GrpcHeaders.isGrpcContentType(contentType)) {
+    String subtype = GrpcHeaders.contentSubtype(contentType);
+    if (subtype == null) {
       // PROTOCOL-HTTP2.md: servers SHOULD answer 415 to a content-type not application/grpc*.
       throw new Rejection(
           415,
@@ -139,6 +140,19 @@ final class ServerHandler extends GrpcConnectionHandler {
     if (method == null) {
       throw new Rejection(
           200, Status.UNIMPLEMENTED.withDescription("unknown method '" + path + "'"));
+    }
+    String codec = method.descriptor().requestCodec().name();
+    if (!GrpcHeaders.subtypeFits(subtype, codec)) {
+      // The same 415 for a gRPC content-subtype the method's codec does not speak.
+      throw new Rejection(
+          415,
+          Status.UNIMPLEMENTED.withDescription(
+              "content-type '"
+                  + contentType
+                  + "' is not supported by "
+                  + method.descriptor().fullName()
+                  + "; use application/grpc or application/grpc+"
+                  + codec));
     }
     CharSequence encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
     if (encoding != null && !Compression.isSupported(encoding.toString())) {

@@ -7,20 +7,33 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** The server's methods by HTTP/2 {@code :path}; immutable once built. */
+/**
+ * The server's methods by HTTP/2 {@code :path}, and the count of its running handlers; immutable
+ * once built.
+ */
 public final class MethodRegistry {
   // AsciiString keys: the :path the HPACK decoder produces is one, so a lookup copies nothing.
   private final Map<AsciiString, ServerMethod<?, ?>> byPath = new HashMap<>();
+  private final RunningHandlers running = new RunningHandlers();
 
+  /**
+   * Registers blocking services (handlers on virtual threads), non-blocking ones (unary and
+   * server-streaming handlers on the transport thread) and interruptible ones (blocking services
+   * whose handler threads are interrupted when their call is cancelled).
+   */
   public MethodRegistry(
-      List<ServiceDefinition> services, List<ServiceDefinition> nonBlockingServices) {
-    services.forEach(service -> register(service, false));
-    nonBlockingServices.forEach(service -> register(service, true));
+      List<ServiceDefinition> services,
+      List<ServiceDefinition> nonBlockingServices,
+      List<ServiceDefinition> interruptibleServices) {
+    services.forEach(service -> register(service, false, false));
+    nonBlockingServices.forEach(service -> register(service, true, false));
+    interruptibleServices.forEach(service -> register(service, false, true));
   }
 
-  private void register(ServiceDefinition service, boolean onTransportThread) {
+  private void register(
+      ServiceDefinition service, boolean onTransportThread, boolean interruptOnCancel) {
     for (ServiceDefinition.Method<?, ?> method : service.methods()) {
-      ServerMethod<?, ?> entry = entry(method, onTransportThread);
+      ServerMethod<?, ?> entry = entry(method, onTransportThread, interruptOnCancel);
       if (byPath.putIfAbsent(AsciiString.of(method.descriptor().path()), entry) != null) {
         throw new IllegalArgumentException(
             "method " + method.descriptor().fullName() + " is registered twice");
@@ -28,13 +41,21 @@ public final class MethodRegistry {
     }
   }
 
-  private static <Req, Resp> ServerMethod<Req, Resp> entry(
-      ServiceDefinition.Method<Req, Resp> method, boolean onTransportThread) {
-    return new ServerMethod<>(method.descriptor(), method.handler(), onTransportThread);
+  private <Req, Resp> ServerMethod<Req, Resp> entry(
+      ServiceDefinition.Method<Req, Resp> method,
+      boolean onTransportThread,
+      boolean interruptOnCancel) {
+    return new ServerMethod<>(
+        method.descriptor(), method.handler(), onTransportThread, interruptOnCancel, running);
   }
 
   /** The method served at {@code path} ({@code /service/method}), or null. */
   public @Nullable ServerMethod<?, ?> lookup(CharSequence path) {
     return byPath.get(path instanceof AsciiString ascii ? ascii : AsciiString.of(path));
+  }
+
+  /** The handlers of this server's calls that are running now. */
+  public RunningHandlers running() {
+    return running;
   }
 }

@@ -61,6 +61,7 @@ public final class ServerCallImpl<Req, Resp>
   private final RequestHead head;
   private final List<Interceptor> interceptors;
   private final MessageDeframer deframer;
+  private final int maxInboundMessageSize;
   // One lock per call, shared by the inbound queue and the outbound window.
   private final ReentrantLock lock = new ReentrantLock();
   private final InboundQueue inbound = new InboundQueue(this, lock);
@@ -76,7 +77,12 @@ public final class ServerCallImpl<Req, Resp>
   private @Nullable List<Runnable> cancelListeners;
 
   private volatile @Nullable Status cancelled;
+  private volatile boolean ended;
   private volatile @Nullable Thread handlerThread;
+  // The one-shot listener of onReady, set and taken under this monitor; volatile for the cheap
+  // check after every write.
+  private volatile @Nullable Runnable readyListener;
+  private volatile boolean finishLater;
   private @Nullable ScheduledFuture<?> deadlineTimer;
 
   // Transport thread only.
@@ -99,6 +105,7 @@ public final class ServerCallImpl<Req, Resp>
     this.stream = stream;
     this.head = head;
     this.interceptors = interceptors;
+    this.maxInboundMessageSize = maxInboundMessageSize;
     this.deframer =
         new MessageDeframer(maxInboundMessageSize, head.encoding(), stream.allocator(), "request");
     LiveCalls.started(this);
@@ -143,6 +150,7 @@ public final class ServerCallImpl<Req, Resp>
     return !inbound.isCreditWithheld();
   }
 
+  /** A complete request, still compressed if it arrived so: the handler thread inflates it. */
   private void onMessage(ByteBuf message) {
     requestsReceived++;
     if (descriptor.type().clientSendsOne() && requestsReceived > 1) {
@@ -168,12 +176,14 @@ public final class ServerCallImpl<Req, Resp>
 
   /** The client reset the stream or the connection was lost. */
   public void onReset(Status status) {
-    cancel(status);
+    cancel(status, new Metadata());
   }
 
   /** The stream is gone: releases what is still buffered. Transport thread. */
   public void onStreamClosed() {
-    cancel(Status.CANCELLED.withDescription("the stream closed before the call ended"));
+    cancel(
+        Status.CANCELLED.withDescription("the stream closed before the call ended"),
+        new Metadata());
     deframer.close();
     inbound.discard();
     synchronized (this) {
@@ -188,20 +198,25 @@ public final class ServerCallImpl<Req, Resp>
   /** Bytes of a written message left the outbound buffer. */
   public void onWritten(int bytes) {
     outbound.release(bytes);
-  }
-
-  private void onDeadline() {
-    Status status =
-        Status.DEADLINE_EXCEEDED.withDescription(
-            "deadline exceeded: the server stopped " + descriptor.fullName());
-    if (cancel(status)) {
-      stream.write(null, null, null, status, new Metadata());
+    if (readyListener != null && outbound.isReady()) {
+      fireReady();
     }
   }
 
+  private void onDeadline() {
+    failFromTransport(
+        Status.DEADLINE_EXCEEDED.withDescription(
+            "deadline exceeded: the server stopped " + descriptor.fullName()));
+  }
+
   private void failFromTransport(Status status) {
-    if (cancel(status)) {
-      stream.write(null, null, null, status, new Metadata());
+    endEarly(status, new Metadata());
+  }
+
+  /** Ends the call now with {@code status} and these trailers, whatever its handler does next. */
+  private void endEarly(Status status, Metadata trailers) {
+    if (cancel(status, trailers)) {
+      stream.write(null, null, null, status, trailers);
     }
   }
 
@@ -223,6 +238,7 @@ public final class ServerCallImpl<Req, Resp>
       handlerFinished();
       return;
     }
+    method.running().enter();
     if (method.onTransportThread() && descriptor.type().clientSendsOne()) {
       run();
     } else {
@@ -264,6 +280,7 @@ public final class ServerCallImpl<Req, Resp>
       handlerThread = null;
       inbound.discard();
       handlerFinished();
+      method.running().exit();
     }
   }
 
@@ -287,7 +304,7 @@ public final class ServerCallImpl<Req, Resp>
       }
       case SERVER_STREAMING -> {
         ((ServerStreamingHandler<Req, Resp>) handler).handle(singleRequest(), this);
-        close(Status.OK, responseTrailers, null);
+        closeUnlessFinishingLater();
       }
       case CLIENT_STREAMING -> {
         Resp response = ((ClientStreamingHandler<Req, Resp>) handler).handle(this);
@@ -295,8 +312,14 @@ public final class ServerCallImpl<Req, Resp>
       }
       case BIDI_STREAMING -> {
         ((BidiStreamingHandler<Req, Resp>) handler).handle(this, this);
-        close(Status.OK, responseTrailers, null);
+        closeUnlessFinishingLater();
       }
+    }
+  }
+
+  private void closeUnlessFinishingLater() {
+    if (!finishLater) {
+      close(Status.OK, responseTrailers, null);
     }
   }
 
@@ -314,9 +337,33 @@ public final class ServerCallImpl<Req, Resp>
     if (message == null) {
       return null;
     }
-    Req request;
+    Req request = decode(inflate(message, inbound.lastTakenCompressed()));
     try {
-      request = descriptor.requestCodec().decode(message.nioBuffer());
+      return observers().onRequest(request);
+    } catch (StatusException e) {
+      throw endEarly(e);
+    }
+  }
+
+  /**
+   * Inflates a request that arrived compressed (released here), on the receiving thread; the limit
+   * on a request applies to its inflated size too. A request over it ends the call.
+   */
+  private ByteBuf inflate(ByteBuf message, boolean compressed) {
+    if (!compressed) {
+      return message;
+    }
+    try {
+      return Compression.decompress(message, maxInboundMessageSize, stream.allocator(), "request");
+    } catch (StatusException e) {
+      throw endEarly(e);
+    }
+  }
+
+  /** Decodes and releases {@code message}; a codec failure is INTERNAL. */
+  private Req decode(ByteBuf message) {
+    try {
+      return descriptor.requestCodec().decode(message.nioBuffer());
     } catch (IOException | RuntimeException e) {
       throw Status.INTERNAL
           .withDescription("cannot decode the request of " + descriptor.fullName() + ": " + e)
@@ -325,7 +372,6 @@ public final class ServerCallImpl<Req, Resp>
     } finally {
       message.release();
     }
-    return observers().onRequest(request);
   }
 
   @Override
@@ -335,8 +381,17 @@ public final class ServerCallImpl<Req, Resp>
     if (status != null) {
       throw status.asException();
     }
-    Metadata headers = takeHeaders();
-    ByteBuf framed = frame(observers().onResponse(message), compress);
+    if (ended) {
+      throw new IllegalStateException("send after the call ended");
+    }
+    Metadata headers;
+    ByteBuf framed;
+    try {
+      headers = takeHeaders();
+      framed = frame(observers().onResponse(message), compress);
+    } catch (StatusException e) {
+      throw endEarly(e);
+    }
     try {
       outbound.acquire(framed.readableBytes(), !stream.inTransportThread());
     } catch (StatusException e) {
@@ -346,18 +401,27 @@ public final class ServerCallImpl<Req, Resp>
     stream.write(headers, responseEncoding, framed, null, null);
   }
 
-  /** Ends the call with {@code status}, writing {@code lastMessage} first if there is one. */
+  /**
+   * Ends the call with {@code status}, writing {@code lastMessage} first if there is one. Response
+   * headers not sent yet go with it: before the message, or, without one, in the Trailers-Only
+   * response (PROTOCOL-HTTP2.md), so headers a handler set before failing still reach the client.
+   */
   private void close(Status status, Metadata trailers, @Nullable Resp lastMessage) {
-    // Observers see events in wire order: response headers, the response, then the end.
-    Metadata headers = lastMessage == null ? null : takeHeaders();
-    ByteBuf framed = null;
+    if (isClosed()) {
+      return;
+    }
+    // Observers see events in wire order: response headers, the response, then the end. A failing
+    // observer replaces the outcome; headers it failed on are not sent.
     Status outcome = status;
-    if (lastMessage != null) {
-      try {
+    Metadata headers = null;
+    ByteBuf framed = null;
+    try {
+      headers = takeHeaders();
+      if (lastMessage != null) {
         framed = frame(observers().onResponse(lastMessage), true);
-      } catch (StatusException e) {
-        outcome = e.status();
       }
+    } catch (StatusException e) {
+      outcome = e.status();
     }
     synchronized (this) {
       if (closed) {
@@ -368,12 +432,20 @@ public final class ServerCallImpl<Req, Resp>
       }
       closed = true;
     }
+    ended = true;
+    readyListener = null;
     cancelDeadlineTimer();
     observeClose(outcome, trailers);
     if (framed != null) {
       outbound.acquire(framed.readableBytes(), false);
     }
-    stream.write(framed == null ? null : headers, responseEncoding, framed, outcome, trailers);
+    stream.write(headers, responseEncoding, framed, outcome, trailers);
+  }
+
+  /** Ends the call at once because an interceptor or the request failed; returns the failure. */
+  private StatusException endEarly(StatusException failure) {
+    endEarly(failure.status(), merged(failure.trailers()));
+    return failure;
   }
 
   private ByteBuf frame(Resp message, boolean compress) {
@@ -405,8 +477,11 @@ public final class ServerCallImpl<Req, Resp>
 
   // ---- any thread -------------------------------------------------------------------------
 
-  /** Cancels the call; returns false if it had already ended. */
-  private boolean cancel(Status status) {
+  /**
+   * Cancels the call: blocked {@code receive}/{@code send} throw, listeners run, and the handler
+   * thread is interrupted only if its service asked for it. Returns false if it had already ended.
+   */
+  private boolean cancel(Status status, Metadata trailers) {
     List<Runnable> listeners;
     synchronized (this) {
       if (closed) {
@@ -417,17 +492,19 @@ public final class ServerCallImpl<Req, Resp>
       listeners = cancelListeners;
       cancelListeners = null;
     }
+    ended = true;
+    readyListener = null;
     cancelDeadlineTimer();
     inbound.finish(status, null, true);
     outbound.fail(status);
     Thread thread = handlerThread;
-    if (thread != null && thread != Thread.currentThread()) {
+    if (method.interruptOnCancel() && thread != null && thread != Thread.currentThread()) {
       thread.interrupt();
     }
     if (listeners != null) {
       listeners.forEach(ServerCallImpl::runListener);
     }
-    observeClose(status, new Metadata());
+    observeClose(status, trailers);
     return true;
   }
 
@@ -554,6 +631,80 @@ public final class ServerCallImpl<Req, Resp>
     }
     boolean accepted = encoding.equals(Compression.IDENTITY) || head.acceptsGzip();
     responseEncoding = accepted ? encoding : Compression.IDENTITY;
+  }
+
+  @Override
+  public boolean isReady() {
+    return !ended && outbound.isReady();
+  }
+
+  @Override
+  public void onReady(Runnable listener) {
+    requireNonNull(listener, "listener");
+    synchronized (this) {
+      if (closed) {
+        return; // dropped: the call has ended (onCancel tells a handler that)
+      }
+      if (readyListener != null) {
+        throw new IllegalStateException("an onReady listener is already waiting");
+      }
+      readyListener = listener;
+    }
+    if (outbound.isReady()) {
+      fireReady();
+    }
+  }
+
+  /** Takes the ready listener, if one waits, and runs it in a later transport-thread task. */
+  private void fireReady() {
+    Runnable listener;
+    synchronized (this) {
+      listener = readyListener;
+      readyListener = null;
+    }
+    if (listener != null) {
+      // Never inline: onWritten runs inside a write's completion, and the listener writes.
+      stream.execute(() -> runReadyListener(listener));
+    }
+  }
+
+  /** Runs a ready listener as the continuation of the handler: its failure ends the call. */
+  private void runReadyListener(Runnable listener) {
+    if (isClosed()) {
+      return;
+    }
+    CallContext previous = CurrentCall.bind(this);
+    try {
+      listener.run();
+    } catch (StatusException e) {
+      close(e.status(), merged(e.trailers()), null);
+    } catch (RuntimeException | Error e) {
+      log.warn("onReady listener of {} failed; answering UNKNOWN", descriptor.fullName(), e);
+      close(
+          Status.UNKNOWN.withDescription("the server's handler failed").withCause(e),
+          responseTrailers,
+          null);
+    } finally {
+      CurrentCall.bind(previous);
+    }
+  }
+
+  @Override
+  public void finishLater() {
+    if (descriptor.type().serverSendsOne()) {
+      throw new IllegalStateException(
+          descriptor.fullName() + " returns its response: only streaming handlers finish later");
+    }
+    finishLater = true;
+  }
+
+  @Override
+  public void finish(Status status) {
+    requireNonNull(status, "status");
+    if (!finishLater) {
+      throw new IllegalStateException("finish(status) without finishLater()");
+    }
+    close(status, responseTrailers, null);
   }
 
   @Override

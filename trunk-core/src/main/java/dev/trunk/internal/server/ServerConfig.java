@@ -13,6 +13,7 @@ public record ServerConfig(
     InetSocketAddress address,
     List<ServiceDefinition> services,
     List<ServiceDefinition> nonBlockingServices,
+    List<ServiceDefinition> interruptibleServices,
     List<Interceptor> interceptors,
     @Nullable TlsConfig tls,
     int maxInboundMessageSize,

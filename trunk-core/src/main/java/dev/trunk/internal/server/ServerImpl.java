@@ -14,8 +14,12 @@ import java.util.concurrent.TimeUnit;
 
 /** The {@link Server} behind {@code Server.builder()}: a method registry over a transport. */
 public final class ServerImpl implements Server {
+  /** How much longer than the grace period {@link #close()} waits, and again after shutdownNow. */
+  static final Duration CLOSE_SLACK = Duration.ofSeconds(5);
+
   private final ServerConfig config;
   private final NettyServerTransport transport;
+  private final MethodRegistry registry;
   private final HealthService health;
   private volatile int port = -1;
   private boolean started;
@@ -30,19 +34,21 @@ public final class ServerImpl implements Server {
     if (config.reflection()) {
       List<ServiceDefinition> served = new ArrayList<>(services);
       served.addAll(config.nonBlockingServices());
+      served.addAll(config.interruptibleServices());
       List<ServiceDefinition> reflection = ReflectionService.definitions(() -> served);
       served.addAll(reflection);
       services.addAll(reflection);
     }
-    this.transport =
-        new NettyServerTransport(
-            config, new MethodRegistry(services, config.nonBlockingServices()));
+    this.registry =
+        new MethodRegistry(services, config.nonBlockingServices(), config.interruptibleServices());
+    this.transport = new NettyServerTransport(config, registry);
   }
 
   private static List<String> serviceNames(ServerConfig config) {
     List<String> names = new ArrayList<>();
     config.services().forEach(service -> names.add(service.name()));
     config.nonBlockingServices().forEach(service -> names.add(service.name()));
+    config.interruptibleServices().forEach(service -> names.add(service.name()));
     if (config.health()) {
       names.add(HealthService.SERVICE_NAME);
     }
@@ -85,14 +91,17 @@ public final class ServerImpl implements Server {
     transport.shutdownNow();
   }
 
+  /** Connections closed and handlers returned: handlers may outlive their call's stream. */
   @Override
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return transport.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return transport.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)
+        && registry.running().awaitIdle(deadline - System.nanoTime());
   }
 
   @Override
   public void awaitTermination() throws InterruptedException {
-    while (!transport.awaitTermination(1, TimeUnit.HOURS)) {
+    while (!awaitTermination(Duration.ofHours(1))) {
       // Keep waiting: the caller asked for no time limit.
     }
   }
@@ -101,10 +110,9 @@ public final class ServerImpl implements Server {
   public void close() {
     shutdown();
     try {
-      Duration wait = config.shutdownGracePeriod().plusSeconds(5);
-      if (!awaitTermination(wait)) {
+      if (!awaitTermination(config.shutdownGracePeriod().plus(CLOSE_SLACK))) {
         shutdownNow();
-        awaitTermination(Duration.ofSeconds(5));
+        awaitTermination(CLOSE_SLACK);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -17,7 +17,8 @@ public interface ServerTransportStream {
    * Writes, in one flush, any of: the response headers (with {@code encoding} as grpc-encoding),
    * one framed message (ownership is taken; its bytes are reported to {@link
    * ServerCallImpl#onWritten} once written) and the trailers that end the stream. When trailers
-   * come without headers ever having been sent, they go as a Trailers-Only response.
+   * come without headers ever having been sent, they go as a Trailers-Only response, which then
+   * also carries {@code headers}' metadata if they come along without a message.
    */
   void write(
       @Nullable Metadata headers,
@@ -37,6 +38,9 @@ public interface ServerTransportStream {
 
   /** Returns flow-control credit withheld while the application was behind. */
   void returnCredit();
+
+  /** Runs {@code task} on the transport thread in a later task, never inline. */
+  void execute(Runnable task);
 
   /** Runs {@code task} on the transport thread after {@code nanos}. */
   ScheduledFuture<?> schedule(Runnable task, long nanos);

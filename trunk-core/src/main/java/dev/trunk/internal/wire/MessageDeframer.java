@@ -10,12 +10,18 @@ import java.util.ArrayDeque;
 /**
  * Splits the DATA of one stream into length-prefixed messages (PROTOCOL-HTTP2.md,
  * "Length-Prefixed-Message"). A message may span DATA frames and a frame may hold several messages.
- * A prefix announcing more than the limit fails at once, before anything is buffered.
+ * A prefix announcing more than the limit fails at once, before anything is buffered. Messages
+ * leave as they arrived: one with the compressed flag set ({@link #lastMessageCompressed}) is
+ * inflated by the thread that receives it, with {@link Compression#decompress}, so the event loop
+ * never runs an inflater.
  *
  * <p>Not thread-safe: one transport thread feeds it. Close it to release what it buffers.
  */
 public final class MessageDeframer {
-  /** Receives each complete message; it owns (and must release) the buffer. */
+  /**
+   * Receives each complete message, still compressed if its flag says so; it owns (and must
+   * release) the buffer.
+   */
   @FunctionalInterface
   public interface Sink {
     void onMessage(ByteBuf message);
@@ -77,7 +83,7 @@ public final class MessageDeframer {
       boolean compressed = messageCompressed;
       messageLength = -1;
       lastCompressed = compressed;
-      sink.onMessage(compressed ? decompress(body) : body);
+      sink.onMessage(body);
     }
   }
 
@@ -188,10 +194,6 @@ public final class MessageDeframer {
       }
     }
     return body;
-  }
-
-  private ByteBuf decompress(ByteBuf body) {
-    return Compression.decompress(body, maxMessageSize, allocator, direction);
   }
 
   private StatusException failure(Status status, String description) {
