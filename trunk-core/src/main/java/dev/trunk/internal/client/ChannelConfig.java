@@ -14,4 +14,5 @@ public record ChannelConfig(
     List<Interceptor> interceptors,
     int maxInboundMessageSize,
     int maxHeaderListSize,
-    @Nullable String userAgent) {}
+    @Nullable String userAgent,
+    KeepAliveConfig keepAlive) {}
