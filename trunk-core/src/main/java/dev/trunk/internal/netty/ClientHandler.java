@@ -33,19 +33,30 @@ final class ClientHandler extends GrpcConnectionHandler {
   private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
   private final String target;
   private final int maxHeaderListSize;
+  private final ClientKeepAlive keepAlive;
   private boolean ready;
   private @Nullable Status failure;
   private @Nullable Status goAway;
   private volatile boolean usable = true;
 
-  private ClientHandler(Codec codec, Http2Settings settings, String target, int maxHeaderListSize) {
+  private ClientHandler(
+      Codec codec,
+      Http2Settings settings,
+      String target,
+      int maxHeaderListSize,
+      ClientKeepAlive keepAlive) {
     super(codec, settings);
     this.target = target;
     this.maxHeaderListSize = maxHeaderListSize;
+    this.keepAlive = keepAlive;
     connection().addListener(new StreamCloser());
+    KeepAlivePinger pinger = keepAlive.newPinger(this, this::keepAliveFailed);
+    if (pinger != null) {
+      keepAlive(pinger);
+    }
   }
 
-  static ClientHandler create(ChannelConfig config) {
+  static ClientHandler create(ChannelConfig config, ClientKeepAlive keepAlive) {
     Codec codec = Codec.forClient(config.maxHeaderListSize());
     Http2Settings settings =
         new Http2Settings()
@@ -54,7 +65,11 @@ final class ClientHandler extends GrpcConnectionHandler {
             .pushEnabled(false);
     ClientHandler handler =
         new ClientHandler(
-            codec, settings, config.host() + ":" + config.port(), config.maxHeaderListSize());
+            codec,
+            settings,
+            config.host() + ":" + config.port(),
+            config.maxHeaderListSize(),
+            keepAlive);
     codec.decoder().frameListener(handler);
     return handler;
   }
@@ -100,6 +115,12 @@ final class ClientHandler extends GrpcConnectionHandler {
               gracefulShutdownTimeoutMillis(0);
               closeChannel();
             });
+  }
+
+  /** The server did not answer a keepalive PING: fails the calls and drops the connection. */
+  private void keepAliveFailed() {
+    fail(keepAlive.timeoutStatus());
+    ctx().close(); // below the HTTP/2 handler: no GOAWAY to a server that is gone
   }
 
   /** The connection could not be made or was lost: fails queued and open streams. */
@@ -420,6 +441,7 @@ final class ClientHandler extends GrpcConnectionHandler {
   public void onGoAwayRead(
       ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
     usable = false;
+    keepAlive.onGoAway(errorCode, debugData);
     goAway =
         Status.UNAVAILABLE.withDescription(
             "the server at " + target + " is closing the connection (GOAWAY)");

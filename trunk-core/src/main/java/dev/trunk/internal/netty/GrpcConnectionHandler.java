@@ -72,6 +72,8 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
   private boolean connectionWindowRaised;
   // Event loop only: inside a read batch or a drain, whose end flushes.
   private boolean flushPending;
+  // Keepalive PINGs (gRFC A8, A9), when on: told of every read batch.
+  private @Nullable KeepAlivePinger keepAlive;
 
   GrpcConnectionHandler(Codec codec, Http2Settings settings) {
     super(codec.decoder(), codec.encoder(), settings);
@@ -106,6 +108,18 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
       throw new IllegalStateException("handler not added");
     }
     return ctx;
+  }
+
+  /** Turns keepalive on for this connection; called before the channel is active. */
+  final void keepAlive(KeepAlivePinger pinger) {
+    this.keepAlive = pinger;
+  }
+
+  /** Writes a PING (not an ACK) and flushes it soon. */
+  final void writePing(long payload) {
+    ChannelHandlerContext ctx = ctx();
+    encoder().writePing(ctx, false, payload, ctx.newPromise());
+    flushSoon();
   }
 
   /** The context, or null before the handler has been added to the pipeline. */
@@ -193,6 +207,14 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
   }
 
   @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    super.channelActive(ctx);
+    if (keepAlive != null) {
+      keepAlive.start();
+    }
+  }
+
+  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     flushPending = true;
     super.channelRead(ctx, msg);
@@ -201,7 +223,18 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
     flushPending = false;
+    if (keepAlive != null) {
+      keepAlive.onRead();
+    }
     super.channelReadComplete(ctx); // flushes (Http2ConnectionHandler)
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (keepAlive != null) {
+      keepAlive.stop();
+    }
+    super.channelInactive(ctx);
   }
 
   /**
