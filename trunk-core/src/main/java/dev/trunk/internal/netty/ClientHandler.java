@@ -440,8 +440,9 @@ final class ClientHandler extends GrpcConnectionHandler {
   @Override
   public void onGoAwayRead(
       ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-    usable = false;
+    // Before the connection is marked unusable: the connection replacing it reads the time.
     keepAlive.onGoAway(errorCode, debugData);
+    usable = false;
     goAway =
         Status.UNAVAILABLE.withDescription(
             "the server at " + target + " is closing the connection (GOAWAY)");
