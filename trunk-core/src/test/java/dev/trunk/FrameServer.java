@@ -87,6 +87,9 @@ final class FrameServer implements AutoCloseable {
   /** Whether PINGs are answered. */
   volatile boolean ackPings = true;
 
+  /** How long each PING ACK is held back, as if the network were slow. */
+  volatile long pingAckDelayMillis;
+
   FrameServer() {
     listener =
         new ServerBootstrap()
@@ -184,8 +187,15 @@ final class FrameServer implements AutoCloseable {
       connection.frames.add("PING");
       connection.pingQuietNanos.add(System.nanoTime() - connection.lastWriteNanos);
       if (ackPings) {
-        connection.writer.writePing(context, true, data, context.newPromise());
-        connection.flush(context);
+        context
+            .executor()
+            .schedule(
+                () -> {
+                  connection.writer.writePing(context, true, data, context.newPromise());
+                  connection.flush(context);
+                },
+                pingAckDelayMillis,
+                TimeUnit.MILLISECONDS);
       }
     }
 
