@@ -1,9 +1,11 @@
 package dev.trunk.internal.netty;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Error;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,10 +14,10 @@ import org.slf4j.LoggerFactory;
  * A server connection's limit on the PINGs its client sends (gRFC A8, Server Enforcement). A PING
  * sooner than the permitted time after the last acceptable one is a strike; with no call in
  * progress and keepalive without calls not permitted, any PING within {@link
- * #IMPLICIT_PERMIT_NANOS} is. One strike more than {@link #MAX_PING_STRIKES} is a connection error
- * ENHANCE_YOUR_CALM with debug data {@link #TOO_MANY_PINGS}: Netty sends the GOAWAY and closes the
- * connection at once, failing its calls, so that a misconfigured client is noticed. Sending HEADERS
- * or DATA forgives everything: PINGs that follow what the server sent are legitimate (A8).
+ * #IMPLICIT_PERMIT_NANOS} is. One strike more than {@link #MAX_PING_STRIKES} gets GOAWAY
+ * ENHANCE_YOUR_CALM with debug data {@link #TOO_MANY_PINGS}, and the connection is closed at once,
+ * failing its calls, so that a misconfigured client is noticed. Sending HEADERS or DATA forgives
+ * everything: PINGs that follow what the server sent are legitimate (A8).
  *
  * <p>Like grpc-java, "the last acceptable PING" starts as the time the connection opened, and goes
  * back to it whenever strikes are forgiven. Event loop only.
@@ -64,7 +66,9 @@ final class PingEnforcer {
 
   /**
    * GOAWAY naming the last stream really accepted (Netty's own connection errors name 2^31-1), then
-   * a close below the HTTP/2 handler, without waiting for the calls.
+   * a close below the HTTP/2 handler, without waiting for the calls: like Netty's connection
+   * errors, once the GOAWAY is written, or after the graceful shutdown timeout if a client that
+   * does not read holds it up.
    */
   private static void tooManyPings(GrpcConnectionHandler handler, long permittedNanos) {
     ChannelHandlerContext ctx = handler.ctx();
@@ -74,14 +78,21 @@ final class PingEnforcer {
         ctx.channel().remoteAddress(),
         MAX_PING_STRIKES,
         TimeUnit.NANOSECONDS.toMillis(permittedNanos));
-    handler
-        .goAway(
+    ChannelFuture written =
+        handler.goAway(
             ctx,
             handler.connection().remote().lastStreamCreated(),
             Http2Error.ENHANCE_YOUR_CALM.code(),
             ByteBufUtil.writeAscii(ctx.alloc(), TOO_MANY_PINGS),
-            ctx.newPromise())
-        .addListener((ChannelFutureListener) written -> ctx.close());
+            ctx.newPromise());
+    Runnable close = ctx::close;
+    long timeoutMillis = handler.gracefulShutdownTimeoutMillis();
+    if (timeoutMillis >= 0) {
+      ScheduledFuture<?> timeout =
+          ctx.executor().schedule(close, timeoutMillis, TimeUnit.MILLISECONDS);
+      written.addListener(done -> timeout.cancel(false));
+    }
+    written.addListener((ChannelFutureListener) done -> close.run());
   }
 
   /** The server sent HEADERS or DATA: the client may ping again. */
