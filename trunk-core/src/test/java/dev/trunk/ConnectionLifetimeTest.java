@@ -107,7 +107,7 @@ class ConnectionLifetimeTest {
     start(
         Server.builder()
             .maxConnectionAge(Duration.ofMillis(500))
-            .maxConnectionAgeGrace(Duration.ofSeconds(1)));
+            .maxConnectionAgeGrace(Duration.ofSeconds(2)));
     long connected = System.nanoTime();
     try (FrameClient client = new FrameClient(server.port())) {
       FrameClient.Stream held = hold(client);

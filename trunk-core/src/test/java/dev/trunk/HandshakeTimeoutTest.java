@@ -48,8 +48,7 @@ class HandshakeTimeoutTest {
   private void start(Server.Builder builder) throws IOException {
     ServiceDefinition service =
         ServiceDefinition.builder(TestService.NAME).unary(TestService.ECHO, r -> r).build();
-    server =
-        builder.address("127.0.0.1", 0).service(service).handshakeTimeout(TIMEOUT).build().start();
+    server = builder.address("127.0.0.1", 0).service(service).build().start();
   }
 
   private Socket connect() throws IOException {
@@ -75,7 +74,7 @@ class HandshakeTimeoutTest {
 
   @Test
   void aClientThatSendsNothingIsDisconnected() throws Exception {
-    start(Server.builder());
+    start(Server.builder().handshakeTimeout(TIMEOUT));
     try (Socket socket = connect()) {
       assertHangsUp(socket);
     }
@@ -83,7 +82,7 @@ class HandshakeTimeoutTest {
 
   @Test
   void aClientThatTricklesThePrefaceIsDisconnected() throws Exception {
-    start(Server.builder());
+    start(Server.builder().handshakeTimeout(TIMEOUT));
     try (Socket socket = connect()) {
       byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
       Thread trickle =
@@ -108,7 +107,7 @@ class HandshakeTimeoutTest {
 
   @Test
   void aClientThatStallsTheTlsHandshakeIsDisconnected() throws Exception {
-    start(Server.builder().tls(selfSignedTls()));
+    start(Server.builder().handshakeTimeout(TIMEOUT).tls(selfSignedTls()));
     try (Socket socket = connect()) {
       // Half a ClientHello record header: the TLS handshake has begun, and goes no further.
       socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01});
@@ -118,10 +117,11 @@ class HandshakeTimeoutTest {
 
   @Test
   void aConnectionThatCompletedItsHandshakeOutlivesTheTimeout() throws Exception {
-    start(Server.builder());
+    Duration timeout = Duration.ofSeconds(1); // room for a loaded machine to read the preface
+    start(Server.builder().handshakeTimeout(timeout));
     try (FrameClient client = new FrameClient(server.port())) {
       client.settings.get(10, TimeUnit.SECONDS);
-      Thread.sleep(3 * TIMEOUT.toMillis());
+      Thread.sleep(2 * timeout.toMillis());
       FrameClient.Stream echo =
           client.open(FrameClient.grpcHeaders("/" + TestService.ECHO.fullName()), false);
       client.message(echo, StringValue.of("still here").toByteArray(), true);
