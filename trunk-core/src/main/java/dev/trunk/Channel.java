@@ -4,11 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import dev.trunk.internal.client.ChannelConfig;
 import dev.trunk.internal.client.ChannelImpl;
+import dev.trunk.internal.client.KeepAliveConfig;
 import dev.trunk.internal.netty.NettyClientTransport;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -97,6 +101,18 @@ public interface Channel extends AutoCloseable {
     /** Default limit on the size of a received header list (SETTINGS_MAX_HEADER_LIST_SIZE). */
     public static final int DEFAULT_MAX_HEADER_LIST_SIZE = 8 * 1024;
 
+    /** Default {@link #keepAliveTime}: infinite, no keepalive (gRFC A8 KEEPALIVE_TIME). */
+    public static final Duration DEFAULT_KEEPALIVE_TIME = ChronoUnit.FOREVER.getDuration();
+
+    /** Shortest {@link #keepAliveTime}; shorter times are raised to it (gRFC A8). */
+    public static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
+
+    /** Default {@link #keepAliveTimeout} (gRFC A8 KEEPALIVE_TIMEOUT). */
+    public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
+
+    /** Default {@link #keepAliveWithoutCalls} (gRFC A8 KEEPALIVE_WITHOUT_CALLS). */
+    public static final boolean DEFAULT_KEEPALIVE_WITHOUT_CALLS = false;
+
     private final String host;
     private final int port;
     private @Nullable TlsConfig tls;
@@ -106,6 +122,9 @@ public interface Channel extends AutoCloseable {
     private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
     private @Nullable String userAgent;
     private @Nullable Executor callbackExecutor;
+    private Duration keepAliveTime = DEFAULT_KEEPALIVE_TIME;
+    private Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
+    private boolean keepAliveWithoutCalls = DEFAULT_KEEPALIVE_WITHOUT_CALLS;
 
     private Builder(String host, int port) {
       if (port <= 0 || port > 65535) {
@@ -176,6 +195,51 @@ public interface Channel extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Turns keepalive on: when nothing has been read from the server for {@code time}, the channel
+     * sends an HTTP/2 PING, which keeps proxies from dropping a quiet connection and detects a dead
+     * one (gRFC A8). Times below {@link #MIN_KEEPALIVE_TIME} are raised to it. A server that finds
+     * the PINGs too frequent closes the connection with GOAWAY "too_many_pings"; the channel then
+     * doubles the time for its later connections. Agree the time with the server's owner: servers
+     * permit one PING per 5 minutes by default.
+     *
+     * @throws IllegalArgumentException if {@code time} is not positive
+     */
+    public Builder keepAliveTime(Duration time) {
+      Duration checked = positive(time, "keepAliveTime");
+      this.keepAliveTime = checked.compareTo(MIN_KEEPALIVE_TIME) < 0 ? MIN_KEEPALIVE_TIME : checked;
+      return this;
+    }
+
+    /**
+     * {@link #keepAliveTime} without the 10-second minimum of gRFC A8, for tests that cannot wait
+     * that long.
+     */
+    Builder keepAliveTimeForTest(Duration time) {
+      this.keepAliveTime = positive(time, "keepAliveTime");
+      return this;
+    }
+
+    /**
+     * How long the channel waits, after a keepalive PING, for anything from the server; when
+     * nothing comes, the connection is closed and its calls fail with UNAVAILABLE (gRFC A8).
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder keepAliveTimeout(Duration timeout) {
+      this.keepAliveTimeout = positive(timeout, "keepAliveTimeout");
+      return this;
+    }
+
+    /**
+     * Whether keepalive PINGs are also sent while no call is in progress (gRFC A8; off by default).
+     * Servers close connections that do this unless they permit it.
+     */
+    public Builder keepAliveWithoutCalls(boolean enabled) {
+      this.keepAliveWithoutCalls = enabled;
+      return this;
+    }
+
     public Channel build() {
       String effectiveAuthority = authority != null ? authority : authorityOf(host, port);
       ChannelConfig config =
@@ -188,7 +252,9 @@ public interface Channel extends AutoCloseable {
               maxInboundMessageSize,
               maxHeaderListSize,
               userAgent,
-              callbackExecutor);
+              callbackExecutor,
+              new KeepAliveConfig(
+                  nanos(keepAliveTime), nanos(keepAliveTimeout), keepAliveWithoutCalls));
       return new ChannelImpl(config, new NettyClientTransport(config));
     }
 
@@ -201,6 +267,18 @@ public interface Channel extends AutoCloseable {
         throw new IllegalArgumentException(name + " must be positive, was " + value);
       }
       return value;
+    }
+
+    static Duration positive(Duration value, String name) {
+      if (requireNonNull(value, name).isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+      return value;
+    }
+
+    /** Nanoseconds of {@code duration}; durations too long for a {@code long} are infinite. */
+    static long nanos(Duration duration) {
+      return TimeUnit.NANOSECONDS.convert(duration);
     }
   }
 }

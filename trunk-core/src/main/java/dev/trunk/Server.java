@@ -2,11 +2,13 @@ package dev.trunk;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trunk.internal.server.ConnectionManagement;
 import dev.trunk.internal.server.ServerConfig;
 import dev.trunk.internal.server.ServerImpl;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -85,6 +87,31 @@ public interface Server extends AutoCloseable {
     /** Default time calls may take to finish after {@link Server#shutdown()}. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE_PERIOD = Duration.ofSeconds(30);
 
+    /** Default {@link #keepAliveTime} (gRFC A9 KEEPALIVE_TIME). */
+    public static final Duration DEFAULT_KEEPALIVE_TIME = Duration.ofHours(2);
+
+    /** Default {@link #keepAliveTimeout} (gRFC A9 KEEPALIVE_TIMEOUT). */
+    public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
+
+    /** Default {@link #permitKeepAliveTime} (gRFC A8 PERMIT_KEEPALIVE_TIME). */
+    public static final Duration DEFAULT_PERMIT_KEEPALIVE_TIME = Duration.ofMinutes(5);
+
+    /** Default {@link #permitKeepAliveWithoutCalls} (gRFC A8 PERMIT_KEEPALIVE_WITHOUT_CALLS). */
+    public static final boolean DEFAULT_PERMIT_KEEPALIVE_WITHOUT_CALLS = false;
+
+    /** Default {@link #maxConnectionIdle}: infinite (gRFC A9 MAX_CONNECTION_IDLE). */
+    public static final Duration DEFAULT_MAX_CONNECTION_IDLE = ChronoUnit.FOREVER.getDuration();
+
+    /** Default {@link #maxConnectionAge}: infinite (gRFC A9 MAX_CONNECTION_AGE). */
+    public static final Duration DEFAULT_MAX_CONNECTION_AGE = ChronoUnit.FOREVER.getDuration();
+
+    /** Default {@link #maxConnectionAgeGrace}: infinite (gRFC A9 MAX_CONNECTION_AGE_GRACE). */
+    public static final Duration DEFAULT_MAX_CONNECTION_AGE_GRACE =
+        ChronoUnit.FOREVER.getDuration();
+
+    /** Default {@link #handshakeTimeout}, as grpc-java's {@code ServerBuilder.handshakeTimeout}. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(120);
+
     private InetSocketAddress address = new InetSocketAddress(0);
     private final List<ServiceDefinition> services = new ArrayList<>();
     private final List<ServiceDefinition> nonBlockingServices = new ArrayList<>();
@@ -97,6 +124,14 @@ public interface Server extends AutoCloseable {
     private Duration shutdownGracePeriod = DEFAULT_SHUTDOWN_GRACE_PERIOD;
     private boolean health = true;
     private boolean reflection;
+    private Duration keepAliveTime = DEFAULT_KEEPALIVE_TIME;
+    private Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
+    private Duration permitKeepAliveTime = DEFAULT_PERMIT_KEEPALIVE_TIME;
+    private boolean permitKeepAliveWithoutCalls = DEFAULT_PERMIT_KEEPALIVE_WITHOUT_CALLS;
+    private Duration maxConnectionIdle = DEFAULT_MAX_CONNECTION_IDLE;
+    private Duration maxConnectionAge = DEFAULT_MAX_CONNECTION_AGE;
+    private Duration maxConnectionAgeGrace = DEFAULT_MAX_CONNECTION_AGE_GRACE;
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
 
     private Builder() {}
 
@@ -186,6 +221,107 @@ public interface Server extends AutoCloseable {
     }
 
     /**
+     * When nothing has been read from a client for {@code time}, the server sends it an HTTP/2
+     * PING; a client that then sends nothing within {@link #keepAliveTimeout} is disconnected and
+     * its calls are cancelled. This reaps connections to clients that vanished without a word (gRFC
+     * A9). Connections are pinged whether or not calls are in progress.
+     *
+     * @throws IllegalArgumentException if {@code time} is not positive
+     */
+    public Builder keepAliveTime(Duration time) {
+      this.keepAliveTime = Channel.Builder.positive(time, "keepAliveTime");
+      return this;
+    }
+
+    /**
+     * How long the server waits, after a keepalive PING, for anything from the client before it
+     * closes the connection (gRFC A9).
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder keepAliveTimeout(Duration timeout) {
+      this.keepAliveTimeout = Channel.Builder.positive(timeout, "keepAliveTimeout");
+      return this;
+    }
+
+    /**
+     * The most frequent PINGs a client may send (gRFC A8 enforcement). A PING sooner than this
+     * after the last acceptable one is a strike; after 2 strikes the next one closes the connection
+     * with GOAWAY ENHANCE_YOUR_CALM "too_many_pings", failing its calls. Strikes are forgiven
+     * whenever the server sends headers or data. Zero permits any rate.
+     *
+     * @throws IllegalArgumentException if {@code time} is negative
+     */
+    public Builder permitKeepAliveTime(Duration time) {
+      if (requireNonNull(time, "time").isNegative()) {
+        throw new IllegalArgumentException("permitKeepAliveTime must not be negative, was " + time);
+      }
+      this.permitKeepAliveTime = time;
+      return this;
+    }
+
+    /**
+     * Whether clients may send keepalive PINGs at the {@link #permitKeepAliveTime} rate while no
+     * call is in progress (gRFC A8). If not, such PINGs are strikes unless 2 hours apart.
+     */
+    public Builder permitKeepAliveWithoutCalls(boolean permit) {
+      this.permitKeepAliveWithoutCalls = permit;
+      return this;
+    }
+
+    /**
+     * Closes connections that have had no call in progress for {@code idle}: a GOAWAY with debug
+     * data "max_idle", then the graceful shutdown of {@link Server#shutdown()} (gRFC A9). Off by
+     * default.
+     *
+     * @throws IllegalArgumentException if {@code idle} is not positive
+     */
+    public Builder maxConnectionIdle(Duration idle) {
+      this.maxConnectionIdle = Channel.Builder.positive(idle, "maxConnectionIdle");
+      return this;
+    }
+
+    /**
+     * Closes connections older than {@code age}, give or take a random 10 %, so that clients
+     * reconnect and spread over the servers behind a connection-level load balancer: a graceful
+     * GOAWAY with debug data "max_age"; calls still running after {@link #maxConnectionAgeGrace}
+     * are cancelled (gRFC A9). Off by default.
+     *
+     * @throws IllegalArgumentException if {@code age} is not positive
+     */
+    public Builder maxConnectionAge(Duration age) {
+      this.maxConnectionAge = Channel.Builder.positive(age, "maxConnectionAge");
+      return this;
+    }
+
+    /**
+     * How long calls may still run on a connection closed for its {@link #maxConnectionAge} before
+     * they are cancelled (gRFC A9). Infinite by default.
+     *
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public Builder maxConnectionAgeGrace(Duration grace) {
+      if (requireNonNull(grace, "grace").isNegative()) {
+        throw new IllegalArgumentException(
+            "maxConnectionAgeGrace must not be negative, was " + grace);
+      }
+      this.maxConnectionAgeGrace = grace;
+      return this;
+    }
+
+    /**
+     * How long a new connection has to complete the TLS handshake (when serving TLS), send the
+     * HTTP/2 connection preface and its first SETTINGS frame; a client that takes longer, such as
+     * one that connects and sends nothing or trickles bytes (slowloris), is disconnected.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = Channel.Builder.positive(timeout, "handshakeTimeout");
+      return this;
+    }
+
+    /**
      * Whether to serve the standard health service {@code grpc.health.v1.Health} (on by default);
      * see {@link Health}.
      */
@@ -219,7 +355,16 @@ public interface Server extends AutoCloseable {
               maxConcurrentStreams,
               shutdownGracePeriod,
               health,
-              reflection);
+              reflection,
+              new ConnectionManagement(
+                  Channel.Builder.nanos(keepAliveTime),
+                  Channel.Builder.nanos(keepAliveTimeout),
+                  Channel.Builder.nanos(permitKeepAliveTime),
+                  permitKeepAliveWithoutCalls,
+                  Channel.Builder.nanos(maxConnectionIdle),
+                  Channel.Builder.nanos(maxConnectionAge),
+                  Channel.Builder.nanos(maxConnectionAgeGrace),
+                  Channel.Builder.nanos(handshakeTimeout)));
       return new ServerImpl(config);
     }
 

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Settings;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -35,8 +36,13 @@ import java.util.concurrent.TimeUnit;
  * frame it receives. It never sends WINDOW_UPDATE, so a server can send it at most 65,535 bytes.
  */
 final class FrameClient implements AutoCloseable {
-  /** A GOAWAY frame received. */
-  record GoAway(int lastStreamId, long errorCode) {}
+  /** A GOAWAY frame received, with its debug data as ASCII. */
+  record GoAway(int lastStreamId, long errorCode, String debugData) {
+    /** A GOAWAY without debug data. */
+    GoAway(int lastStreamId, long errorCode) {
+      this(lastStreamId, errorCode, "");
+    }
+  }
 
   /** What arrived on one stream. */
   static final class Stream {
@@ -112,6 +118,9 @@ final class FrameClient implements AutoCloseable {
   /** The payload of every PING received. */
   final BlockingQueue<Long> pings = new LinkedBlockingQueue<>();
 
+  /** The payload of every PING ACK received. */
+  final BlockingQueue<Long> pingAcks = new LinkedBlockingQueue<>();
+
   /** Whether PINGs are answered at once; if not, the test answers with {@link #ackPing}. */
   volatile boolean autoAckPings = true;
 
@@ -179,6 +188,16 @@ final class FrameClient implements AutoCloseable {
     onEventLoop(
         () -> {
           writer.writePing(ctx, true, data, ctx.newPromise());
+          ctx.flush();
+          return null;
+        });
+  }
+
+  /** Sends a PING (not an ACK). */
+  void ping(long data) throws Exception {
+    onEventLoop(
+        () -> {
+          writer.writePing(ctx, false, data, ctx.newPromise());
           ctx.flush();
           return null;
         });
@@ -259,6 +278,12 @@ final class FrameClient implements AutoCloseable {
     }
 
     @Override
+    public void onPingAckRead(ChannelHandlerContext context, long data) {
+      frames.add("PING_ACK");
+      pingAcks.add(data);
+    }
+
+    @Override
     public void onHeadersRead(
         ChannelHandlerContext context,
         int streamId,
@@ -316,7 +341,8 @@ final class FrameClient implements AutoCloseable {
     public void onGoAwayRead(
         ChannelHandlerContext context, int lastStreamId, long errorCode, ByteBuf debugData) {
       frames.add("GOAWAY " + lastStreamId + " " + errorCode);
-      GoAway received = new GoAway(lastStreamId, errorCode);
+      GoAway received =
+          new GoAway(lastStreamId, errorCode, debugData.toString(StandardCharsets.US_ASCII));
       goAways.add(received);
       goAway.complete(received);
     }

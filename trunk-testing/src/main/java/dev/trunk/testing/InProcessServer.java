@@ -9,7 +9,9 @@ import dev.trunk.Service;
 import dev.trunk.ServiceDefinition;
 import dev.trunk.internal.client.ChannelConfig;
 import dev.trunk.internal.client.ChannelImpl;
+import dev.trunk.internal.client.KeepAliveConfig;
 import dev.trunk.internal.inprocess.InProcessServerTransport;
+import dev.trunk.internal.server.ConnectionManagement;
 import dev.trunk.internal.server.ServerConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -56,7 +58,8 @@ public final class InProcessServer implements AutoCloseable {
             Server.Builder.DEFAULT_MAX_CONCURRENT_STREAMS,
             builder.shutdownGracePeriod,
             false,
-            false);
+            false,
+            ConnectionManagement.defaults());
     this.transport = new InProcessServerTransport(name, config);
   }
 
@@ -77,7 +80,8 @@ public final class InProcessServer implements AutoCloseable {
             Channel.Builder.DEFAULT_MAX_INBOUND_MESSAGE_SIZE,
             Channel.Builder.DEFAULT_MAX_HEADER_LIST_SIZE,
             null,
-            null);
+            null,
+            KeepAliveConfig.OFF);
     return new ChannelImpl(channelConfig, transport.newClientTransport());
   }
 

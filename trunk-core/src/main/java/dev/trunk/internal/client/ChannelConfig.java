@@ -16,4 +16,5 @@ public record ChannelConfig(
     int maxInboundMessageSize,
     int maxHeaderListSize,
     @Nullable String userAgent,
-    @Nullable Executor callbackExecutor) {}
+    @Nullable Executor callbackExecutor,
+    KeepAliveConfig keepAlive) {}

@@ -35,6 +35,7 @@ final class ClientHandler extends GrpcConnectionHandler {
   private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
   private final String target;
   private final int maxHeaderListSize;
+  private final ClientKeepAlive keepAlive;
   private boolean ready;
   private @Nullable Status failure;
   private @Nullable Status goAway;
@@ -45,14 +46,20 @@ final class ClientHandler extends GrpcConnectionHandler {
       Http2ConnectionEncoder encoder,
       Http2Settings settings,
       String target,
-      int maxHeaderListSize) {
+      int maxHeaderListSize,
+      ClientKeepAlive keepAlive) {
     super(decoder, encoder, settings);
     this.target = target;
     this.maxHeaderListSize = maxHeaderListSize;
+    this.keepAlive = keepAlive;
     connection().addListener(new StreamCloser());
+    KeepAlivePinger pinger = keepAlive.newPinger(this, this::keepAliveFailed);
+    if (pinger != null) {
+      keepAlive(pinger);
+    }
   }
 
-  static ClientHandler create(ChannelConfig config) {
+  static ClientHandler create(ChannelConfig config, ClientKeepAlive keepAlive) {
     Http2Settings settings =
         new Http2Settings()
             .initialWindowSize(FlowControl.STREAM_WINDOW)
@@ -62,7 +69,8 @@ final class ClientHandler extends GrpcConnectionHandler {
     return HandlerBuilder.client(
         settings,
         (decoder, encoder, initial) ->
-            new ClientHandler(decoder, encoder, initial, target, config.maxHeaderListSize()));
+            new ClientHandler(
+                decoder, encoder, initial, target, config.maxHeaderListSize(), keepAlive));
   }
 
   /** Whether new streams may use this connection (not closed, no GOAWAY received). */
@@ -106,6 +114,12 @@ final class ClientHandler extends GrpcConnectionHandler {
               gracefulShutdownTimeoutMillis(0);
               closeChannel();
             });
+  }
+
+  /** The server did not answer a keepalive PING: fails the calls and drops the connection. */
+  private void keepAliveFailed() {
+    fail(keepAlive.timeoutStatus());
+    ctx().close(); // below the HTTP/2 handler: no GOAWAY to a server that is gone
   }
 
   /** The connection could not be made or was lost: fails queued and open streams. */
@@ -425,6 +439,8 @@ final class ClientHandler extends GrpcConnectionHandler {
   @Override
   public void onGoAwayRead(
       ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+    // Before the connection is marked unusable: the connection replacing it reads the time.
+    keepAlive.onGoAway(errorCode, debugData);
     usable = false;
     goAway =
         Status.UNAVAILABLE.withDescription(

@@ -65,6 +65,8 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
   private boolean flushPending;
   // Event loop only: inside a read batch (between channelRead and channelReadComplete).
   private boolean reading;
+  // Keepalive PINGs (gRFC A8, A9), when on: told of every read batch.
+  private @Nullable KeepAlivePinger keepAlive;
 
   /** A handler over a codec made by {@link HandlerBuilder}. */
   GrpcConnectionHandler(
@@ -101,6 +103,18 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
       throw new IllegalStateException("handler not added");
     }
     return ctx;
+  }
+
+  /** Turns keepalive on for this connection; called before the channel is active. */
+  final void keepAlive(KeepAlivePinger pinger) {
+    this.keepAlive = pinger;
+  }
+
+  /** Writes a PING (not an ACK) and flushes it soon. */
+  final void writePing(long payload) {
+    ChannelHandlerContext ctx = ctx();
+    encoder().writePing(ctx, false, payload, ctx.newPromise());
+    flushSoon();
   }
 
   /** The context, or null before the handler has been added to the pipeline. */
@@ -188,6 +202,14 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
   }
 
   @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    super.channelActive(ctx);
+    if (keepAlive != null) {
+      keepAlive.start();
+    }
+  }
+
+  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     flushPending = true;
     reading = true;
@@ -199,12 +221,23 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
     reading = false;
     onReadBatchEnd();
     flushPending = false;
+    if (keepAlive != null) {
+      keepAlive.onRead();
+    }
     super.channelReadComplete(ctx); // flushes (Http2ConnectionHandler)
   }
 
   /** Whether the event loop is processing a batch of reads whose end is still to come. */
   final boolean inReadBatch() {
     return reading;
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (keepAlive != null) {
+      keepAlive.stop();
+    }
+    super.channelInactive(ctx);
   }
 
   /** Runs at the end of each read batch, before its flush. */

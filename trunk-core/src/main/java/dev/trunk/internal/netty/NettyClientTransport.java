@@ -41,6 +41,7 @@ public final class NettyClientTransport implements ClientTransport {
   private final AsciiString scheme;
   private final AsciiString authority;
   private final AsciiString userAgent;
+  private final ClientKeepAlive keepAlive;
   private @Nullable ClientHandler connection; // guarded by this
   private boolean shutdown; // guarded by this
 
@@ -56,6 +57,7 @@ public final class NettyClientTransport implements ClientTransport {
     this.authority = AsciiString.of(config.authority());
     String prefix = config.userAgent();
     this.userAgent = AsciiString.of(prefix == null ? USER_AGENT : prefix + " " + USER_AGENT);
+    this.keepAlive = new ClientKeepAlive(config.keepAlive(), config.host() + ":" + config.port());
   }
 
   @Override
@@ -110,7 +112,7 @@ public final class NettyClientTransport implements ClientTransport {
   }
 
   private ClientHandler connect() {
-    ClientHandler handler = ClientHandler.create(config);
+    ClientHandler handler = ClientHandler.create(config, keepAlive);
     EventLoop eventLoop = EventLoops.clientGroup().next();
     handler.bindEventLoop(eventLoop);
     Bootstrap bootstrap =

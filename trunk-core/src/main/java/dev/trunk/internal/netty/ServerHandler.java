@@ -3,6 +3,7 @@ package dev.trunk.internal.netty;
 import dev.trunk.Deadline;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
+import dev.trunk.internal.server.ConnectionManagement;
 import dev.trunk.internal.server.MethodRegistry;
 import dev.trunk.internal.server.RequestHead;
 import dev.trunk.internal.server.ServerCallImpl;
@@ -12,6 +13,7 @@ import dev.trunk.internal.wire.Compression;
 import dev.trunk.internal.wire.GrpcTimeout;
 import dev.trunk.internal.wire.HttpStatusMapping;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -44,6 +46,9 @@ final class ServerHandler extends GrpcConnectionHandler {
   private final ServerConfig config;
   private final MethodRegistry registry;
   private final Http2Connection.PropertyKey streamKey;
+  private final PingEnforcer pingEnforcer;
+  private final ConnectionLifetime lifetime;
+  private @Nullable HandshakeTimeout handshakeTimeout;
 
   // Handler starts waiting for the end of the read batch (event loop only), see dispatchAfterRead.
   private final ArrayDeque<Runnable> pendingDispatches = new ArrayDeque<>();
@@ -52,6 +57,8 @@ final class ServerHandler extends GrpcConnectionHandler {
   private @Nullable ChannelPromise drainingClose;
   private @Nullable ScheduledFuture<?> drainTimeout;
   private long drainStartNanos;
+  private long drainGraceMillis; // Long.MAX_VALUE: as long as the calls take
+  private String drainDebugData = "";
 
   private ServerHandler(
       Http2ConnectionDecoder decoder,
@@ -64,6 +71,22 @@ final class ServerHandler extends GrpcConnectionHandler {
     this.registry = registry;
     this.streamKey = connection().newKey();
     connection().addListener(new StreamCloser());
+    ConnectionManagement connections = config.connections();
+    this.pingEnforcer =
+        new PingEnforcer(
+            connections.permitKeepAliveTimeNanos(), connections.permitKeepAliveWithoutCalls());
+    this.lifetime =
+        new ConnectionLifetime(this, connections, config.shutdownGracePeriod().toMillis());
+    if (connections.keepAliveTimeNanos() != ConnectionManagement.INFINITE) {
+      // gRFC A9: servers ping whether or not calls are in progress.
+      keepAlive(
+          new KeepAlivePinger(
+              this,
+              connections.keepAliveTimeNanos(),
+              connections.keepAliveTimeoutNanos(),
+              true,
+              this::keepAliveFailed));
+    }
   }
 
   static ServerHandler create(ServerConfig config, MethodRegistry registry) {
@@ -77,6 +100,24 @@ final class ServerHandler extends GrpcConnectionHandler {
         config.shutdownGracePeriod().toMillis(),
         (decoder, encoder, initial) ->
             new ServerHandler(decoder, encoder, initial, config, registry));
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    super.handlerAdded(ctx);
+    handshakeTimeout = HandshakeTimeout.start(ctx, config.connections().handshakeTimeoutNanos());
+    lifetime.start(ctx);
+  }
+
+  /** The client did not answer a keepalive PING: it is gone, and its calls are cancelled. */
+  private void keepAliveFailed() {
+    ChannelHandlerContext ctx = ctx();
+    log.debug(
+        "closing the connection from {}: no answer to a keepalive PING within {} ms"
+            + " (keepAliveTimeout)",
+        ctx.channel().remoteAddress(),
+        TimeUnit.NANOSECONDS.toMillis(config.connections().keepAliveTimeoutNanos()));
+    ctx.close(); // below the HTTP/2 handler: no graceful shutdown with a peer that is gone
   }
 
   // ---- inbound frames -----------------------------------------------------------------------
@@ -241,6 +282,16 @@ final class ServerHandler extends GrpcConnectionHandler {
   @Override
   public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
     raiseConnectionWindowOnce(ctx);
+    HandshakeTimeout handshake = handshakeTimeout;
+    if (handshake != null) {
+      handshake.cancel();
+      handshakeTimeout = null;
+    }
+  }
+
+  @Override
+  public void onPingRead(ChannelHandlerContext ctx, long data) {
+    pingEnforcer.onPingRead(this, connection().numActiveStreams() > 0);
   }
 
   private @Nullable ServerCallImpl<?, ?> callOf(int streamId) {
@@ -284,6 +335,7 @@ final class ServerHandler extends GrpcConnectionHandler {
   }
 
   void writeHeaders(ChannelHandlerContext ctx, int streamId, Http2Headers headers, boolean end) {
+    pingEnforcer.onHeadersOrDataSent();
     encoder().writeHeaders(ctx, streamId, headers, 0, end, ctx.newPromise());
   }
 
@@ -294,6 +346,7 @@ final class ServerHandler extends GrpcConnectionHandler {
     if (onWritten != null) {
       promise.addListener(future -> onWritten.run());
     }
+    pingEnforcer.onHeadersOrDataSent();
     encoder().writeData(ctx, streamId, data, 0, false, promise);
   }
 
@@ -314,6 +367,7 @@ final class ServerHandler extends GrpcConnectionHandler {
                 flushSoon();
               }
             });
+    pingEnforcer.onHeadersOrDataSent();
     encoder().writeHeaders(ctx, streamId, trailers, 0, true, promise);
   }
 
@@ -358,28 +412,57 @@ final class ServerHandler extends GrpcConnectionHandler {
    */
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+    long graceMillis = config.shutdownGracePeriod().toMillis();
     ChannelPromise draining = drainingClose;
     if (draining != null) {
+      // A shutdown while closing for max age: the shorter grace period wins.
+      drainGraceMillis = Math.min(drainGraceMillis, graceMillis);
       draining.addListener(done -> promise.trySuccess());
       return;
     }
     if (!ctx.channel().isActive() || connection().goAwaySent()) {
+      // After a max-age close, calls get no more than the shutdown's grace period.
+      gracefulShutdownTimeoutMillis(graceMillis);
       super.close(ctx, promise);
       return;
     }
+    startDrain(ctx, promise, "", graceMillis);
+  }
+
+  /**
+   * Closes for max connection idle or age (gRFC A9): the graceful shutdown of {@link #close}, with
+   * GOAWAYs whose debug data names the reason; calls still running {@code graceMillis} after the
+   * first GOAWAY ({@link Long#MAX_VALUE}: no limit) are cancelled. Does nothing if the connection
+   * is already closing.
+   */
+  void closeGracefully(ChannelHandlerContext ctx, String debugData, long graceMillis) {
+    if (drainingClose != null || !ctx.channel().isActive() || connection().goAwaySent()) {
+      return;
+    }
+    startDrain(ctx, ctx.newPromise(), debugData, graceMillis);
+  }
+
+  private void startDrain(
+      ChannelHandlerContext ctx, ChannelPromise promise, String debugData, long graceMillis) {
     drainingClose = promise;
     drainStartNanos = System.nanoTime();
+    drainGraceMillis = graceMillis;
+    drainDebugData = debugData;
     goAway(
         ctx,
         Integer.MAX_VALUE,
         Http2Error.NO_ERROR.code(),
-        Unpooled.EMPTY_BUFFER,
+        debugData(ctx, debugData),
         ctx.newPromise());
     encoder().writePing(ctx, false, DRAIN_PING, ctx.newPromise());
     ctx.flush();
-    long waitMillis = Math.min(config.shutdownGracePeriod().toMillis(), 10_000);
+    long waitMillis = Math.min(graceMillis, 10_000);
     drainTimeout =
         ctx.executor().schedule(() -> finishDrain(ctx), waitMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private static ByteBuf debugData(ChannelHandlerContext ctx, String text) {
+    return text.isEmpty() ? Unpooled.EMPTY_BUFFER : ByteBufUtil.writeAscii(ctx.alloc(), text);
   }
 
   /** The client has seen the first GOAWAY (or did not answer in time): sends the final one. */
@@ -395,9 +478,14 @@ final class ServerHandler extends GrpcConnectionHandler {
     }
     long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStartNanos);
     gracefulShutdownTimeoutMillis(
-        Math.max(0, config.shutdownGracePeriod().toMillis() - elapsedMillis));
+        drainGraceMillis == Long.MAX_VALUE ? -1 : Math.max(0, drainGraceMillis - elapsedMillis));
     int lastStreamId = connection().remote().lastStreamCreated();
-    goAway(ctx, lastStreamId, Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER, ctx.newPromise());
+    goAway(
+        ctx,
+        lastStreamId,
+        Http2Error.NO_ERROR.code(),
+        debugData(ctx, drainDebugData),
+        ctx.newPromise());
     try {
       super.close(ctx, promise);
     } catch (Exception e) {
@@ -407,6 +495,11 @@ final class ServerHandler extends GrpcConnectionHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    lifetime.stop();
+    HandshakeTimeout handshake = handshakeTimeout;
+    if (handshake != null) {
+      handshake.cancel();
+    }
     ChannelPromise promise = drainingClose;
     drainingClose = null;
     ScheduledFuture<?> timeout = drainTimeout;

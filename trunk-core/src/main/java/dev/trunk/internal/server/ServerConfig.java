@@ -21,4 +21,5 @@ public record ServerConfig(
     int maxConcurrentStreams,
     Duration shutdownGracePeriod,
     boolean health,
-    boolean reflection) {}
+    boolean reflection,
+    ConnectionManagement connections) {}
