@@ -49,6 +49,12 @@ public interface CallContext {
   /** The {@code :authority} the client called. */
   String authority();
 
+  /**
+   * The TLS session of the connection the call arrived on (the client's certificate chain with
+   * mutual TLS, protocol, cipher suite); empty on a plaintext or in-process connection.
+   */
+  Optional<TlsInfo> tls();
+
   /** Whether the call was cancelled, by the client, the deadline or a shutdown. */
   boolean isCancelled();
 
