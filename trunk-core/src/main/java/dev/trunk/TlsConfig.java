@@ -58,6 +58,7 @@ public final class TlsConfig {
     this.reloadInterval = builder.reloadInterval;
   }
 
+  /** A builder with no key pair, the JDK's default trust and no client authentication. */
   public static Builder builder() {
     return new Builder();
   }

@@ -24,6 +24,7 @@ import java.util.List;
  *     empty if it presented none (a client when the server does not require one)
  */
 public record TlsInfo(String protocol, String cipherSuite, List<X509Certificate> peerCertificates) {
+  /** Copies {@code peerCertificates}; throws {@link NullPointerException} for a null argument. */
   public TlsInfo {
     requireNonNull(protocol, "protocol");
     requireNonNull(cipherSuite, "cipherSuite");

@@ -39,6 +39,7 @@ class TlsProtocolsTest {
   private Channel channel;
 
   @BeforeAll
+  @Timeout(value = 3, unit = TimeUnit.MINUTES) // keytool starts a JVM per certificate
   static void makeCertificates() throws Exception {
     certificates = TestCertificates.create(dir);
     serverLeaf = certificates.server("server");

@@ -27,6 +27,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,6 +57,7 @@ class TlsReloadTest {
   private final List<Channel> channels = new ArrayList<>();
 
   @BeforeAll
+  @Timeout(value = 3, unit = TimeUnit.MINUTES) // keytool starts a JVM per certificate
   static void makeCertificates() throws Exception {
     certificates = TestCertificates.create(certificateDir);
     serverOne = certificates.server("server-one");

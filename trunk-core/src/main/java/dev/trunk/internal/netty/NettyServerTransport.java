@@ -78,6 +78,7 @@ public final class NettyServerTransport {
     if (bound != null) {
       bound.close();
     }
+    stopTlsReload(); // no new connection will need it
     connections.close().addListener(done -> terminate());
   }
 
@@ -87,6 +88,7 @@ public final class NettyServerTransport {
     if (bound != null) {
       bound.close();
     }
+    stopTlsReload();
     for (Channel connection : connections) {
       // Unsafe close skips the HTTP/2 handler's graceful close (GOAWAY, wait for streams).
       connection.eventLoop().execute(() -> connection.unsafe().close(connection.voidPromise()));
@@ -95,7 +97,6 @@ public final class NettyServerTransport {
   }
 
   private void terminate() {
-    stopTlsReload();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(done -> terminated.countDown());
   }
 
