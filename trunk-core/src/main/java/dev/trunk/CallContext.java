@@ -50,6 +50,12 @@ public interface CallContext {
   String authority();
 
   /**
+   * The TLS session of the connection the call arrived on (the client's certificate chain with
+   * mutual TLS, protocol, cipher suite); empty on a plaintext or in-process connection.
+   */
+  Optional<TlsInfo> tls();
+
+  /**
    * Whether the call was cancelled, by the client, the deadline or a shutdown. The handler's thread
    * is not interrupted unless its service was registered with {@code
    * Server.Builder.interruptibleService}; a blocked {@code receive} or {@code send} wakes with a

@@ -26,4 +26,11 @@ public interface CallInfo<Req, Resp> {
 
   /** The remote address, if known (the client may not be connected yet). */
   Optional<SocketAddress> peer();
+
+  /**
+   * On the server, the TLS session of the connection the call arrived on (with mutual TLS, the
+   * client's certificate chain); empty on plaintext, and on the client, which picks a connection
+   * after the interceptors ran.
+   */
+  Optional<TlsInfo> tls();
 }

@@ -4,144 +4,95 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.StringValue;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TLS with certificates made for the test by the JDK's keytool: a CA, a server certificate for
- * localhost and 127.0.0.1, and a client certificate. Covers ALPN h2, an untrusted server, a wrong
- * host name and mutual TLS.
+ * TLS over real sockets with certificates made for the test by keytool: ALPN h2, what the caller
+ * and the server log say when a handshake fails (untrusted or misnamed server certificate, mutual
+ * TLS without a trusted client certificate, TLS against plaintext either way, no h2), and the
+ * peer's certificate as handlers and interceptors see it.
  */
 class TlsTest {
-  private static final String PASSWORD = "changeit";
+  private static final Duration LOG_WAIT = Duration.ofSeconds(20);
 
   @TempDir static Path dir;
 
-  private static byte[] caPem;
-  private static byte[] serverChainPem;
-  private static byte[] serverKeyPem;
-  private static byte[] clientChainPem;
-  private static byte[] clientKeyPem;
+  private static TestCertificates certificates;
+  private static TestCertificates.Leaf serverLeaf;
+  private static TestCertificates.Leaf clientLeaf;
+  private static TestCertificates.Leaf rogueClientLeaf;
 
   private final AtomicInteger handlerRuns = new AtomicInteger();
+  private final AtomicReference<Optional<TlsInfo>> handlerTls = new AtomicReference<>();
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private Server server;
 
   @BeforeAll
+  @Timeout(value = 3, unit = TimeUnit.MINUTES) // keytool starts a JVM per certificate
   static void makeCertificates() throws Exception {
-    Path keystore = dir.resolve("test.p12");
-    keytool(keystore, "-alias", "ca", "-dname", "CN=Trunk Test CA", "-ext", "bc:c");
-    keytool(
-        keystore,
-        "-alias",
-        "server",
-        "-dname",
-        "CN=localhost",
-        "-ext",
-        "san=dns:localhost,ip:127.0.0.1",
-        "-ext",
-        "eku=serverAuth",
-        "-signer",
-        "ca");
-    keytool(
-        keystore,
-        "-alias",
-        "client",
-        "-dname",
-        "CN=trunk-test-client",
-        "-ext",
-        "eku=clientAuth",
-        "-signer",
-        "ca");
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      store.load(in, PASSWORD.toCharArray());
-    }
-    caPem = pem("CERTIFICATE", store.getCertificate("ca").getEncoded());
-    serverChainPem = chainPem(store, "server");
-    serverKeyPem = pem("PRIVATE KEY", store.getKey("server", PASSWORD.toCharArray()).getEncoded());
-    clientChainPem = chainPem(store, "client");
-    clientKeyPem = pem("PRIVATE KEY", store.getKey("client", PASSWORD.toCharArray()).getEncoded());
+    certificates = TestCertificates.create(dir);
+    serverLeaf = certificates.server("server");
+    clientLeaf = certificates.client("trunk-test-client");
+    rogueClientLeaf = certificates.selfSignedClient("rogue-client");
   }
 
-  /** Runs {@code keytool -genkeypair} with an EC P-256 key valid for two days. */
-  private static void keytool(Path keystore, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(
-        List.of(
-            "-genkeypair",
-            "-keystore",
-            keystore.toString(),
-            "-storetype",
-            "PKCS12",
-            "-storepass",
-            PASSWORD,
-            "-keyalg",
-            "EC",
-            "-groupname",
-            "secp256r1",
-            "-validity",
-            "2"));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("keytool %s:\n%s", command, output).isZero();
-  }
-
-  private static byte[] chainPem(KeyStore store, String alias) throws Exception {
-    StringBuilder chain = new StringBuilder();
-    for (Certificate certificate : store.getCertificateChain(alias)) {
-      chain.append(
-          new String(pem("CERTIFICATE", certificate.getEncoded()), StandardCharsets.US_ASCII));
-    }
-    return chain.toString().getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static byte[] pem(String type, byte[] der) {
-    String body =
-        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-    return ("-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n")
-        .getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private void startServer(TlsConfig tls) throws IOException {
+  private void startServer(@Nullable TlsConfig tls, Interceptor... interceptors)
+      throws IOException {
     ServiceDefinition service =
         ServiceDefinition.builder(TestService.NAME)
             .unary(
                 TestService.ECHO,
                 request -> {
                   handlerRuns.incrementAndGet();
+                  handlerTls.set(CallContext.current().tls());
                   return request;
                 })
             .build();
-    server = Server.builder().address("127.0.0.1", 0).service(service).tls(tls).build().start();
+    Server.Builder builder = Server.builder().address("127.0.0.1", 0).service(service);
+    for (Interceptor interceptor : interceptors) {
+      builder.intercept(interceptor);
+    }
+    if (tls != null) {
+      builder.tls(tls);
+    }
+    server = builder.build().start();
   }
 
-  private TlsConfig serverTls() {
-    return TlsConfig.builder().keyPair(serverChainPem, serverKeyPem).build();
+  private static TlsConfig serverTls() {
+    return TlsConfig.builder().keyPair(serverLeaf.chainPem(), serverLeaf.keyPem()).build();
+  }
+
+  private static TlsConfig mutualTls() {
+    return TlsConfig.builder()
+        .keyPair(serverLeaf.chainPem(), serverLeaf.keyPem())
+        .trust(certificates.caPem())
+        .requireClientAuth()
+        .build();
+  }
+
+  private static TlsConfig trustCa() {
+    return TlsConfig.builder().trust(certificates.caPem()).build();
   }
 
   private Channel channel(Channel.Builder builder) {
@@ -168,19 +119,22 @@ class TlsTest {
     return channel.unaryCall(TestService.ECHO, StringValue.of(text), CallOptions.DEFAULT);
   }
 
+  /** Makes a call that must fail UNAVAILABLE and returns the status's description. */
+  private static String unavailableDescription(Channel channel) {
+    AtomicReference<String> description = new AtomicReference<>();
+    assertThatThrownBy(() -> echo(channel, "x"))
+        .isInstanceOfSatisfying(
+            StatusException.class,
+            e -> {
+              assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE);
+              description.set(e.status().description());
+            });
+    return description.get();
+  }
+
   /** A JDK TLS socket trusting the test CA and offering these ALPN protocols. */
   private SSLSocket tlsSocket(String... protocols) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry(
-        "ca",
-        CertificateFactory.getInstance("X.509")
-            .generateCertificate(new ByteArrayInputStream(caPem)));
-    TrustManagerFactory trustManagers =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trustManagers.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, trustManagers.getTrustManagers(), null);
+    SSLContext context = certificates.sslContext("TLS", null);
     SSLSocket socket =
         (SSLSocket)
             context
@@ -194,15 +148,23 @@ class TlsTest {
     return socket;
   }
 
+  /** The server log lines about TLS connections from 127.0.0.1 that say {@code text}. */
+  private static List<String> serverLines(LogCapture log, String text) {
+    return log.lines(line -> line.contains("/127.0.0.1:") && line.contains(text));
+  }
+
+  private static void assertNoStackTraceOrError(LogCapture log) {
+    assertThat(log.lines(line -> line.startsWith("\tat ") || line.contains(" ERROR ")))
+        .as("log:\n%s", log.lines())
+        .isEmpty();
+  }
+
   @Test
   void aTlsCallWorksAndTheServerNegotiatesH2WithAlpn() throws Exception {
     startServer(serverTls());
-    Channel channel = channel(to127().tls(TlsConfig.builder().trust(caPem).build()));
+    Channel channel = channel(to127().tls(trustCa()));
     assertThat(echo(channel, "secret")).isEqualTo(StringValue.of("secret"));
-    Channel byName =
-        channel(
-            Channel.forAddress("localhost", server.port())
-                .tls(TlsConfig.builder().trust(caPem).build()));
+    Channel byName = channel(Channel.forAddress("localhost", server.port()).tls(trustCa()));
     assertThat(echo(byName, "by name")).isEqualTo(StringValue.of("by name"));
 
     try (SSLSocket socket = tlsSocket("http/1.1", "h2")) {
@@ -212,9 +174,10 @@ class TlsTest {
   }
 
   @Test
-  void aTlsClientThatDoesNotOfferH2IsDisconnected() throws Exception {
+  void aTlsClientThatDoesNotOfferH2IsDisconnectedAndLoggedInOneLine() throws Exception {
     startServer(serverTls());
-    try (SSLSocket socket = tlsSocket("http/1.1")) {
+    try (LogCapture log = new LogCapture();
+        SSLSocket socket = tlsSocket("http/1.1")) {
       int read;
       try {
         socket.startHandshake();
@@ -223,6 +186,8 @@ class TlsTest {
         read = -1;
       }
       assertThat(read).isEqualTo(-1);
+      log.await(line -> line.contains("did not offer HTTP/2 (ALPN h2)"), LOG_WAIT);
+      assertThat(serverLines(log, "did not offer HTTP/2")).hasSize(1);
     }
   }
 
@@ -230,50 +195,47 @@ class TlsTest {
   void aClientThatDoesNotTrustTheServersCertificateFailsUnavailableSayingWhy() throws Exception {
     startServer(serverTls());
     Channel channel = channel(to127().tls()); // the JDK's default authorities
-    assertThatThrownBy(() -> echo(channel, "x"))
-        .isInstanceOfSatisfying(
-            StatusException.class,
-            e -> {
-              assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE);
-              assertThat(e.status().description()).containsIgnoringCase("certif");
-            });
+    try (LogCapture log = new LogCapture()) {
+      assertThat(unavailableDescription(channel))
+          .contains("the TLS handshake with 127.0.0.1:" + server.port() + " failed")
+          .contains("the server's certificate is not trusted")
+          .contains("PKIX");
+      log.await(line -> line.contains("the client rejected this server's certificate"), LOG_WAIT);
+      assertNoStackTraceOrError(log);
+    }
     assertThat(handlerRuns.get()).isZero();
   }
 
   @Test
-  void aCertificateForAnotherNameIsRefused() throws Exception {
+  void aCertificateForAnotherNameIsRefusedSayingSo() throws Exception {
     startServer(serverTls());
     Channel channel =
-        channel(
-            to127()
-                .overrideAuthority("elsewhere.example:" + server.port())
-                .tls(TlsConfig.builder().trust(caPem).build()));
-    assertThatThrownBy(() -> echo(channel, "x"))
-        .isInstanceOfSatisfying(
-            StatusException.class,
-            e -> {
-              assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE);
-              assertThat(e.status().description()).contains("elsewhere.example");
-            });
+        channel(to127().overrideAuthority("elsewhere.example:" + server.port()).tls(trustCa()));
+    assertThat(unavailableDescription(channel))
+        .contains("the TLS handshake with 127.0.0.1:" + server.port() + " failed")
+        .contains("the server's certificate is not valid for the name this channel connects to")
+        .contains("elsewhere.example");
     assertThat(handlerRuns.get()).isZero();
   }
 
   @Test
-  void mutualTlsRejectsAClientWithoutACertificateAndAcceptsOneWith() throws Exception {
-    startServer(
-        TlsConfig.builder()
-            .keyPair(serverChainPem, serverKeyPem)
-            .trust(caPem)
-            .requireClientAuth()
-            .build());
-    Channel anonymous = channel(to127().tls(TlsConfig.builder().trust(caPem).build()));
-    assertThatThrownBy(() -> echo(anonymous, "x"))
-        .isInstanceOfSatisfying(
-            StatusException.class,
-            e -> {
-              assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE);
-              assertThat(e.status().description()).containsIgnoringCase("certificate");
-            });
+  void mutualTlsRefusesAClientWithoutACertificateClearlyOnBothSides() throws Exception {
+    startServer(mutualTls());
+    Channel anonymous = channel(to127().tls(trustCa()));
+    try (LogCapture log = new LogCapture()) {
+      assertThat(unavailableDescription(anonymous))
+          .contains("the TLS handshake with 127.0.0.1:" + server.port() + " failed")
+          .contains("the server requires a client certificate (mutual TLS)");
+      log.await(line -> line.contains("the client presented no certificate"), LOG_WAIT);
+      assertThat(serverLines(log, "TLS handshake with"))
+          .singleElement()
+          .asString()
+          .contains("INFO")
+          .contains(
+              "failed: the client presented no certificate, and this server requires one"
+                  + " (mutual TLS)");
+      assertNoStackTraceOrError(log);
+    }
     assertThat(handlerRuns.get()).isZero();
 
     Channel identified =
@@ -281,21 +243,186 @@ class TlsTest {
             to127()
                 .tls(
                     TlsConfig.builder()
-                        .trust(caPem)
-                        .keyPair(clientChainPem, clientKeyPem)
+                        .trust(certificates.caPem())
+                        .keyPair(clientLeaf.chainPem(), clientLeaf.keyPem())
                         .build()));
     assertThat(echo(identified, "me")).isEqualTo(StringValue.of("me"));
     assertThat(handlerRuns.get()).isEqualTo(1);
   }
 
   @Test
-  void aPlaintextClientCannotTalkToATlsServer() throws Exception {
+  void aClientWhoseCertificateNoTrustedAuthoritySignedIsToldItPresentedNone() throws Exception {
+    startServer(mutualTls());
+    Channel rogue =
+        channel(
+            to127()
+                .tls(
+                    TlsConfig.builder()
+                        .trust(certificates.caPem())
+                        .keyPair(rogueClientLeaf.chainPem(), rogueClientLeaf.keyPem())
+                        .build()));
+    // The JDK presents only a certificate from an authority the server named as acceptable.
+    assertThat(unavailableDescription(rogue))
+        .contains("the TLS handshake with 127.0.0.1:" + server.port() + " failed")
+        .contains(
+            "the server requires a client certificate (mutual TLS) signed by an authority it"
+                + " trusts, and this channel's certificate is not");
+    assertThat(handlerRuns.get()).isZero();
+  }
+
+  @Test
+  void mutualTlsRefusesAnUntrustedClientCertificateClearlyOnBothSides() throws Exception {
+    startServer(mutualTls());
+    Channel rogue =
+        channel(
+            to127()
+                .tls(
+                    TlsConfig.builder()
+                        .sslContext(certificates.clientContextAlwaysPresenting(rogueClientLeaf))
+                        .build()));
+    try (LogCapture log = new LogCapture()) {
+      assertThat(unavailableDescription(rogue))
+          .contains("the TLS handshake with 127.0.0.1:" + server.port() + " failed")
+          .contains("the server rejected this client's certificate (alert");
+      log.await(line -> line.contains("the client's certificate is not trusted"), LOG_WAIT);
+      assertThat(serverLines(log, "TLS handshake with")).hasSize(1);
+      assertNoStackTraceOrError(log);
+    }
+    assertThat(handlerRuns.get()).isZero();
+  }
+
+  @Test
+  void aPlaintextClientOfATlsServerIsToldItMayNeedTls() throws Exception {
     startServer(serverTls());
     Channel plaintext = channel(to127());
-    assertThatThrownBy(() -> echo(plaintext, "x"))
-        .isInstanceOfSatisfying(
-            StatusException.class,
-            e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
+    try (LogCapture log = new LogCapture()) {
+      // The server's TLS engine answers the preface with an alert record; were it to close
+      // without one, the client would say the server closed without answering, with the same hint.
+      assertThat(unavailableDescription(plaintext))
+          .contains("the server at 127.0.0.1:" + server.port())
+          .contains("this channel is plaintext")
+          .contains("use Channel.Builder.tls()");
+      log.await(line -> line.contains("the client did not speak TLS"), LOG_WAIT);
+      assertNoStackTraceOrError(log);
+    }
     assertThat(handlerRuns.get()).isZero();
+  }
+
+  @Test
+  void aTlsClientOfAPlaintextServerIsToldTheServerDoesNotSpeakTls() throws Exception {
+    startServer(null);
+    Channel tls = channel(to127().tls(trustCa()));
+    assertThat(unavailableDescription(tls))
+        .contains("the TLS handshake with 127.0.0.1:" + server.port() + " failed")
+        .contains("the server did not answer in TLS");
+    assertThat(handlerRuns.get()).isZero();
+  }
+
+  @Test
+  void aTlsServerThatSelectsNoProtocolWithAlpnIsRefusedForNotNegotiatingH2() throws Exception {
+    assertThat(describeFailureAgainstJdkServer(parameters -> {}))
+        .contains("did not negotiate HTTP/2: the server selected no protocol with ALPN");
+  }
+
+  @Test
+  void aTlsServerThatOffersOnlyHttp11IsRefusedForNotSupportingH2() throws Exception {
+    assertThat(
+            describeFailureAgainstJdkServer(
+                parameters -> parameters.setApplicationProtocols(new String[] {"http/1.1"})))
+        .contains("the TLS handshake with")
+        .contains("the server does not support HTTP/2 over TLS (ALPN h2)");
+  }
+
+  /**
+   * Calls a plain JDK TLS server (our server certificate, ALPN as {@code alpn} sets it) that
+   * completes the handshake and waits for the client to leave; returns the call's description.
+   */
+  private String describeFailureAgainstJdkServer(Consumer<SSLParameters> alpn) throws Exception {
+    SSLContext context = certificates.sslContext("TLS", serverLeaf);
+    try (SSLServerSocket listener =
+        (SSLServerSocket)
+            context
+                .getServerSocketFactory()
+                .createServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      SSLParameters parameters = listener.getSSLParameters();
+      alpn.accept(parameters);
+      listener.setSSLParameters(parameters);
+      Thread acceptor =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try (Socket socket = listener.accept()) {
+                      socket.setSoTimeout(20_000);
+                      while (socket.getInputStream().read() >= 0) {
+                        // until the client closes
+                      }
+                    } catch (IOException expected) {
+                      // the handshake failed or the client went away
+                    }
+                  });
+      Channel channel =
+          channel(Channel.forAddress("localhost", listener.getLocalPort()).tls(trustCa()));
+      String description = unavailableDescription(channel);
+      channel.shutdownNow();
+      assertThat(acceptor.join(Duration.ofSeconds(30))).isTrue();
+      return description;
+    }
+  }
+
+  @Test
+  void aHandlerAndAnInterceptorBothSeeTheClientCertificateOfAMutualTlsCall() throws Exception {
+    AtomicReference<Optional<TlsInfo>> interceptorTls = new AtomicReference<>();
+    startServer(
+        mutualTls(),
+        new Interceptor() {
+          @Override
+          public <Req, Resp> CallObserver<Req, Resp> interceptCall(
+              CallInfo<Req, Resp> call, Metadata requestHeaders) {
+            interceptorTls.set(call.tls());
+            return CallObserver.none();
+          }
+        });
+    Channel identified =
+        channel(
+            to127()
+                .tls(
+                    TlsConfig.builder()
+                        .trust(certificates.caPem())
+                        .keyPair(clientLeaf.chainPem(), clientLeaf.keyPem())
+                        .build()));
+    assertThat(echo(identified, "me")).isEqualTo(StringValue.of("me"));
+
+    for (Optional<TlsInfo> seen : List.of(handlerTls.get(), interceptorTls.get())) {
+      TlsInfo tls = seen.orElseThrow();
+      assertThat(tls.peerCertificates()).hasSize(2); // the client's certificate, then the CA
+      assertThat(tls.peerCertificates().get(0).getSubjectX500Principal().getName())
+          .isEqualTo("CN=trunk-test-client");
+      assertThat(tls.protocol()).isEqualTo("TLSv1.3");
+      assertThat(tls.cipherSuite()).startsWith("TLS_");
+    }
+  }
+
+  @Test
+  void withoutClientCertificatesTheSessionIsKnownAndOnPlaintextThereIsNone() throws Exception {
+    AtomicReference<Optional<TlsInfo>> interceptorTls = new AtomicReference<>();
+    Interceptor recorder =
+        new Interceptor() {
+          @Override
+          public <Req, Resp> CallObserver<Req, Resp> interceptCall(
+              CallInfo<Req, Resp> call, Metadata requestHeaders) {
+            interceptorTls.set(call.tls());
+            return CallObserver.none();
+          }
+        };
+    startServer(serverTls(), recorder);
+    echo(channel(to127().tls(trustCa())), "x");
+    assertThat(handlerTls.get().orElseThrow().peerCertificates()).isEmpty();
+    assertThat(interceptorTls.get().orElseThrow().protocol()).isEqualTo("TLSv1.3");
+    server.shutdownNow();
+
+    startServer(null, recorder);
+    echo(channel(to127()), "x");
+    assertThat(handlerTls.get()).isEmpty();
+    assertThat(interceptorTls.get()).isEmpty();
   }
 }

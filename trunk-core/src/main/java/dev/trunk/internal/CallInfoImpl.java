@@ -3,6 +3,7 @@ package dev.trunk.internal;
 import dev.trunk.CallInfo;
 import dev.trunk.Deadline;
 import dev.trunk.MethodDescriptor;
+import dev.trunk.TlsInfo;
 import java.net.SocketAddress;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -13,8 +14,19 @@ public record CallInfoImpl<Req, Resp>(
     boolean isServer,
     @Nullable Deadline deadlineOrNull,
     String authority,
-    @Nullable SocketAddress peerOrNull)
+    @Nullable SocketAddress peerOrNull,
+    @Nullable TlsInfo tlsOrNull)
     implements CallInfo<Req, Resp> {
+
+  /** A call whose connection's TLS session is not known (a client call). */
+  public CallInfoImpl(
+      MethodDescriptor<Req, Resp> method,
+      boolean isServer,
+      @Nullable Deadline deadlineOrNull,
+      String authority,
+      @Nullable SocketAddress peerOrNull) {
+    this(method, isServer, deadlineOrNull, authority, peerOrNull, null);
+  }
 
   @Override
   public Optional<Deadline> deadline() {
@@ -24,5 +36,10 @@ public record CallInfoImpl<Req, Resp>(
   @Override
   public Optional<SocketAddress> peer() {
     return Optional.ofNullable(peerOrNull);
+  }
+
+  @Override
+  public Optional<TlsInfo> tls() {
+    return Optional.ofNullable(tlsOrNull);
   }
 }

@@ -6,6 +6,7 @@ import dev.trunk.Interceptor;
 import dev.trunk.Metadata;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
+import dev.trunk.TlsInfo;
 import dev.trunk.internal.client.ClientStreamListener;
 import dev.trunk.internal.client.ClientTransportStream;
 import dev.trunk.internal.server.MethodRegistry;
@@ -355,6 +356,11 @@ final class InProcessStream {
     @Override
     public SocketAddress peer() {
       return peer;
+    }
+
+    @Override
+    public @Nullable TlsInfo tls() {
+      return null;
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.trunk.internal.netty;
 
 import dev.trunk.Metadata;
 import dev.trunk.Status;
+import dev.trunk.StatusException;
 import dev.trunk.internal.client.ChannelConfig;
 import dev.trunk.internal.wire.HttpStatusMapping;
 import io.netty.buffer.ByteBuf;
@@ -346,7 +347,12 @@ final class ClientHandler extends GrpcConnectionHandler {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
     if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
-      failure = unavailable("the connection failed", cause);
+      // A StatusException comes from a handler before this one that explained the failure
+      // (TlsHandshake: why the TLS handshake failed).
+      failure =
+          failure == null && cause instanceof StatusException explained
+              ? explained.status()
+              : unavailable("the connection failed", cause);
       ctx.close();
       return;
     }

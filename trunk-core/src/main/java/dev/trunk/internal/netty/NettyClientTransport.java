@@ -37,7 +37,7 @@ public final class NettyClientTransport implements ClientTransport {
   static final String USER_AGENT = "trunk-java/0.1.0";
 
   private final ChannelConfig config;
-  private final @Nullable SslContext tls;
+  private final @Nullable TlsSource tls;
   private final AsciiString scheme;
   private final AsciiString authority;
   private final AsciiString userAgent;
@@ -49,7 +49,7 @@ public final class NettyClientTransport implements ClientTransport {
     this.config = config;
     TlsConfig tlsConfig = config.tls();
     try {
-      this.tls = tlsConfig == null ? null : TlsContexts.forClient(tlsConfig);
+      this.tls = tlsConfig == null ? null : TlsSource.forClient(tlsConfig);
     } catch (SSLException e) {
       throw new IllegalArgumentException("invalid TLS configuration: " + e.getMessage(), e);
     }
@@ -124,9 +124,12 @@ public final class NettyClientTransport implements ClientTransport {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel channel) {
+                    String target = config.host() + ":" + config.port();
                     if (tls != null) {
-                      channel.pipeline().addLast(sslHandler(channel, tls));
-                      channel.pipeline().addLast(new TlsContexts.RequireH2());
+                      channel.pipeline().addLast(sslHandler(channel, tls.current()));
+                      channel.pipeline().addLast(new TlsHandshake.Client(target, config.tls()));
+                    } else {
+                      channel.pipeline().addLast(new TlsHandshake.PlaintextClient(target));
                     }
                     channel.pipeline().addLast(handler);
                   }
@@ -177,6 +180,7 @@ public final class NettyClientTransport implements ClientTransport {
 
   @Override
   public void shutdown() {
+    stopTlsReload();
     ClientHandler current = detach();
     if (current != null) {
       current.closeGracefully();
@@ -185,9 +189,16 @@ public final class NettyClientTransport implements ClientTransport {
 
   @Override
   public void shutdownNow() {
+    stopTlsReload();
     ClientHandler current = detach();
     if (current != null) {
       current.closeNow();
+    }
+  }
+
+  private void stopTlsReload() {
+    if (tls != null) {
+      tls.close();
     }
   }
 

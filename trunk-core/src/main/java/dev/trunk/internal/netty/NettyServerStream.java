@@ -2,11 +2,13 @@ package dev.trunk.internal.netty;
 
 import dev.trunk.Metadata;
 import dev.trunk.Status;
+import dev.trunk.TlsInfo;
 import dev.trunk.internal.server.ServerCallImpl;
 import dev.trunk.internal.server.ServerTransportStream;
 import dev.trunk.internal.wire.Compression;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
@@ -267,5 +269,14 @@ final class NettyServerStream implements ServerTransportStream {
   @Override
   public SocketAddress peer() {
     return ctx.channel().remoteAddress();
+  }
+
+  @Override
+  public @Nullable TlsInfo tls() {
+    Channel channel = ctx.channel();
+    // hasAttr first: attr() would add an empty attribute to every plaintext connection.
+    return channel.hasAttr(TlsHandshake.TLS_INFO)
+        ? channel.attr(TlsHandshake.TLS_INFO).get()
+        : null;
   }
 }

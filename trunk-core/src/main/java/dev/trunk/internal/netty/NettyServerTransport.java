@@ -1,5 +1,6 @@
 package dev.trunk.internal.netty;
 
+import dev.trunk.TlsConfig;
 import dev.trunk.internal.server.MethodRegistry;
 import dev.trunk.internal.server.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
@@ -10,7 +11,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,6 +26,7 @@ public final class NettyServerTransport {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final EventLoopGroup group;
   private @Nullable Channel listener;
+  private volatile @Nullable TlsSource tls;
 
   public NettyServerTransport(ServerConfig config, MethodRegistry registry) {
     this.config = config;
@@ -35,7 +36,9 @@ public final class NettyServerTransport {
 
   /** Binds and starts accepting connections; returns the bound port. */
   public int start() throws IOException {
-    SslContext tls = config.tls() == null ? null : TlsContexts.forServer(config.tls());
+    TlsConfig tlsConfig = config.tls();
+    TlsSource tls = tlsConfig == null ? null : TlsSource.forServer(tlsConfig);
+    this.tls = tls;
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
@@ -48,8 +51,8 @@ public final class NettyServerTransport {
                   protected void initChannel(SocketChannel channel) {
                     connections.add(channel);
                     if (tls != null) {
-                      channel.pipeline().addLast(tls.newHandler(channel.alloc()));
-                      channel.pipeline().addLast(new TlsContexts.RequireH2());
+                      channel.pipeline().addLast(tls.current().newHandler(channel.alloc()));
+                      channel.pipeline().addLast(new TlsHandshake.Server());
                     }
                     channel.pipeline().addLast(ServerHandler.create(config, registry));
                   }
@@ -60,6 +63,7 @@ public final class NettyServerTransport {
       return ((InetSocketAddress) bound.localAddress()).getPort();
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      stopTlsReload();
       terminated.countDown();
       throw new IOException("cannot listen on " + config.address() + ": " + e.getMessage(), e);
     }
@@ -74,6 +78,7 @@ public final class NettyServerTransport {
     if (bound != null) {
       bound.close();
     }
+    stopTlsReload(); // no new connection will need it
     connections.close().addListener(done -> terminate());
   }
 
@@ -83,6 +88,7 @@ public final class NettyServerTransport {
     if (bound != null) {
       bound.close();
     }
+    stopTlsReload();
     for (Channel connection : connections) {
       // Unsafe close skips the HTTP/2 handler's graceful close (GOAWAY, wait for streams).
       connection.eventLoop().execute(() -> connection.unsafe().close(connection.voidPromise()));
@@ -92,6 +98,13 @@ public final class NettyServerTransport {
 
   private void terminate() {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(done -> terminated.countDown());
+  }
+
+  private void stopTlsReload() {
+    TlsSource source = tls;
+    if (source != null) {
+      source.close();
+    }
   }
 
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {

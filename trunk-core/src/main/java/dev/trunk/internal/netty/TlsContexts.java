@@ -1,26 +1,40 @@
 package dev.trunk.internal.netty;
 
 import dev.trunk.TlsConfig;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
-import java.io.ByteArrayInputStream;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Builds JDK TLS contexts that negotiate {@code h2} with ALPN, as PROTOCOL-HTTP2.md requires. */
+/**
+ * Builds JDK TLS contexts that allow only {@link #PROTOCOLS}, offer only {@link #CIPHER_SUITES} and
+ * negotiate {@code h2} with ALPN, as PROTOCOL-HTTP2.md requires, from PEM material or from an
+ * {@link SSLContext} the user supplied.
+ */
 final class TlsContexts {
-  private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
+  /**
+   * The TLS versions both sides allow, newest first. RFC 9113 section 9.2 requires TLS 1.2 or later
+   * for HTTP/2; TLS 1.0 and 1.1 are deprecated by RFC 8996. Set on every engine, so a JDK whose
+   * security policy still enables older versions does not offer them.
+   */
+  static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+  /**
+   * The cipher suites offered: the TLS 1.3 suites and the ECDHE suites with AEAD ciphers of TLS 1.2
+   * (Netty's list, after Mozilla's "modern" profile), none of which is on the TLS 1.2 blocklist of
+   * RFC 9113 appendix A. Suites the JDK lacks are left out.
+   */
+  static final List<String> CIPHER_SUITES = Http2SecurityUtil.CIPHERS;
 
   private static final ApplicationProtocolConfig ALPN_H2 =
       new ApplicationProtocolConfig(
@@ -31,30 +45,46 @@ final class TlsContexts {
 
   private TlsContexts() {}
 
-  static SslContext forServer(TlsConfig config) throws SSLException {
-    byte[] chain =
-        config
-            .certificateChain()
-            .orElseThrow(() -> new IllegalArgumentException("a TLS server needs keyPair(...)"));
-    byte[] key = config.privateKey().orElseThrow();
+  /**
+   * A server context from the user's SSL context, or from {@code material} (PEM).
+   *
+   * @throws SSLException if Netty cannot build the context
+   */
+  static SslContext forServer(TlsConfig config, TlsMaterial.Parsed material) throws SSLException {
+    ClientAuth clientAuth = config.requireClientAuth() ? ClientAuth.REQUIRE : ClientAuth.NONE;
+    SSLContext supplied = config.sslContext().orElse(null);
+    if (supplied != null) {
+      return wrap(supplied, false, clientAuth);
+    }
+    List<X509Certificate> chain = material.chain();
+    PrivateKey key = material.key();
+    if (chain == null || key == null) {
+      throw new IllegalArgumentException("a TLS server needs keyPair(...) or sslContext(...)");
+    }
     SslContextBuilder builder =
-        SslContextBuilder.forServer(new ByteArrayInputStream(chain), new ByteArrayInputStream(key));
-    config
-        .trustedCertificates()
-        .ifPresent(ca -> builder.trustManager(new ByteArrayInputStream(ca)));
-    builder.clientAuth(config.requireClientAuth() ? ClientAuth.REQUIRE : ClientAuth.NONE);
-    return finish(builder);
+        SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new));
+    List<X509Certificate> trust = material.trust();
+    if (trust != null) {
+      builder.trustManager(trust.toArray(X509Certificate[]::new));
+    }
+    return finish(builder.clientAuth(clientAuth));
   }
 
-  static SslContext forClient(TlsConfig config) throws SSLException {
+  /** A client context from the user's SSL context, or from {@code material} (PEM). */
+  static SslContext forClient(TlsConfig config, TlsMaterial.Parsed material) throws SSLException {
+    SSLContext supplied = config.sslContext().orElse(null);
+    if (supplied != null) {
+      return wrap(supplied, true, ClientAuth.NONE);
+    }
     SslContextBuilder builder = SslContextBuilder.forClient();
-    config
-        .trustedCertificates()
-        .ifPresent(ca -> builder.trustManager(new ByteArrayInputStream(ca)));
-    if (config.certificateChain().isPresent()) {
-      builder.keyManager(
-          new ByteArrayInputStream(config.certificateChain().get()),
-          new ByteArrayInputStream(config.privateKey().orElseThrow()));
+    List<X509Certificate> trust = material.trust();
+    if (trust != null) {
+      builder.trustManager(trust.toArray(X509Certificate[]::new));
+    }
+    List<X509Certificate> chain = material.chain();
+    PrivateKey key = material.key();
+    if (chain != null && key != null) {
+      builder.keyManager(key, chain.toArray(X509Certificate[]::new));
     }
     return finish(builder);
   }
@@ -62,28 +92,22 @@ final class TlsContexts {
   private static SslContext finish(SslContextBuilder builder) throws SSLException {
     return builder
         .sslProvider(SslProvider.JDK)
-        .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+        .protocols(PROTOCOLS)
+        .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE)
         .applicationProtocolConfig(ALPN_H2)
         .build();
   }
 
-  /** Closes a TLS connection whose handshake failed or did not select {@code h2} with ALPN. */
-  static final class RequireH2 extends ChannelInboundHandlerAdapter {
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-      if (event instanceof SslHandshakeCompletionEvent done) {
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        if (!done.isSuccess()) {
-          log.debug("TLS handshake with {} failed", ctx.channel().remoteAddress(), done.cause());
-          ctx.close();
-        } else if (!ApplicationProtocolNames.HTTP_2.equals(ssl.applicationProtocol())) {
-          log.debug("{} did not negotiate h2 with ALPN; closing", ctx.channel().remoteAddress());
-          ctx.close();
-        } else {
-          ctx.pipeline().remove(this);
-        }
-      }
-      super.userEventTriggered(ctx, event);
-    }
+  /** The user's context with our protocols, cipher suites and ALPN on every engine it makes. */
+  private static SslContext wrap(SSLContext context, boolean client, ClientAuth clientAuth) {
+    return new JdkSslContext(
+        context,
+        client,
+        CIPHER_SUITES,
+        SupportedCipherSuiteFilter.INSTANCE,
+        ALPN_H2,
+        clientAuth,
+        PROTOCOLS.toArray(String[]::new),
+        false);
   }
 }

@@ -15,6 +15,7 @@ import dev.trunk.Status;
 import dev.trunk.StatusException;
 import dev.trunk.StreamReceiver;
 import dev.trunk.StreamSender;
+import dev.trunk.TlsInfo;
 import dev.trunk.internal.CallInfoImpl;
 import dev.trunk.internal.CurrentCall;
 import dev.trunk.internal.InboundQueue;
@@ -256,7 +257,7 @@ public final class ServerCallImpl<Req, Resp>
           ObserverChain.start(
               interceptors,
               new CallInfoImpl<>(
-                  descriptor, true, head.deadline(), head.authority(), stream.peer()),
+                  descriptor, true, head.deadline(), head.authority(), stream.peer(), stream.tls()),
               head.metadata());
       Status early = cancelled;
       if (early != null) {
@@ -593,6 +594,11 @@ public final class ServerCallImpl<Req, Resp>
   @Override
   public String authority() {
     return head.authority();
+  }
+
+  @Override
+  public Optional<TlsInfo> tls() {
+    return Optional.ofNullable(stream.tls());
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.trunk.internal.server;
 
 import dev.trunk.Metadata;
 import dev.trunk.Status;
+import dev.trunk.TlsInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.SocketAddress;
@@ -51,4 +52,7 @@ public interface ServerTransportStream {
   ByteBufAllocator allocator();
 
   SocketAddress peer();
+
+  /** The TLS session of the stream's connection, or null on plaintext and in-process. */
+  @Nullable TlsInfo tls();
 }

@@ -1,0 +1,409 @@
+package dev.trunk.internal.netty;
+
+import dev.trunk.Status;
+import dev.trunk.StatusException;
+import dev.trunk.TlsConfig;
+import dev.trunk.TlsInfo;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.util.AttributeKey;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the TLS handshake of a connection: closes it when the handshake failed or ALPN did not
+ * select {@code h2} (PROTOCOL-HTTP2.md), and says why in words a user can act on. A server logs one
+ * line per failed connection; a client fails its calls with UNAVAILABLE and that reason.
+ */
+final class TlsHandshake {
+  private static final Logger log = LoggerFactory.getLogger(TlsHandshake.class);
+
+  /** The TLS session of a server connection, set once its handshake succeeded with h2. */
+  static final AttributeKey<TlsInfo> TLS_INFO = AttributeKey.valueOf(TlsHandshake.class, "info");
+
+  /** Alerts a peer sends when it refuses the certificate we presented (RFC 8446 section 6.2). */
+  private static final Set<String> CERTIFICATE_ALERTS =
+      Set.of(
+          "bad_certificate",
+          "certificate_unknown",
+          "unknown_ca",
+          "unsupported_certificate",
+          "certificate_revoked",
+          "certificate_expired",
+          "access_denied");
+
+  private static final String RECEIVED_ALERT = "Received fatal alert: ";
+
+  /** The alert name newer JDKs put before their message, as in "(certificate_unknown) PKIX...". */
+  private static final Pattern ALERT_PREFIX = Pattern.compile("^\\([a-z_]+\\) ");
+
+  private TlsHandshake() {}
+
+  /**
+   * On a server connection: logs a failed handshake as one INFO line naming the client and the
+   * reason (a peer's mistake, not the server's: no stack trace), and records the session's {@link
+   * TlsInfo} for the calls once the handshake succeeded.
+   */
+  static final class Server extends ChannelInboundHandlerAdapter {
+    private boolean failed;
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+      if (event instanceof SslHandshakeCompletionEvent done) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        String alpn = ssl.applicationProtocol();
+        if (!done.isSuccess()) {
+          failed = true;
+          logFailure(ctx, done.cause());
+          ctx.close();
+        } else if (!ApplicationProtocolNames.HTTP_2.equals(alpn)) {
+          log.info(
+              "TLS client {} did not offer HTTP/2 (ALPN h2); closing the connection",
+              ctx.channel().remoteAddress());
+          ctx.close();
+        } else {
+          ctx.channel().attr(TLS_INFO).set(info(ssl.engine().getSession()));
+          ctx.pipeline().remove(this);
+        }
+      }
+      super.userEventTriggered(ctx, event);
+    }
+
+    /**
+     * One line per failed connection, at INFO; at DEBUG when the client left without completing a
+     * handshake (TCP health checks and port scanners do that all day).
+     */
+    private static void logFailure(ChannelHandlerContext ctx, Throwable cause) {
+      String reason = reason(cause, true, false);
+      if (closedDuringHandshake(cause, String.valueOf(cause.getMessage()))) {
+        log.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), reason);
+      } else {
+        log.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), reason);
+      }
+    }
+
+    /** The TLS exception that follows the failed handshake was logged already. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+      if (failed && find(cause, SSLException.class) != null) {
+        return;
+      }
+      super.exceptionCaught(ctx, cause);
+    }
+  }
+
+  /**
+   * On a client connection: turns a failed handshake, a TLS alert from the server and a session
+   * without h2 into an UNAVAILABLE {@link dev.trunk.StatusException} passed to the connection
+   * handler, which fails the connection's calls with it. Stays after the handshake: with TLS 1.3
+   * the server's verdict on our certificate arrives after our side has finished.
+   */
+  static final class Client extends LocalCloseAware {
+    private final String target;
+    private final boolean hasKeyPair;
+    private boolean reported;
+
+    Client(String target, @Nullable TlsConfig config) {
+      this.target = target;
+      this.hasKeyPair = config != null && config.certificateChain().isPresent();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+      if (event instanceof SslHandshakeCompletionEvent done) {
+        if (!done.isSuccess()) {
+          report(ctx, done.cause());
+        } else {
+          String alpn = ctx.pipeline().get(SslHandler.class).applicationProtocol();
+          if (!ApplicationProtocolNames.HTTP_2.equals(alpn)) {
+            fail(
+                ctx,
+                "the TLS connection to "
+                    + target
+                    + " did not negotiate HTTP/2: the server selected "
+                    + (alpn == null ? "no protocol" : "'" + alpn + "'")
+                    + " with ALPN, and gRPC needs h2",
+                null);
+            ctx.close();
+          }
+        }
+      }
+      super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+      if (find(cause, SSLException.class) == null) {
+        super.exceptionCaught(ctx, cause);
+      } else if (!reported) {
+        report(ctx, cause);
+      }
+    }
+
+    private void report(ChannelHandlerContext ctx, Throwable cause) {
+      String what =
+          find(cause, SSLHandshakeException.class) != null
+                  || find(cause, NotSslRecordException.class) != null
+                  || find(cause, SslHandshakeTimeoutException.class) != null
+              ? "the TLS handshake with "
+              : "the TLS connection to ";
+      fail(ctx, what + target + " failed: " + reason(cause, false, hasKeyPair), cause);
+    }
+
+    private void fail(ChannelHandlerContext ctx, String description, @Nullable Throwable cause) {
+      reported = true;
+      if (!closedHere) {
+        ctx.fireExceptionCaught(unavailable(description, cause));
+      }
+    }
+  }
+
+  /**
+   * On a plaintext client connection, until the first bytes arrive: a server that answers with a
+   * TLS record, or closes the connection without a word, is most likely a TLS server that could not
+   * read our HTTP/2 preface, and the calls' status says so.
+   */
+  static final class PlaintextClient extends LocalCloseAware {
+    /** TLS record content types (RFC 8446 section 5.1): change_cipher_spec to application_data. */
+    private static final int FIRST_RECORD_TYPE = 20;
+
+    private static final int LAST_RECORD_TYPE = 23;
+
+    private final String target;
+
+    PlaintextClient(String target) {
+      this.target = target;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      if (msg instanceof ByteBuf bytes && looksLikeTls(bytes)) {
+        bytes.release();
+        ctx.fireExceptionCaught(
+            unavailable(
+                "the server at "
+                    + target
+                    + " answered in TLS, and this channel is plaintext: use Channel.Builder.tls()",
+                null));
+        return;
+      }
+      ctx.pipeline().remove(this);
+      super.channelRead(ctx, msg);
+    }
+
+    /** A TLS record header: a content type, then major version 3 (RFC 8446 section 5.1). */
+    private static boolean looksLikeTls(ByteBuf bytes) {
+      int at = bytes.readerIndex();
+      if (bytes.readableBytes() < 2) {
+        return false;
+      }
+      int type = bytes.getUnsignedByte(at);
+      return type >= FIRST_RECORD_TYPE && type <= LAST_RECORD_TYPE && bytes.getByte(at + 1) == 3;
+    }
+
+    /** A reset before any answer is the same story as a close. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+      if (cause instanceof IOException && !closedHere) {
+        ctx.fireExceptionCaught(noAnswer(cause));
+        return;
+      }
+      super.exceptionCaught(ctx, cause);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      if (!closedHere) {
+        ctx.fireExceptionCaught(noAnswer(null));
+      }
+      super.channelInactive(ctx);
+    }
+
+    private StatusException noAnswer(@Nullable Throwable cause) {
+      return unavailable(
+          "the server at "
+              + target
+              + " closed the connection without answering the HTTP/2 preface"
+              + (cause == null ? "" : " (" + cause.getMessage() + ")")
+              + "; if it expects TLS, use Channel.Builder.tls() (this channel is plaintext)",
+          cause);
+    }
+  }
+
+  /** Notes that this side closed the connection, so that its end is not blamed on the peer. */
+  private abstract static class LocalCloseAware extends ChannelDuplexHandler {
+    boolean closedHere;
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+      closedHere = true;
+      super.close(ctx, promise);
+    }
+  }
+
+  private static StatusException unavailable(String description, @Nullable Throwable cause) {
+    return Status.UNAVAILABLE.withDescription(description).withCause(cause).asException();
+  }
+
+  static TlsInfo info(SSLSession session) {
+    List<X509Certificate> peer = new ArrayList<>();
+    try {
+      for (java.security.cert.Certificate certificate : session.getPeerCertificates()) {
+        if (certificate instanceof X509Certificate x509) {
+          peer.add(x509);
+        }
+      }
+    } catch (SSLPeerUnverifiedException noCertificate) {
+      // a client that presented none: an empty chain
+    }
+    return new TlsInfo(session.getProtocol(), session.getCipherSuite(), peer);
+  }
+
+  /**
+   * Why a handshake failed, in words for a user: who refused what. {@code server} says which side
+   * is asking. The JDK's own message follows when it adds detail.
+   */
+  static String reason(Throwable failure, boolean server, boolean hasKeyPair) {
+    String peer = server ? "client" : "server";
+    if (find(failure, NotSslRecordException.class) != null) {
+      return server
+          ? "the client did not speak TLS (a plaintext client?)"
+          : "the server did not answer in TLS; if it is a plaintext server, use"
+              + " Channel.Builder.plaintext()";
+    }
+    SSLException ssl = find(failure, SSLException.class);
+    String message = String.valueOf(ssl != null ? ssl.getMessage() : failure.getMessage());
+    int alertAt = message.indexOf(RECEIVED_ALERT);
+    if (alertAt >= 0) {
+      String alert = message.substring(alertAt + RECEIVED_ALERT.length()).trim();
+      return receivedAlert(alert, server, hasKeyPair);
+    }
+    String reason = localReason(failure, message, peer);
+    String detail = ALERT_PREFIX.matcher(message).replaceFirst("");
+    return reason == null ? detail : reason + "; " + detail;
+  }
+
+  /** The peer refused the handshake with {@code alert} (RFC 8446 section 6.2). */
+  private static String receivedAlert(String alert, boolean server, boolean hasKeyPair) {
+    String peer = server ? "client" : "server";
+    String self = server ? "server" : "client";
+    if (alert.equals("certificate_required") && !server) {
+      // The JDK presents a certificate only if its issuer is one the server said it accepts.
+      return hasKeyPair
+          ? "the server requires a client certificate (mutual TLS) signed by an authority it"
+              + " trusts, and this channel's certificate is not, so none was presented"
+          : "the server requires a client certificate (mutual TLS), and this channel presented"
+              + " none (TlsConfig.Builder.keyPair)";
+    }
+    if (CERTIFICATE_ALERTS.contains(alert)) {
+      return "the " + peer + " rejected this " + self + "'s certificate (alert " + alert + ")";
+    }
+    return switch (alert) {
+      case "decrypt_error" ->
+          "the "
+              + peer
+              + " could not verify this "
+              + self
+              + "'s signature; is the private key the certificate's? (alert decrypt_error)";
+      case "protocol_version" ->
+          "no TLS version in common with the " + peer + " (Trunk allows " + protocols() + ")";
+      case "handshake_failure", "insufficient_security" ->
+          "the "
+              + peer
+              + " refused the handshake: no cipher suite or parameters in common (alert "
+              + alert
+              + ")";
+      case "no_application_protocol" ->
+          "the " + peer + " does not support HTTP/2 over TLS (ALPN h2)";
+      case "unrecognized_name" -> "the server does not serve this host name (SNI)";
+      default -> "the " + peer + " ended the handshake with the alert " + alert;
+    };
+  }
+
+  /** The reason for a failure this side found, if it is one we can put in plainer words. */
+  private static @Nullable String localReason(Throwable failure, String message, String peer) {
+    if (find(failure, SslHandshakeTimeoutException.class) != null) {
+      return "the handshake did not finish in time";
+    }
+    if (closedDuringHandshake(failure, message)) {
+      return "the " + peer + " closed the connection during the handshake";
+    }
+    if (find(failure, CertificateExpiredException.class) != null) {
+      return "the " + peer + "'s certificate has expired";
+    }
+    if (find(failure, CertificateNotYetValidException.class) != null) {
+      return "the " + peer + "'s certificate is not valid yet";
+    }
+    if (message.contains("Empty client certificate chain")) {
+      return "the client presented no certificate, and this server requires one (mutual TLS)";
+    }
+    if (message.contains("No subject alternative") || message.contains("No name matching")) {
+      return "the server's certificate is not valid for the name this channel connects to";
+    }
+    if (message.contains("Extended key usage")) {
+      return "the " + peer + "'s certificate is not meant for TLS " + peer + " authentication";
+    }
+    if (find(failure, CertPathBuilderException.class) != null
+        || find(failure, CertPathValidatorException.class) != null
+        || message.contains("PKIX")) {
+      return "the " + peer + "'s certificate is not trusted";
+    }
+    if (message.contains("protocol versions") || message.contains("No appropriate protocol")) {
+      return "no TLS version in common with the " + peer + " (Trunk allows " + protocols() + ")";
+    }
+    if (message.contains("application layer protocol")) {
+      return "the " + peer + " does not offer HTTP/2 (ALPN h2)";
+    }
+    if (message.contains("cipher suites in common")) {
+      return "no cipher suite in common with the " + peer;
+    }
+    return null;
+  }
+
+  private static boolean closedDuringHandshake(Throwable failure, String message) {
+    return find(failure, ClosedChannelException.class) != null
+        || message.contains("closed while SSL/TLS handshake");
+  }
+
+  private static String protocols() {
+    return String.join(" and ", TlsContexts.PROTOCOLS);
+  }
+
+  /** The first throwable of {@code type} in {@code failure}'s chain of causes. */
+  private static <T extends Throwable> @Nullable T find(
+      @Nullable Throwable failure, Class<T> type) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+}
