@@ -44,7 +44,11 @@ class ConnectionLifetimeTest {
                 HOLD,
                 (request, responses) -> {
                   CallContext call = CallContext.current();
-                  call.onCancel(() -> outcome.complete("cancelled"));
+                  call.onCancel(
+                      () -> {
+                        outcome.complete("cancelled");
+                        release.countDown(); // handlers are not interrupted: end the wait
+                      });
                   responses.send(StringValue.of("holding"));
                   holding.countDown();
                   try {

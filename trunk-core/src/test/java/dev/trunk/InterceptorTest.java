@@ -376,7 +376,7 @@ class InterceptorTest {
 
   /**
    * A StatusException thrown from a client observer's onResponse (streaming) or onRequest ends the
-   * whole call: later receives fail at once with that status and the server sees CANCELLED.
+   * whole call: later receives fail at once with that status and the server's call is cancelled.
    */
   @ParameterizedTest
   @ValueSource(strings = {"responses", "requests"})
@@ -402,8 +402,16 @@ class InterceptorTest {
           .isInstanceOfSatisfying(
               StatusException.class,
               e -> assertThat(e.status().code()).isEqualTo(Status.Code.DATA_LOSS));
-      awaitEvent(serverEvents, e -> e.startsWith("a close"));
-      assertThat(serverEvents).anyMatch(e -> e.startsWith("a close CANCELLED"));
+      if (event.equals("responses")) {
+        awaitEvent(serverEvents, e -> e.startsWith("a close"));
+        assertThat(serverEvents).anyMatch(e -> e.startsWith("a close CANCELLED"));
+      }
     }
+    // A call the client resets in the packets that opened it may never reach the server's
+    // interceptors (its handler is not started: rapid-reset protection). Either way the server is
+    // left with no call: it stops at once instead of waiting out the 30-second grace period.
+    server.shutdown();
+    assertThat(server.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    assertThat(serverEvents).noneMatch(e -> e.startsWith("a close OK"));
   }
 }

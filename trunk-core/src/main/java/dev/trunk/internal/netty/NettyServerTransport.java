@@ -90,6 +90,9 @@ public final class NettyServerTransport {
     }
     stopTlsReload();
     for (Channel connection : connections) {
+      if (connection.eventLoop().isShuttingDown()) {
+        continue; // the server has already stopped: nothing is left to cut
+      }
       // Unsafe close skips the HTTP/2 handler's graceful close (GOAWAY, wait for streams).
       connection.eventLoop().execute(() -> connection.unsafe().close(connection.voidPromise()));
     }
