@@ -101,6 +101,18 @@ public interface Channel extends AutoCloseable {
     /** Default limit on the size of a received header list (SETTINGS_MAX_HEADER_LIST_SIZE). */
     public static final int DEFAULT_MAX_HEADER_LIST_SIZE = 8 * 1024;
 
+    /**
+     * Default {@link #connectTimeout}: connection-backoff.md's MIN_CONNECT_TIMEOUT, the least time
+     * a connection attempt is given.
+     */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(20);
+
+    /**
+     * Default {@link #maxWaitingCalls}: calls that may wait on one connection for it to become
+     * ready or for a stream slot under the server's SETTINGS_MAX_CONCURRENT_STREAMS.
+     */
+    public static final int DEFAULT_MAX_WAITING_CALLS = 10_000;
+
     /** Default {@link #keepAliveTime}: infinite, no keepalive (gRFC A8 KEEPALIVE_TIME). */
     public static final Duration DEFAULT_KEEPALIVE_TIME = ChronoUnit.FOREVER.getDuration();
 
@@ -122,6 +134,8 @@ public interface Channel extends AutoCloseable {
     private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
     private @Nullable String userAgent;
     private @Nullable Executor callbackExecutor;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private int maxWaitingCalls = DEFAULT_MAX_WAITING_CALLS;
     private Duration keepAliveTime = DEFAULT_KEEPALIVE_TIME;
     private Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
     private boolean keepAliveWithoutCalls = DEFAULT_KEEPALIVE_WITHOUT_CALLS;
@@ -240,6 +254,29 @@ public interface Channel extends AutoCloseable {
       return this;
     }
 
+    /**
+     * How long one connection attempt may take (TCP and TLS handshakes) before it fails and the
+     * calls waiting for it fail with UNAVAILABLE.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * How many calls may wait on a connection for it to become ready or for a free stream (the
+     * server limits streams with SETTINGS_MAX_CONCURRENT_STREAMS); further calls fail at once with
+     * RESOURCE_EXHAUSTED instead of queueing without bound.
+     *
+     * @throws IllegalArgumentException if {@code calls} is not positive
+     */
+    public Builder maxWaitingCalls(int calls) {
+      this.maxWaitingCalls = positive(calls, "maxWaitingCalls");
+      return this;
+    }
+
     public Channel build() {
       String effectiveAuthority = authority != null ? authority : authorityOf(host, port);
       ChannelConfig config =
@@ -253,6 +290,8 @@ public interface Channel extends AutoCloseable {
               maxHeaderListSize,
               userAgent,
               callbackExecutor,
+              connectTimeout,
+              maxWaitingCalls,
               new KeepAliveConfig(
                   nanos(keepAliveTime), nanos(keepAliveTimeout), keepAliveWithoutCalls));
       return new ChannelImpl(config, new NettyClientTransport(config));

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -25,13 +26,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP/2 server at the frame level, for client tests: Netty's frame reader and writer on each
  * accepted connection, with no connection state machine. It answers every request either with
  * response headers that keep the call open ({@link #holdCalls}) or with a Trailers-Only OK, answers
  * PINGs only while {@link #ackPings}, and records when each PING arrived relative to its own last
- * write. A test can make it send GOAWAY.
+ * write. A test can make it send GOAWAY and refuse streams.
  */
 final class FrameServer implements AutoCloseable {
   /** One accepted connection. Its fields are written on its event loop. */
@@ -68,9 +70,23 @@ final class FrameServer implements AutoCloseable {
               });
     }
 
+    /** Sends GOAWAY(NO_ERROR) naming {@code lastStreamId}, and keeps the connection open. */
+    void goAway(int lastStreamId) {
+      ChannelHandlerContext context = ctx;
+      context
+          .executor()
+          .execute(
+              () -> {
+                writer.writeGoAway(
+                    context, lastStreamId, 0, context.alloc().buffer(0), context.newPromise());
+                flush(context);
+              });
+    }
+
     private void flush(ChannelHandlerContext context) {
-      context.flush();
+      // Before the write: the client may read the bytes before this thread runs again.
       lastWriteNanos = System.nanoTime();
+      context.flush();
     }
   }
 
@@ -83,6 +99,12 @@ final class FrameServer implements AutoCloseable {
 
   /** Whether requests get response headers and stay open, or a Trailers-Only OK at once. */
   volatile boolean holdCalls = true;
+
+  /** Whether requests get no answer at all, as if the server had not got to them yet. */
+  volatile boolean ignoreRequests;
+
+  /** How many of the next requests are refused with RST_STREAM(REFUSED_STREAM). */
+  final AtomicInteger refuseStreams = new AtomicInteger();
 
   /** Whether PINGs are answered. */
   volatile boolean ackPings = true;
@@ -220,6 +242,15 @@ final class FrameServer implements AutoCloseable {
         int padding,
         boolean endOfStream) {
       connection.frames.add("HEADERS " + streamId);
+      if (ignoreRequests) {
+        return;
+      }
+      if (refuseStreams.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        connection.writer.writeRstStream(
+            context, streamId, Http2Error.REFUSED_STREAM.code(), context.newPromise());
+        connection.flush(context);
+        return;
+      }
       boolean hold = holdCalls;
       Http2Headers response =
           new DefaultHttp2Headers().status("200").add("content-type", "application/grpc");

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
-  private final int serverPort;
+  private volatile int serverPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
   /** Connections accepted so far. */
@@ -35,6 +35,11 @@ final class TcpProxy implements AutoCloseable {
 
   int port() {
     return listener.getLocalPort();
+  }
+
+  /** Sends new connections to another server from now on; open ones stay where they are. */
+  void retarget(int port) {
+    this.serverPort = port;
   }
 
   private void accept() {

@@ -81,6 +81,8 @@ public final class InProcessServer implements AutoCloseable {
             Channel.Builder.DEFAULT_MAX_HEADER_LIST_SIZE,
             null,
             null,
+            Channel.Builder.DEFAULT_CONNECT_TIMEOUT,
+            Channel.Builder.DEFAULT_MAX_WAITING_CALLS,
             KeepAliveConfig.OFF);
     return new ChannelImpl(channelConfig, transport.newClientTransport());
   }

@@ -2,6 +2,7 @@ package dev.trunk.internal.client;
 
 import dev.trunk.Interceptor;
 import dev.trunk.TlsConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
@@ -17,4 +18,6 @@ public record ChannelConfig(
     int maxHeaderListSize,
     @Nullable String userAgent,
     @Nullable Executor callbackExecutor,
+    Duration connectTimeout,
+    int maxWaitingCalls,
     KeepAliveConfig keepAlive) {}

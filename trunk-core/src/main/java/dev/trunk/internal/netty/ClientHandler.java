@@ -23,6 +23,8 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +39,10 @@ final class ClientHandler extends GrpcConnectionHandler {
   private final String target;
   private final int maxHeaderListSize;
   private final ClientKeepAlive keepAlive;
+  private final Owner owner;
+  private final int maxWaitingCalls;
+  // Calls handed to this connection that have no HTTP/2 stream yet (any thread).
+  private final AtomicInteger waiting = new AtomicInteger();
   private boolean ready;
   private @Nullable Status failure;
   private @Nullable Status goAway;
@@ -47,12 +53,15 @@ final class ClientHandler extends GrpcConnectionHandler {
       Http2ConnectionEncoder encoder,
       Http2Settings settings,
       String target,
-      int maxHeaderListSize,
-      ClientKeepAlive keepAlive) {
+      ChannelConfig config,
+      ClientKeepAlive keepAlive,
+      Owner owner) {
     super(decoder, encoder, settings);
     this.target = target;
-    this.maxHeaderListSize = maxHeaderListSize;
+    this.maxHeaderListSize = config.maxHeaderListSize();
+    this.maxWaitingCalls = config.maxWaitingCalls();
     this.keepAlive = keepAlive;
+    this.owner = owner;
     connection().addListener(new StreamCloser());
     KeepAlivePinger pinger = keepAlive.newPinger(this, this::keepAliveFailed);
     if (pinger != null) {
@@ -60,7 +69,17 @@ final class ClientHandler extends GrpcConnectionHandler {
     }
   }
 
-  static ClientHandler create(ChannelConfig config, ClientKeepAlive keepAlive) {
+  /** The channel's side of its connections: where a refused stream goes next. */
+  interface Owner {
+    /**
+     * The connection a stream this one refused should move to: never this one.
+     *
+     * @throws dev.trunk.StatusException if the channel is shut down
+     */
+    ClientHandler nextConnection();
+  }
+
+  static ClientHandler create(ChannelConfig config, ClientKeepAlive keepAlive, Owner owner) {
     Http2Settings settings =
         new Http2Settings()
             .initialWindowSize(FlowControl.STREAM_WINDOW)
@@ -70,8 +89,7 @@ final class ClientHandler extends GrpcConnectionHandler {
     return HandlerBuilder.client(
         settings,
         (decoder, encoder, initial) ->
-            new ClientHandler(
-                decoder, encoder, initial, target, config.maxHeaderListSize(), keepAlive));
+            new ClientHandler(decoder, encoder, initial, target, config, keepAlive, owner));
   }
 
   /** Whether new streams may use this connection (not closed, no GOAWAY received). */
@@ -155,52 +173,156 @@ final class ClientHandler extends GrpcConnectionHandler {
 
   // ---- operations, on the event loop --------------------------------------------------------
 
-  void start(
-      NettyClientStream stream, Http2Headers headers, @Nullable ByteBuf message, boolean end) {
+  /**
+   * Admits one more call waiting for a stream on this connection (while it connects, or for a slot
+   * under the server's SETTINGS_MAX_CONCURRENT_STREAMS); false when {@code maxWaitingCalls} wait.
+   * Any thread.
+   */
+  boolean tryEnterWaiting() {
+    int now;
+    do {
+      now = waiting.get();
+      if (now >= maxWaitingCalls) {
+        return false;
+      }
+    } while (!waiting.compareAndSet(now, now + 1));
+    return true;
+  }
+
+  /** The call waiting limit, for the status of a call refused by {@link #tryEnterWaiting}. */
+  Status tooManyWaiting() {
+    return Status.RESOURCE_EXHAUSTED.withDescription(
+        maxWaitingCalls
+            + " calls already wait for a connection or a stream to "
+            + target
+            + " (Channel.Builder.maxWaitingCalls)");
+  }
+
+  private void leaveWaiting(NettyClientStream stream) {
+    if (stream.waiting) {
+      stream.waiting = false;
+      waiting.decrementAndGet();
+    }
+  }
+
+  /** Opens the stream of a new call: its headers and, if given, its first message. */
+  void start(NettyClientStream stream, @Nullable ByteBuf message, boolean end) {
+    if (stream.closed) {
+      discard(stream, message); // cancelled before it could start
+      return;
+    }
+    stream.remember(message, end);
+    if (!open(stream)) {
+      discard(stream, message);
+      return;
+    }
+    ChannelHandlerContext ctx = ctx();
+    encoder()
+        .writeHeaders(
+            ctx, stream.id, stream.headers, 0, end && message == null, headersSent(stream));
+    writeOnWire(stream, message, end);
+    flushSoon();
+  }
+
+  /**
+   * Sends a stream that another connection refused, or never processed, again on this one: its
+   * headers and every message it had sent. Those were already reported written.
+   */
+  void restart(NettyClientStream stream) {
+    if (stream.closed) {
+      stream.forget();
+      return;
+    }
+    List<ByteBuf> sent = stream.takeSent();
+    if (!open(stream)) {
+      sent.forEach(ByteBuf::release);
+      return;
+    }
+    ChannelHandlerContext ctx = ctx();
+    boolean end = stream.sentEnd();
+    encoder()
+        .writeHeaders(
+            ctx, stream.id, stream.headers, 0, end && sent.isEmpty(), headersSent(stream));
+    for (int i = 0; i < sent.size(); i++) {
+      boolean last = end && i == sent.size() - 1;
+      encoder().writeData(ctx, stream.id, sent.get(i), 0, last, ctx.newPromise());
+    }
+    flushSoon();
+  }
+
+  /** Gives the stream an HTTP/2 stream id here, or ends (or moves) it; false if not opened. */
+  private boolean open(NettyClientStream stream) {
     Status failed = failure;
-    if (failed == null && goAway != null) {
+    if (failed == null && goingAway()) {
       // RFC 9113 section 6.8: after a GOAWAY no new stream may be opened, even one the server's
-      // last stream id would still allow (2^31-1 in the first GOAWAY of a graceful shutdown).
-      failed = goAway;
+      // last stream id would still allow (2^31-1 in the first GOAWAY of a graceful shutdown). It
+      // never reached the server: it moves to another connection.
+      if (retryElsewhere(stream)) {
+        return false;
+      }
+      failed = goAwayStatus();
     }
     int id = failed == null ? connection().local().incrementAndGetNextStreamId() : -1;
     if (failed != null || id < 0) {
       usable = false;
-      if (message != null) {
-        message.release();
-      }
-      stream.closed = true;
-      stream.listener.onClose(
+      close(
+          stream,
           failed != null
               ? failed
               : Status.UNAVAILABLE.withDescription("the connection ran out of stream ids"),
           new Metadata());
-      return;
+      return false;
     }
     stream.id = id;
     streams.put(id, stream);
-    ChannelHandlerContext ctx = ctx();
-    ChannelPromise promise = ctx.newPromise();
+    return true;
+  }
+
+  private ChannelPromise headersSent(NettyClientStream stream) {
+    ChannelPromise promise = ctx().newPromise();
     promise.addListener(
         future -> {
-          if (!future.isSuccess()) {
-            close(stream, openFailure(future.cause()), new Metadata());
+          Throwable cause = future.cause();
+          if (cause == null) {
+            return;
           }
+          if (cause instanceof StreamBufferingEncoder.Http2GoAwayException) {
+            // Waiting for a stream slot when the GOAWAY came: the server never saw it.
+            usable = false;
+            if (retryElsewhere(stream)) {
+              return;
+            }
+          }
+          close(stream, openFailure(cause), new Metadata());
         });
-    encoder().writeHeaders(ctx, id, headers, 0, end && message == null, promise);
-    writeMessage(stream, message, end);
-    flushSoon();
+    return promise;
+  }
+
+  /** Releases a message that will never be written, reporting it written to free its window. */
+  private static void discard(NettyClientStream stream, @Nullable ByteBuf message) {
+    if (message != null) {
+      int size = message.readableBytes();
+      message.release();
+      stream.listener.onWritten(size);
+    }
   }
 
   void writeMessage(NettyClientStream stream, @Nullable ByteBuf message, boolean end) {
     if (stream.closed) {
-      if (message != null) {
-        int size = message.readableBytes();
-        message.release();
-        stream.listener.onWritten(size);
-      }
+      discard(stream, message);
       return;
     }
+    if (stream.id < 0) {
+      // Moved here from a connection that refused it, and not restarted yet: after the restart.
+      pending.add(() -> writeMessage(stream, message, end));
+      return;
+    }
+    stream.remember(message, end);
+    writeOnWire(stream, message, end);
+    flushSoon();
+  }
+
+  private void writeOnWire(NettyClientStream stream, @Nullable ByteBuf message, boolean end) {
     ChannelHandlerContext ctx = ctx();
     if (message != null) {
       int size = message.readableBytes();
@@ -210,11 +332,14 @@ final class ClientHandler extends GrpcConnectionHandler {
     } else if (end) {
       encoder().writeData(ctx, stream.id, Unpooled.EMPTY_BUFFER, 0, true, ctx.newPromise());
     }
-    flushSoon();
   }
 
   void reset(NettyClientStream stream, Status reason) {
-    if (stream.closed || stream.id < 0) {
+    if (stream.closed) {
+      return;
+    }
+    if (stream.id < 0) {
+      close(stream, reason, new Metadata()); // not on the wire yet: it never will be
       return;
     }
     // Close first: writing the RST_STREAM closes the HTTP/2 stream, and StreamCloser would
@@ -243,8 +368,44 @@ final class ClientHandler extends GrpcConnectionHandler {
       return;
     }
     stream.closed = true;
+    stream.forget();
+    leaveWaiting(stream);
     streams.remove(stream.id);
     stream.listener.onClose(status, trailers);
+  }
+
+  /**
+   * Moves a stream the server never processed to another connection, once (PROTOCOL-HTTP2.md: such
+   * a stream may be retried; gRFC A6 "transparent retry"). False if it cannot move: it was retried
+   * already, sent more than the retry buffer holds, or the channel is shut down (then it is closed
+   * here with that status).
+   */
+  private boolean retryElsewhere(NettyClientStream stream) {
+    if (!stream.mayRetry()) {
+      return false;
+    }
+    ClientHandler next;
+    try {
+      next = owner.nextConnection();
+    } catch (StatusException e) {
+      close(stream, e.status(), new Metadata());
+      return true;
+    }
+    streams.remove(stream.id);
+    leaveWaiting(stream);
+    stream.id = -1;
+    stream.unprocessed = false;
+    stream.retried = true;
+    next.adopt(stream);
+    return true;
+  }
+
+  /** Takes over a stream another connection could not serve, and sends it again. Any thread. */
+  private void adopt(NettyClientStream stream) {
+    waiting.incrementAndGet();
+    stream.waiting = true;
+    stream.handler = this;
+    runOnEventLoop(() -> restart(stream));
   }
 
   /**
@@ -384,6 +545,7 @@ final class ClientHandler extends GrpcConnectionHandler {
       return; // an interim 1xx response (RFC 9113 section 8.1): the real one follows
     }
     stream.headersReceived = true;
+    stream.forget(); // the server has processed the stream: it can no longer move
     Status httpFailure = GrpcHeaders.checkResponse(headers, stream.codecName);
     if (httpFailure != null) {
       reset(stream, httpFailure);
@@ -437,19 +599,25 @@ final class ClientHandler extends GrpcConnectionHandler {
   @Override
   public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
     NettyClientStream stream = streams.get(streamId);
-    if (stream != null) {
-      close(stream, HttpStatusMapping.statusForRstStream(errorCode), new Metadata());
+    if (stream == null) {
+      return;
     }
+    // PROTOCOL-HTTP2.md: REFUSED_STREAM means the server did no work for the stream.
+    if (errorCode == Http2Error.REFUSED_STREAM.code() && retryElsewhere(stream)) {
+      return;
+    }
+    close(stream, HttpStatusMapping.statusForRstStream(errorCode), new Metadata());
   }
 
-  @Override
-  public void onGoAwayRead(
-      ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-    // Before the connection is marked unusable: the connection replacing it reads the time.
-    keepAlive.onGoAway(errorCode, debugData);
-    usable = false;
-    goAway =
-        Status.UNAVAILABLE.withDescription(
+  private boolean goingAway() {
+    return goAway != null || connection().goAwayReceived();
+  }
+
+  private Status goAwayStatus() {
+    Status status = goAway;
+    return status != null
+        ? status
+        : Status.UNAVAILABLE.withDescription(
             "the server at " + target + " is closing the connection (GOAWAY)");
   }
 
@@ -459,14 +627,41 @@ final class ClientHandler extends GrpcConnectionHandler {
     becomeReady();
   }
 
-  /** Reports a stream that closed without trailers (reset by Netty, connection lost...). */
+  /**
+   * Follows the connection's streams: reports a stream that closed without trailers (reset by
+   * Netty, connection lost...) and moves the streams a GOAWAY says the server never processed.
+   */
   private final class StreamCloser extends Http2ConnectionAdapter {
+    @Override
+    public void onStreamAdded(Http2Stream http2Stream) {
+      NettyClientStream stream = streams.get(http2Stream.id());
+      if (stream != null) {
+        leaveWaiting(stream);
+      }
+    }
+
+    /** Runs before Netty closes the streams above {@code lastStreamId}. */
+    @Override
+    public void onGoAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) {
+      // Before the connection is marked unusable: the connection replacing it reads the time.
+      keepAlive.onGoAway(errorCode, debugData);
+      usable = false;
+      goAway = goAwayStatus();
+      streams.forEach(
+          (id, stream) -> {
+            if (id > lastStreamId) {
+              stream.unprocessed = true; // RFC 9113 section 6.8: safe to retry elsewhere
+            }
+          });
+    }
+
     @Override
     public void onStreamClosed(Http2Stream http2Stream) {
       NettyClientStream stream = streams.get(http2Stream.id());
-      if (stream != null) {
-        close(stream, unavailable("the stream closed early", null), new Metadata());
+      if (stream == null || (stream.unprocessed && retryElsewhere(stream))) {
+        return;
       }
+      close(stream, unavailable("the stream closed early", null), new Metadata());
     }
   }
 }

@@ -21,6 +21,9 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
@@ -30,9 +33,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A channel's connection to its server over Netty: connects lazily, reconnects after the connection
- * is lost or the server sent GOAWAY, and opens one HTTP/2 stream per call.
+ * is lost or the server sent GOAWAY, and opens one HTTP/2 stream per call. Connections that are
+ * being replaced keep their calls until those end; shutting the channel down reaches all of them.
  */
-public final class NettyClientTransport implements ClientTransport {
+public final class NettyClientTransport implements ClientTransport, ClientHandler.Owner {
   /** Trunk's user-agent product token (PROTOCOL-HTTP2.md: grpc-java/1.2.3 style). */
   static final String USER_AGENT = "trunk-java/0.1.0";
 
@@ -43,6 +47,8 @@ public final class NettyClientTransport implements ClientTransport {
   private final AsciiString userAgent;
   private final ClientKeepAlive keepAlive;
   private @Nullable ClientHandler connection; // guarded by this
+  // Every connection not yet closed: the current one and those draining (guarded by this).
+  private final Set<ClientHandler> open = new HashSet<>();
   private boolean shutdown; // guarded by this
 
   public NettyClientTransport(ChannelConfig config) {
@@ -71,9 +77,12 @@ public final class NettyClientTransport implements ClientTransport {
       ClientStreamListener listener) {
     Http2Headers headers = requestHeaders(method, metadata, timeoutNanos, encoding);
     ClientHandler handler = connection();
+    if (!handler.tryEnterWaiting()) {
+      throw handler.tooManyWaiting().asException();
+    }
     NettyClientStream stream =
-        new NettyClientStream(handler, listener, method.responseCodec().name());
-    handler.runOnEventLoop(() -> handler.start(stream, headers, firstMessage, endOfStream));
+        new NettyClientStream(handler, listener, method.responseCodec().name(), headers);
+    handler.runOnEventLoop(() -> handler.start(stream, firstMessage, endOfStream));
     return stream;
   }
 
@@ -99,6 +108,11 @@ public final class NettyClientTransport implements ClientTransport {
     return headers;
   }
 
+  @Override
+  public ClientHandler nextConnection() {
+    return connection();
+  }
+
   private synchronized ClientHandler connection() {
     if (shutdown) {
       throw Status.UNAVAILABLE.withDescription("the channel is shut down").asException();
@@ -112,7 +126,7 @@ public final class NettyClientTransport implements ClientTransport {
   }
 
   private ClientHandler connect() {
-    ClientHandler handler = ClientHandler.create(config, keepAlive);
+    ClientHandler handler = ClientHandler.create(config, keepAlive, this);
     EventLoop eventLoop = EventLoops.clientGroup().next();
     handler.bindEventLoop(eventLoop);
     Bootstrap bootstrap =
@@ -120,6 +134,7 @@ public final class NettyClientTransport implements ClientTransport {
             .group(eventLoop)
             .channel(EventLoops.channelType())
             .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis())
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override
@@ -135,6 +150,8 @@ public final class NettyClientTransport implements ClientTransport {
                   }
                 });
     ChannelFuture connected = bootstrap.connect(config.host(), config.port());
+    open.add(handler);
+    connected.channel().closeFuture().addListener(closed -> forget(handler));
     connected.addListener(
         future -> {
           if (!future.isSuccess()) {
@@ -147,6 +164,14 @@ public final class NettyClientTransport implements ClientTransport {
           }
         });
     return handler;
+  }
+
+  private int connectTimeoutMillis() {
+    return (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
+  }
+
+  private synchronized void forget(ClientHandler closed) {
+    open.remove(closed);
   }
 
   /** TLS with SNI and host name verification against the authority (or its override). */
@@ -181,19 +206,13 @@ public final class NettyClientTransport implements ClientTransport {
   @Override
   public void shutdown() {
     stopTlsReload();
-    ClientHandler current = detach();
-    if (current != null) {
-      current.closeGracefully();
-    }
+    detach().forEach(ClientHandler::closeGracefully);
   }
 
   @Override
   public void shutdownNow() {
     stopTlsReload();
-    ClientHandler current = detach();
-    if (current != null) {
-      current.closeNow();
-    }
+    detach().forEach(ClientHandler::closeNow);
   }
 
   private void stopTlsReload() {
@@ -202,11 +221,10 @@ public final class NettyClientTransport implements ClientTransport {
     }
   }
 
-  /** Refuses new calls from now on; returns the connection to close, if there is one. */
-  private synchronized @Nullable ClientHandler detach() {
+  /** Refuses new calls from now on; returns every connection still open, to close. */
+  private synchronized List<ClientHandler> detach() {
     shutdown = true;
-    ClientHandler current = connection;
     connection = null;
-    return current;
+    return List.copyOf(open);
   }
 }
