@@ -113,6 +113,12 @@ public interface Channel extends AutoCloseable {
      */
     public static final int DEFAULT_MAX_WAITING_CALLS = 10_000;
 
+    /**
+     * Default {@link #maxBufferedBytesPerConnection}: bytes of received response messages the calls
+     * on one connection may hold before further data fails with RESOURCE_EXHAUSTED.
+     */
+    public static final long DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION = 64L * 1024 * 1024;
+
     /** Default {@link #keepAliveTime}: infinite, no keepalive (gRFC A8 KEEPALIVE_TIME). */
     public static final Duration DEFAULT_KEEPALIVE_TIME = ChronoUnit.FOREVER.getDuration();
 
@@ -136,6 +142,7 @@ public interface Channel extends AutoCloseable {
     private @Nullable Executor callbackExecutor;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private int maxWaitingCalls = DEFAULT_MAX_WAITING_CALLS;
+    private long maxBufferedBytesPerConnection = DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION;
     private Duration keepAliveTime = DEFAULT_KEEPALIVE_TIME;
     private Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
     private boolean keepAliveWithoutCalls = DEFAULT_KEEPALIVE_WITHOUT_CALLS;
@@ -277,7 +284,30 @@ public interface Channel extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Bytes of received response messages (complete or still arriving, not yet taken by the
+     * application) the calls on one connection may hold. Past half of it, streams with unread
+     * messages stop getting HTTP/2 flow-control credit; data beyond it fails its call with
+     * RESOURCE_EXHAUSTED. Must be at least {@link #maxInboundMessageSize}.
+     */
+    public Builder maxBufferedBytesPerConnection(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException(
+            "maxBufferedBytesPerConnection must be positive, was " + bytes);
+      }
+      this.maxBufferedBytesPerConnection = bytes;
+      return this;
+    }
+
     public Channel build() {
+      if (maxBufferedBytesPerConnection < maxInboundMessageSize) {
+        throw new IllegalArgumentException(
+            "maxBufferedBytesPerConnection ("
+                + maxBufferedBytesPerConnection
+                + ") must be at least maxInboundMessageSize ("
+                + maxInboundMessageSize
+                + "): a message must fit");
+      }
       String effectiveAuthority = authority != null ? authority : authorityOf(host, port);
       ChannelConfig config =
           new ChannelConfig(
@@ -292,6 +322,7 @@ public interface Channel extends AutoCloseable {
               callbackExecutor,
               connectTimeout,
               maxWaitingCalls,
+              maxBufferedBytesPerConnection,
               new KeepAliveConfig(
                   nanos(keepAliveTime), nanos(keepAliveTimeout), keepAliveWithoutCalls));
       return new ChannelImpl(config, new NettyClientTransport(config));

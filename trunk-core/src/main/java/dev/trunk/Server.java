@@ -81,6 +81,18 @@ public interface Server extends AutoCloseable {
     /** Default limit on the size of a received header list (SETTINGS_MAX_HEADER_LIST_SIZE). */
     public static final int DEFAULT_MAX_HEADER_LIST_SIZE = 8 * 1024;
 
+    /**
+     * Default {@link #maxBufferedBytesPerConnection}: bytes of received request messages the calls
+     * of one connection may hold before further data fails with RESOURCE_EXHAUSTED.
+     */
+    public static final long DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION = 64L * 1024 * 1024;
+
+    /**
+     * Default {@link #maxBufferedBytes}: a quarter of the JVM's maximum heap, for the received
+     * request messages of all connections together.
+     */
+    public static final long DEFAULT_MAX_BUFFERED_BYTES = Runtime.getRuntime().maxMemory() / 4;
+
     /** Default SETTINGS_MAX_CONCURRENT_STREAMS advertised to each client. */
     public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 10_000;
 
@@ -121,6 +133,8 @@ public interface Server extends AutoCloseable {
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
     private int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
+    private long maxBufferedBytesPerConnection = DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION;
+    private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     private Duration shutdownGracePeriod = DEFAULT_SHUTDOWN_GRACE_PERIOD;
     private boolean health = true;
     private boolean reflection;
@@ -211,6 +225,26 @@ public interface Server extends AutoCloseable {
     /** Streams a client may open at once on one connection (SETTINGS_MAX_CONCURRENT_STREAMS). */
     public Builder maxConcurrentStreams(int streams) {
       this.maxConcurrentStreams = Channel.Builder.positive(streams, "maxConcurrentStreams");
+      return this;
+    }
+
+    /**
+     * Bytes of received request messages (complete or still arriving, not yet taken by handlers)
+     * the calls of one connection may hold. Past half of it, streams with unread messages stop
+     * getting HTTP/2 flow-control credit; data beyond it fails its call with RESOURCE_EXHAUSTED.
+     * Must be at least {@link #maxInboundMessageSize}.
+     */
+    public Builder maxBufferedBytesPerConnection(long bytes) {
+      this.maxBufferedBytesPerConnection = positive(bytes, "maxBufferedBytesPerConnection");
+      return this;
+    }
+
+    /**
+     * Bytes of received request messages all connections together may hold; as {@link
+     * #maxBufferedBytesPerConnection}, for the whole server.
+     */
+    public Builder maxBufferedBytes(long bytes) {
+      this.maxBufferedBytes = positive(bytes, "maxBufferedBytes");
       return this;
     }
 
@@ -342,6 +376,8 @@ public interface Server extends AutoCloseable {
 
     /** Builds the server; {@link Server#start()} starts listening. */
     public Server build() {
+      atLeastOneMessage(maxBufferedBytesPerConnection, "maxBufferedBytesPerConnection");
+      atLeastOneMessage(maxBufferedBytes, "maxBufferedBytes");
       ServerConfig config =
           new ServerConfig(
               address,
@@ -353,6 +389,8 @@ public interface Server extends AutoCloseable {
               maxInboundMessageSize,
               maxHeaderListSize,
               maxConcurrentStreams,
+              maxBufferedBytesPerConnection,
+              maxBufferedBytes,
               shutdownGracePeriod,
               health,
               reflection,
@@ -366,6 +404,25 @@ public interface Server extends AutoCloseable {
                   Channel.Builder.nanos(maxConnectionAgeGrace),
                   Channel.Builder.nanos(handshakeTimeout)));
       return new ServerImpl(config);
+    }
+
+    private void atLeastOneMessage(long budget, String name) {
+      if (budget < maxInboundMessageSize) {
+        throw new IllegalArgumentException(
+            name
+                + " ("
+                + budget
+                + ") must be at least maxInboundMessageSize ("
+                + maxInboundMessageSize
+                + "): a message must fit");
+      }
+    }
+
+    private static long positive(long value, String name) {
+      if (value <= 0) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+      return value;
     }
 
     private static int checkPort(int port) {

@@ -16,7 +16,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The transport thread {@link #add}s messages and {@link #finish}es the queue; one application
  * thread {@link #take}s them, blocking while the queue is empty. The queue holds at most {@link
  * #BUFFER_LIMIT} bytes before the transport stops returning flow-control credit (see {@link #add}):
- * so a slow consumer holds back the sender instead of filling the heap.
+ * so a slow consumer holds back the sender instead of filling the heap. Queued bytes stay reserved
+ * in the connection's {@link InboundBudget} until taken; while that budget is under pressure, any
+ * stream with unread messages stops getting credit too.
  */
 public final class InboundQueue {
   /** Bytes of received messages buffered per stream before flow-control credit is withheld. */
@@ -36,6 +38,7 @@ public final class InboundQueue {
   // ByteBufs, or a Compressed wrapper for a message that arrived compressed.
   private final ArrayDeque<Object> messages = new ArrayDeque<>(2);
   private final CreditReturner returner;
+  private InboundBudget budget = InboundBudget.UNLIMITED;
   private long queuedBytes;
   private boolean creditWithheld;
   private @Nullable Status end;
@@ -51,6 +54,20 @@ public final class InboundQueue {
     this.lock = lock;
   }
 
+  /**
+   * Sets the budget the queued messages' bytes are reserved in (see {@link
+   * dev.trunk.internal.wire.MessageDeframer}); they are released there as they are taken or
+   * discarded. Call before the first {@link #add}.
+   */
+  public void useBudget(InboundBudget inboundBudget) {
+    lock.lock();
+    try {
+      budget = inboundBudget;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** A queued message that arrived compressed on the wire. */
   private record Compressed(ByteBuf message) {}
 
@@ -63,13 +80,14 @@ public final class InboundQueue {
     lock.lock();
     try {
       if (end != null && !end.isOk()) {
+        budget.release(message.readableBytes());
         message.release();
         return true;
       }
       messages.add(compressed ? new Compressed(message) : message);
       queuedBytes += message.readableBytes();
       wakeWaiter();
-      if (queuedBytes > BUFFER_LIMIT) {
+      if (queuedBytes > BUFFER_LIMIT || budget.isUnderPressure()) {
         creditWithheld = true;
       }
       return !creditWithheld;
@@ -136,6 +154,7 @@ public final class InboundQueue {
       lastTakenCompressed = head instanceof Compressed;
       ByteBuf message = head instanceof Compressed c ? c.message() : (ByteBuf) head;
       queuedBytes -= message.readableBytes();
+      budget.release(message.readableBytes());
       maybeReturnCredit();
       return message;
     }
@@ -213,6 +232,7 @@ public final class InboundQueue {
     while ((head = messages.poll()) != null) {
       (head instanceof Compressed c ? c.message() : (ByteBuf) head).release();
     }
+    budget.release(queuedBytes);
     queuedBytes = 0;
   }
 }

@@ -56,6 +56,8 @@ public final class InProcessServer implements AutoCloseable {
             builder.maxInboundMessageSize,
             Server.Builder.DEFAULT_MAX_HEADER_LIST_SIZE,
             Server.Builder.DEFAULT_MAX_CONCURRENT_STREAMS,
+            Server.Builder.DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION,
+            Server.Builder.DEFAULT_MAX_BUFFERED_BYTES,
             builder.shutdownGracePeriod,
             false,
             false,
@@ -83,6 +85,7 @@ public final class InProcessServer implements AutoCloseable {
             null,
             Channel.Builder.DEFAULT_CONNECT_TIMEOUT,
             Channel.Builder.DEFAULT_MAX_WAITING_CALLS,
+            Channel.Builder.DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION,
             KeepAliveConfig.OFF);
     return new ChannelImpl(channelConfig, transport.newClientTransport());
   }

@@ -20,4 +20,5 @@ public record ChannelConfig(
     @Nullable Executor callbackExecutor,
     Duration connectTimeout,
     int maxWaitingCalls,
+    long maxBufferedBytesPerConnection,
     KeepAliveConfig keepAlive) {}

@@ -10,6 +10,7 @@ import dev.trunk.MethodDescriptor;
 import dev.trunk.ResponseStream;
 import dev.trunk.Status;
 import dev.trunk.StatusException;
+import dev.trunk.internal.InboundBudget;
 import dev.trunk.internal.InboundQueue;
 import dev.trunk.internal.LiveCalls;
 import dev.trunk.internal.ObserverChain;
@@ -93,6 +94,7 @@ public final class ClientCallImpl<Req, Resp>
   // Transport thread only.
   private @Nullable MessageDeframer deframer;
   private @Nullable ByteBuf unaryResponse;
+  private InboundBudget inboundBudget = InboundBudget.UNLIMITED;
   private boolean unaryResponseCompressed;
 
   // Application thread only.
@@ -493,7 +495,7 @@ public final class ClientCallImpl<Req, Resp>
   // ---- transport thread ---------------------------------------------------------------------
 
   @Override
-  public void onHeaders(Metadata headers, @Nullable String responseEncoding) {
+  public void onHeaders(Metadata headers, @Nullable String responseEncoding, InboundBudget budget) {
     String chosen = responseEncoding == null ? Compression.IDENTITY : responseEncoding;
     if (!Compression.isSupported(chosen)) {
       // compression.md: a response in an encoding the client does not support is INTERNAL.
@@ -502,8 +504,11 @@ public final class ClientCallImpl<Req, Resp>
               "the server compressed with unsupported grpc-encoding '" + chosen + "'"));
       return;
     }
+    inboundBudget = budget;
+    inbound.useBudget(budget);
     deframer =
-        new MessageDeframer(maxInboundMessageSize, chosen, transport.allocator(), "response");
+        new MessageDeframer(
+            maxInboundMessageSize, chosen, transport.allocator(), budget, "response");
     receivedHeaders = headers;
     headersArrived.complete(headers);
   }
@@ -537,6 +542,8 @@ public final class ClientCallImpl<Req, Resp>
       inbound.add(message, compressed);
       return;
     }
+    // One response per call, bounded by the message size limit: not held against the budget.
+    inboundBudget.release(message.readableBytes());
     if (unaryResponse != null) {
       message.release();
       throw Status.INTERNAL

@@ -2,16 +2,18 @@ package dev.trunk.internal.client;
 
 import dev.trunk.Metadata;
 import dev.trunk.Status;
+import dev.trunk.internal.InboundBudget;
 import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
 /** What the transport tells a client call, always on the transport thread. */
 public interface ClientStreamListener {
   /**
-   * Valid response headers arrived (HTTP 200, gRPC content-type); {@code encoding} is their
+   * Valid response headers arrived (received message bytes are reserved in {@code budget}, which
+   * the call releases as it takes them) (HTTP 200, gRPC content-type); {@code encoding} is their
    * grpc-encoding or null.
    */
-  void onHeaders(Metadata headers, @Nullable String encoding);
+  void onHeaders(Metadata headers, @Nullable String encoding, InboundBudget budget);
 
   /** A DATA frame's bytes (ownership included); returns whether its credit may be returned now. */
   boolean onData(ByteBuf data, boolean endOfStream);

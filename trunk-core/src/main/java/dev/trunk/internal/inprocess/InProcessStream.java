@@ -7,6 +7,7 @@ import dev.trunk.Metadata;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
 import dev.trunk.TlsInfo;
+import dev.trunk.internal.InboundBudget;
 import dev.trunk.internal.client.ClientStreamListener;
 import dev.trunk.internal.client.ClientTransportStream;
 import dev.trunk.internal.server.MethodRegistry;
@@ -194,7 +195,7 @@ final class InProcessStream {
     if (headers != null && !trailersOnly) {
       headersSent = true;
       String sent = encoding == null || encoding.equals(Compression.IDENTITY) ? null : encoding;
-      listener.onHeaders(new Metadata(headers), sent);
+      listener.onHeaders(new Metadata(headers), sent, InboundBudget.UNLIMITED);
     }
     if (message != null) {
       int size = message.readableBytes();
@@ -351,6 +352,11 @@ final class InProcessStream {
     @Override
     public ByteBufAllocator allocator() {
       return PooledByteBufAllocator.DEFAULT;
+    }
+
+    @Override
+    public InboundBudget inboundBudget() {
+      return InboundBudget.UNLIMITED; // frames are handed over whole, under flow control already
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.trunk.internal.netty;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import dev.trunk.StatusException;
+import dev.trunk.internal.InboundBudget;
 import dev.trunk.internal.client.ChannelConfig;
 import dev.trunk.internal.wire.HttpStatusMapping;
 import io.netty.buffer.ByteBuf;
@@ -41,6 +42,7 @@ final class ClientHandler extends GrpcConnectionHandler {
   private final ClientKeepAlive keepAlive;
   private final Owner owner;
   private final int maxWaitingCalls;
+  private final InboundBudget budget;
   // Calls handed to this connection that have no HTTP/2 stream yet (any thread).
   private final AtomicInteger waiting = new AtomicInteger();
   private boolean ready;
@@ -60,6 +62,10 @@ final class ClientHandler extends GrpcConnectionHandler {
     this.target = target;
     this.maxHeaderListSize = config.maxHeaderListSize();
     this.maxWaitingCalls = config.maxWaitingCalls();
+    this.budget =
+        InboundBudget.of(
+            "this connection (maxBufferedBytesPerConnection)",
+            config.maxBufferedBytesPerConnection());
     this.keepAlive = keepAlive;
     this.owner = owner;
     connection().addListener(new StreamCloser());
@@ -563,7 +569,7 @@ final class ClientHandler extends GrpcConnectionHandler {
       return;
     }
     CharSequence encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
-    stream.listener.onHeaders(metadata, encoding == null ? null : encoding.toString());
+    stream.listener.onHeaders(metadata, encoding == null ? null : encoding.toString(), budget);
   }
 
   private void onTrailers(NettyClientStream stream, Http2Headers headers, boolean trailersOnly) {

@@ -12,10 +12,11 @@ final class FlowControl {
   static final float WINDOW_UPDATE_RATIO = 0.5f;
 
   /**
-   * Whether the connection window is refilled as DATA arrives, independently of the streams. Off:
-   * connection credit goes back only with stream credit.
+   * Whether the connection window is refilled as DATA arrives, independently of the streams: yes,
+   * so that streams whose readers are slow, which withhold their own credit, never starve the other
+   * streams of the connection. What the connection holds is bounded by its {@code InboundBudget}.
    */
-  static final boolean AUTO_REFILL_CONNECTION = false;
+  static final boolean AUTO_REFILL_CONNECTION = true;
 
   private FlowControl() {}
 }

@@ -3,6 +3,7 @@ package dev.trunk.internal.netty;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import dev.trunk.TlsInfo;
+import dev.trunk.internal.InboundBudget;
 import dev.trunk.internal.server.ServerCallImpl;
 import dev.trunk.internal.server.ServerTransportStream;
 import dev.trunk.internal.wire.Compression;
@@ -259,6 +260,11 @@ final class NettyServerStream implements ServerTransportStream {
   @Override
   public boolean inTransportThread() {
     return ctx.executor().inEventLoop();
+  }
+
+  @Override
+  public InboundBudget inboundBudget() {
+    return handler.inboundBudget();
   }
 
   @Override

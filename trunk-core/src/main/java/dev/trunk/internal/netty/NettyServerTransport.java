@@ -1,6 +1,7 @@
 package dev.trunk.internal.netty;
 
 import dev.trunk.TlsConfig;
+import dev.trunk.internal.InboundBudget;
 import dev.trunk.internal.server.MethodRegistry;
 import dev.trunk.internal.server.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
@@ -22,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 public final class NettyServerTransport {
   private final ServerConfig config;
   private final MethodRegistry registry;
+  private final InboundBudget budget;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final EventLoopGroup group;
@@ -31,6 +33,7 @@ public final class NettyServerTransport {
   public NettyServerTransport(ServerConfig config, MethodRegistry registry) {
     this.config = config;
     this.registry = registry;
+    this.budget = InboundBudget.of("the server (maxBufferedBytes)", config.maxBufferedBytes());
     this.group = EventLoops.newGroup("trunk-server", false);
   }
 
@@ -54,7 +57,7 @@ public final class NettyServerTransport {
                       channel.pipeline().addLast(tls.current().newHandler(channel.alloc()));
                       channel.pipeline().addLast(new TlsHandshake.Server());
                     }
-                    channel.pipeline().addLast(ServerHandler.create(config, registry));
+                    channel.pipeline().addLast(ServerHandler.create(config, registry, budget));
                   }
                 });
     try {

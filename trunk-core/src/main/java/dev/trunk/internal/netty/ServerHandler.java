@@ -3,6 +3,7 @@ package dev.trunk.internal.netty;
 import dev.trunk.Deadline;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
+import dev.trunk.internal.InboundBudget;
 import dev.trunk.internal.server.ConnectionManagement;
 import dev.trunk.internal.server.MethodRegistry;
 import dev.trunk.internal.server.RequestHead;
@@ -45,6 +46,7 @@ final class ServerHandler extends GrpcConnectionHandler {
 
   private final ServerConfig config;
   private final MethodRegistry registry;
+  private final InboundBudget budget;
   private final Http2Connection.PropertyKey streamKey;
   private final PingEnforcer pingEnforcer;
   private final ConnectionLifetime lifetime;
@@ -65,10 +67,12 @@ final class ServerHandler extends GrpcConnectionHandler {
       Http2ConnectionEncoder encoder,
       Http2Settings settings,
       ServerConfig config,
-      MethodRegistry registry) {
+      MethodRegistry registry,
+      InboundBudget budget) {
     super(decoder, encoder, settings);
     this.config = config;
     this.registry = registry;
+    this.budget = budget;
     this.streamKey = connection().newKey();
     connection().addListener(new StreamCloser());
     ConnectionManagement connections = config.connections();
@@ -89,7 +93,16 @@ final class ServerHandler extends GrpcConnectionHandler {
     }
   }
 
-  static ServerHandler create(ServerConfig config, MethodRegistry registry) {
+  /**
+   * A handler for one new connection, whose calls hold received messages within their own budget
+   * ({@code maxBufferedBytesPerConnection}) and the server's.
+   */
+  static ServerHandler create(
+      ServerConfig config, MethodRegistry registry, InboundBudget serverBudget) {
+    InboundBudget budget =
+        serverBudget.child(
+            "this connection (maxBufferedBytesPerConnection)",
+            config.maxBufferedBytesPerConnection());
     Http2Settings settings =
         new Http2Settings()
             .initialWindowSize(FlowControl.STREAM_WINDOW)
@@ -99,7 +112,7 @@ final class ServerHandler extends GrpcConnectionHandler {
         settings,
         config.shutdownGracePeriod().toMillis(),
         (decoder, encoder, initial) ->
-            new ServerHandler(decoder, encoder, initial, config, registry));
+            new ServerHandler(decoder, encoder, initial, config, registry, budget));
   }
 
   @Override
@@ -322,6 +335,11 @@ final class ServerHandler extends GrpcConnectionHandler {
     while ((start = pendingDispatches.poll()) != null) {
       start.run();
     }
+  }
+
+  /** Where the calls of this connection reserve the request messages they hold. */
+  InboundBudget inboundBudget() {
+    return budget;
   }
 
   // ---- outbound, called by NettyServerStream on the event loop ------------------------------

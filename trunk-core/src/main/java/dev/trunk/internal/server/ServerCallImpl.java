@@ -18,6 +18,7 @@ import dev.trunk.StreamSender;
 import dev.trunk.TlsInfo;
 import dev.trunk.internal.CallInfoImpl;
 import dev.trunk.internal.CurrentCall;
+import dev.trunk.internal.InboundBudget;
 import dev.trunk.internal.InboundQueue;
 import dev.trunk.internal.LiveCalls;
 import dev.trunk.internal.ObserverChain;
@@ -107,8 +108,11 @@ public final class ServerCallImpl<Req, Resp>
     this.head = head;
     this.interceptors = interceptors;
     this.maxInboundMessageSize = maxInboundMessageSize;
+    InboundBudget budget = stream.inboundBudget();
+    inbound.useBudget(budget);
     this.deframer =
-        new MessageDeframer(maxInboundMessageSize, head.encoding(), stream.allocator(), "request");
+        new MessageDeframer(
+            maxInboundMessageSize, head.encoding(), stream.allocator(), budget, "request");
     LiveCalls.started(this);
   }
 

@@ -19,6 +19,8 @@ public record ServerConfig(
     int maxInboundMessageSize,
     int maxHeaderListSize,
     int maxConcurrentStreams,
+    long maxBufferedBytesPerConnection,
+    long maxBufferedBytes,
     Duration shutdownGracePeriod,
     boolean health,
     boolean reflection,

@@ -3,6 +3,7 @@ package dev.trunk.internal.server;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import dev.trunk.TlsInfo;
+import dev.trunk.internal.InboundBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.SocketAddress;
@@ -50,6 +51,9 @@ public interface ServerTransportStream {
   boolean inTransportThread();
 
   ByteBufAllocator allocator();
+
+  /** Where the call reserves the bytes of the request messages it holds. */
+  InboundBudget inboundBudget();
 
   SocketAddress peer();
 

@@ -2,6 +2,7 @@ package dev.trunk.internal.wire;
 
 import dev.trunk.Status;
 import dev.trunk.StatusException;
+import dev.trunk.internal.InboundBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -20,7 +21,8 @@ import java.util.ArrayDeque;
 public final class MessageDeframer {
   /**
    * Receives each complete message, still compressed if its flag says so; it owns (and must
-   * release) the buffer.
+   * release) the buffer, and its bytes stay reserved in the deframer's {@link InboundBudget} until
+   * the receiver releases them there.
    */
   @FunctionalInterface
   public interface Sink {
@@ -33,6 +35,7 @@ public final class MessageDeframer {
   private final int maxMessageSize;
   private final String encoding;
   private final ByteBufAllocator allocator;
+  private final InboundBudget budget;
   private final String direction;
   private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
   private int pendingBytes;
@@ -42,21 +45,28 @@ public final class MessageDeframer {
   private boolean messageCompressed;
 
   /**
+   * @param budget where received bytes are reserved before they are buffered
    * @param direction "request" or "response", used in error messages
    */
   public MessageDeframer(
-      int maxMessageSize, String encoding, ByteBufAllocator allocator, String direction) {
+      int maxMessageSize,
+      String encoding,
+      ByteBufAllocator allocator,
+      InboundBudget budget,
+      String direction) {
     this.maxMessageSize = maxMessageSize;
     this.encoding = encoding;
     this.allocator = allocator;
+    this.budget = budget;
     this.direction = direction;
   }
 
   /**
    * Adds {@code data} (always released here) and hands every complete message to {@code sink}.
    *
-   * @throws StatusException RESOURCE_EXHAUSTED for a message over the limit, INTERNAL for a
-   *     malformed prefix or a compressed message on a stream without grpc-encoding
+   * @throws StatusException RESOURCE_EXHAUSTED for a message over the limit or data over the
+   *     budget, INTERNAL for a malformed prefix or a compressed message on a stream without
+   *     grpc-encoding
    */
   public void deframe(ByteBuf data, Sink sink) {
     if (closed) {
@@ -66,6 +76,7 @@ public final class MessageDeframer {
     if (!data.isReadable()) {
       data.release();
     } else {
+      reserve(data);
       pending.add(data);
       pendingBytes += data.readableBytes();
     }
@@ -120,7 +131,19 @@ public final class MessageDeframer {
       while ((chunk = pending.poll()) != null) {
         chunk.release();
       }
+      budget.release(pendingBytes);
       pendingBytes = 0;
+    }
+  }
+
+  /** Reserves a chunk's bytes before buffering it; data that does not fit fails the stream. */
+  private void reserve(ByteBuf data) {
+    int bytes = data.readableBytes();
+    InboundBudget full = budget.tryReserve(bytes);
+    if (full != null) {
+      data.release();
+      close();
+      throw full.exhausted(bytes, direction + " messages").asException();
     }
   }
 
@@ -130,6 +153,7 @@ public final class MessageDeframer {
     for (int i = 0; i < LENGTH_SIZE; i++) {
       length = length << 8 | readByte();
     }
+    budget.release(MessageFramer.PREFIX_SIZE);
     if (flag > 1) {
       throw failure(
           Status.INTERNAL, "the " + direction + " message has an invalid compressed flag " + flag);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trunk.Status;
 import dev.trunk.StatusException;
+import dev.trunk.internal.InboundBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -38,7 +39,8 @@ class DeframerInflationTest {
     byte[] plain = "hello hello hello hello".getBytes(StandardCharsets.UTF_8);
     ByteBuf frame = compressedFrame(plain);
     byte[] wire = ByteBufUtil.getBytes(frame, 5, frame.readableBytes() - 5);
-    MessageDeframer deframer = new MessageDeframer(1000, Compression.GZIP, ALLOCATOR, "request");
+    MessageDeframer deframer =
+        new MessageDeframer(1000, Compression.GZIP, ALLOCATOR, InboundBudget.UNLIMITED, "request");
     List<ByteBuf> messages = new ArrayList<>();
     deframer.deframe(frame, messages::add);
 
@@ -57,7 +59,8 @@ class DeframerInflationTest {
   @Test
   void theLimitAppliesToTheInflatedSizeWhenTheReceiverInflates() {
     ByteBuf frame = compressedFrame(new byte[100_000]);
-    MessageDeframer deframer = new MessageDeframer(1000, Compression.GZIP, ALLOCATOR, "request");
+    MessageDeframer deframer =
+        new MessageDeframer(1000, Compression.GZIP, ALLOCATOR, InboundBudget.UNLIMITED, "request");
     List<ByteBuf> messages = new ArrayList<>();
     deframer.deframe(frame, messages::add);
 
