@@ -183,6 +183,16 @@ final class FrameClient implements AutoCloseable {
     data(stream, framed, end);
   }
 
+  /** Resets a stream with RST_STREAM carrying {@code errorCode}. */
+  void reset(Stream stream, long errorCode) throws Exception {
+    onEventLoop(
+        () -> {
+          writer.writeRstStream(ctx, stream.id, errorCode, ctx.newPromise());
+          ctx.flush();
+          return null;
+        });
+  }
+
   /** Answers a PING. */
   void ackPing(long data) throws Exception {
     onEventLoop(

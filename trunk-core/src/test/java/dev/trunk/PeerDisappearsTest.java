@@ -128,6 +128,21 @@ class PeerDisappearsTest {
     assertTheServerStillServes();
   }
 
+  /** PROTOCOL-HTTP2.md's RST_STREAM code table is the client's; a server call is just cancelled. */
+  @Test
+  void aClientResetWithAnyErrorCodeReachesTheHandlerAsCancelled() throws Exception {
+    try (FrameClient raw = new FrameClient(server.port())) {
+      FrameClient.Stream stream = raw.open(FrameClient.grpcHeaders("/" + CHAT.fullName()), false);
+      raw.message(stream, StringValue.of("hello").toByteArray(), false);
+      assertThat(streaming.await(10, TimeUnit.SECONDS)).isTrue();
+
+      raw.reset(stream, 0x2); // INTERNAL_ERROR
+      assertThat(outcome.get(5, TimeUnit.SECONDS))
+          .isEqualTo("receive failed with CANCELLED, cancelled=true");
+    }
+    assertTheServerStillServes();
+  }
+
   @Test
   void aHandlerBlockedReceivingIsCancelledWhenTheClientVanishes() throws Exception {
     FrameClient raw = new FrameClient(server.port());
