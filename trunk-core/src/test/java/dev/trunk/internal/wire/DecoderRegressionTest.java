@@ -24,4 +24,27 @@ class DecoderRegressionTest {
     inflated.release();
     allocator.assertAllReleased();
   }
+
+  @Test
+  void grpcMessageDecodingKeepsUnescapedCharactersOutsideTheBasicPlane() {
+    assertThat(PercentEncoding.decode("snow \u2603, smile \uD83D\uDE00"))
+        .isEqualTo("snow \u2603, smile \uD83D\uDE00");
+  }
+
+  @Test
+  void grpcMessageEscapesTakeOnlyAsciiHexDigits() {
+    // ARABIC-INDIC DIGIT THREE and FULLWIDTH DIGIT FOUR are digits to Character.digit, not to
+    // percent-encoding (RFC 3986 HEXDIG).
+    assertThat(PercentEncoding.decode("%\u0663\u0663 %\uFF14\uFF11"))
+        .isEqualTo("%\u0663\u0663 %\uFF14\uFF11");
+    assertThat(PercentEncoding.decode("%41%e2%98%83")).isEqualTo("A\u2603");
+  }
+
+  @Test
+  void grpcMessageEncodesSpacesAtEitherEndSoHttp2AcceptsTheValue() {
+    assertThat(PercentEncoding.encode(" padded ")).isEqualTo("%20padded%20");
+    assertThat(PercentEncoding.encode(" ")).isEqualTo("%20");
+    assertThat(PercentEncoding.encode("in the middle")).isEqualTo("in the middle");
+    assertThat(PercentEncoding.decode("%20padded%20")).isEqualTo(" padded ");
+  }
 }
