@@ -14,8 +14,10 @@ import org.jspecify.annotations.Nullable;
  * The headers or trailers of a call: an ordered multimap from lower-case key to values.
  *
  * <p>Keys ending in {@code -bin} hold binary values (sent base64-encoded); all other keys hold
- * printable ASCII values. Keys starting with {@code grpc-} are reserved for gRPC itself and are
- * refused. Not thread-safe: build it on one thread, then hand it over.
+ * printable ASCII values that neither start nor end with a space (RFC 9113 section 8.2.1). Keys
+ * starting with {@code grpc-} are reserved for gRPC itself, and the keys the transport owns ({@code
+ * content-type}, {@code te} and HTTP/2's connection-specific fields) are refused too. Not
+ * thread-safe: build it on one thread, then hand it over.
  *
  * <pre>{@code
  * Metadata headers = new Metadata();
@@ -28,6 +30,20 @@ public final class Metadata {
   public static final String BINARY_SUFFIX = "-bin";
 
   private static final String RESERVED_PREFIX = "grpc-";
+
+  /**
+   * Keys a peer would reject: HTTP/2's connection-specific fields (RFC 9113 section 8.2.2) and the
+   * ones gRPC's transport sets itself (PROTOCOL-HTTP2.md: content-type, te).
+   */
+  private static final Set<String> TRANSPORT_KEYS =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "transfer-encoding",
+          "upgrade",
+          "te",
+          "content-type");
 
   private static final Object[] NONE = {};
 
@@ -47,7 +63,7 @@ public final class Metadata {
    * Adds an ASCII value.
    *
    * @throws IllegalArgumentException if the key is malformed, reserved or binary, or the value is
-   *     not printable ASCII
+   *     not printable ASCII or starts or ends with a space
    */
   public Metadata add(String key, String value) {
     String name = checkKey(key);
@@ -231,6 +247,10 @@ public final class Metadata {
     if (name.startsWith(RESERVED_PREFIX)) {
       throw new IllegalArgumentException("metadata key '" + key + "' is reserved for gRPC");
     }
+    if (TRANSPORT_KEYS.contains(name)) {
+      throw new IllegalArgumentException(
+          "metadata key '" + key + "' is set by the transport or not allowed in HTTP/2");
+    }
     return name;
   }
 
@@ -241,6 +261,12 @@ public final class Metadata {
         throw new IllegalArgumentException(
             "value of metadata key '" + key + "' has a non-printable-ASCII character at " + i);
       }
+    }
+    if (value.startsWith(" ") || value.endsWith(" ")) {
+      throw new IllegalArgumentException(
+          "value of metadata key '"
+              + key
+              + "' starts or ends with a space, which HTTP/2 does not allow (RFC 9113 8.2.1)");
     }
   }
 
