@@ -38,6 +38,11 @@ import org.jspecify.annotations.Nullable;
 class GrpcHeadersFuzzTest {
   private static final int HEADER_LIST_LIMIT = 1 << 20;
   private static final String[] NAME_PREFIXES = {"", "x-", ":", "grpc-", "content-type", "te"};
+  // Starts of :status and content-type values, so the fuzzer also reaches accepted responses.
+  private static final String[] STATUS_PREFIXES = {"", "200", "404", "503"};
+  private static final String[] CONTENT_TYPE_PREFIXES = {
+    "", "application/grpc", "application/grpc+proto", "Application/GRPC;", "application/json"
+  };
 
   /**
    * Any status survives trailers; any trailers give a status without failing, whose code is the
@@ -63,8 +68,10 @@ class GrpcHeadersFuzzTest {
       assertThat(status).isEqualTo(expectedStatus(code, message, details));
     }
 
-    AsciiString httpStatus = optionalValue(data, trailers, AsciiString.of(":status"));
-    AsciiString contentType = optionalValue(data, trailers, GrpcHeaders.CONTENT_TYPE);
+    AsciiString httpStatus =
+        optionalValue(data, trailers, AsciiString.of(":status"), STATUS_PREFIXES);
+    AsciiString contentType =
+        optionalValue(data, trailers, GrpcHeaders.CONTENT_TYPE, CONTENT_TYPE_PREFIXES);
     Status refused = GrpcHeaders.checkResponse(trailers);
     boolean fine =
         "200".equals(String.valueOf(httpStatus)) && GrpcHeaders.isGrpcContentType(contentType);
@@ -232,10 +239,18 @@ class GrpcHeadersFuzzTest {
   /** Adds a fuzzer-made value (raw bytes, one char each, as Netty hands them over) or nothing. */
   private static @Nullable AsciiString optionalValue(
       FuzzedDataProvider data, Http2Headers headers, AsciiString name) {
+    return optionalValue(data, headers, name, new String[] {""});
+  }
+
+  /** The same, starting with one of {@code prefixes}. */
+  private static @Nullable AsciiString optionalValue(
+      FuzzedDataProvider data, Http2Headers headers, AsciiString name, String[] prefixes) {
     if (!data.consumeBoolean()) {
       return null;
     }
-    AsciiString value = new AsciiString(data.consumeBytes(data.consumeInt(0, 64)), false);
+    AsciiString value =
+        AsciiString.of(data.pickValue(prefixes))
+            .concat(new AsciiString(data.consumeBytes(data.consumeInt(0, 64)), false));
     headers.set(name, value);
     return value;
   }
