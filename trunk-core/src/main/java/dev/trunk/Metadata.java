@@ -16,11 +16,12 @@ import org.jspecify.annotations.Nullable;
  * The headers or trailers of a call: an ordered multimap from lower-case key to values.
  *
  * <p>Keys ending in {@code -bin} hold binary values (sent base64-encoded); all other keys hold
- * printable ASCII values. Keys starting with {@code grpc-} are reserved for gRPC itself, and the
- * HTTP headers the transport sets or HTTP/2 forbids ({@code content-type}, {@code te}, {@code
- * user-agent}, {@code host}, connection-specific headers and {@code :} pseudo-headers) cannot be
- * added either: {@link #add} names what to use instead. Received request metadata may still show
- * the client's {@code user-agent}. Not thread-safe: build it on one thread, then hand it over.
+ * printable ASCII values that neither start nor end with a space (RFC 9113 section 8.2.1). Keys
+ * starting with {@code grpc-} are reserved for gRPC itself, and the HTTP headers the transport sets
+ * or HTTP/2 forbids ({@code content-type}, {@code te}, {@code user-agent}, {@code host},
+ * connection-specific headers and {@code :} pseudo-headers) cannot be added either: {@link #add}
+ * names what to use instead. Received request metadata may still show the client's {@code
+ * user-agent}. Not thread-safe: build it on one thread, then hand it over.
  *
  * <pre>{@code
  * Metadata headers = new Metadata();
@@ -73,7 +74,7 @@ public final class Metadata {
    *
    * @throws IllegalArgumentException if the key is malformed, reserved (a {@code grpc-} key or an
    *     HTTP header the transport owns, e.g. {@code user-agent}: the message says what to use
-   *     instead) or binary, or the value is not printable ASCII
+   *     instead) or binary, or the value is not printable ASCII or starts or ends with a space
    */
   public Metadata add(String key, String value) {
     String name = checkKey(key, false);
@@ -283,6 +284,12 @@ public final class Metadata {
         throw new IllegalArgumentException(
             "value of metadata key '" + key + "' has a non-printable-ASCII character at " + i);
       }
+    }
+    if (value.startsWith(" ") || value.endsWith(" ")) {
+      throw new IllegalArgumentException(
+          "value of metadata key '"
+              + key
+              + "' starts or ends with a space, which HTTP/2 does not allow (RFC 9113 8.2.1)");
     }
   }
 

@@ -24,6 +24,23 @@ class MetadataTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"te", "Content-Type", "connection", "keep-alive", "transfer-encoding"})
+  void keysTheTransportOwnsAreRefused(String key) {
+    assertThatThrownBy(() -> new Metadata().add(key, "trailers"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(key);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {" leading", "trailing ", " "})
+  void textValuesMustNotStartOrEndWithASpace(String value) {
+    assertThatThrownBy(() -> new Metadata().add("x-note", value))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("RFC 9113");
+    assertThat(new Metadata().add("x-note", "in between").get("x-note")).isEqualTo("in between");
+  }
+
   @Test
   void textValuesMustBePrintableAscii() {
     assertThatThrownBy(() -> new Metadata().add("x-note", "line\nbreak"))

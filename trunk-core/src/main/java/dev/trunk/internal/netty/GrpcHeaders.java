@@ -41,6 +41,9 @@ final class GrpcHeaders {
 
   private static final String RESERVED_PREFIX = "grpc-";
 
+  /** Larger than any status code gRPC defines; a larger grpc-status value is read as this. */
+  private static final int STATUS_CODE_CAP = 1000;
+
   private GrpcHeaders() {}
 
   /**
@@ -174,12 +177,11 @@ final class GrpcHeaders {
     if (code == null) {
       return null;
     }
-    Status status;
-    try {
-      status = Status.Code.of(Integer.parseInt(code.toString())).toStatus();
-    } catch (NumberFormatException e) {
+    int value = statusCodeValue(code);
+    if (value < 0) {
       return Status.UNKNOWN.withDescription("malformed grpc-status '" + code + "'");
     }
+    Status status = Status.Code.of(value).toStatus();
     CharSequence message = trailers.get(GRPC_MESSAGE);
     if (message != null) {
       status = status.withDescription(PercentEncoding.decode(message));
@@ -193,6 +195,26 @@ final class GrpcHeaders {
       }
     }
     return status;
+  }
+
+  /**
+   * The number in a grpc-status value, capped above every defined code (then UNKNOWN), or -1 unless
+   * it is ASCII digits only (PROTOCOL-HTTP2.md: Status → "grpc-status" 1*DIGIT): a sign or a
+   * non-ASCII digit must not turn a malformed status into OK.
+   */
+  private static int statusCodeValue(CharSequence code) {
+    if (code.length() == 0) {
+      return -1;
+    }
+    int value = 0;
+    for (int i = 0; i < code.length(); i++) {
+      char c = code.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = Math.min(value * 10 + (c - '0'), STATUS_CODE_CAP);
+    }
+    return value;
   }
 
   /**

@@ -61,7 +61,9 @@ public final class Compression {
         InputStream in = new GZIPInputStream(source, CHUNK)) {
       while (true) {
         int room = limit - out.readableBytes();
-        int read = out.writeBytes(in, Math.min(CHUNK, room + 1));
+        // One byte past the room shows the message is over the limit; "room + 1" only when it
+        // cannot overflow (a limit of Integer.MAX_VALUE is allowed).
+        int read = out.writeBytes(in, room < CHUNK ? room + 1 : CHUNK);
         if (read < 0) {
           return out;
         }
