@@ -3,11 +3,7 @@ package dev.trunk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.Int64Value;
-import com.google.protobuf.StringValue;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,64 +14,22 @@ import org.junit.jupiter.api.Test;
  * grace period is over.
  */
 class ConnectionLifetimeTest {
-  /** Sends "holding", then waits until released or cancelled. */
-  private static final MethodDescriptor<Int64Value, StringValue> HOLD =
-      MethodDescriptor.of(
-          TestService.NAME,
-          "Hold",
-          MethodDescriptor.Type.SERVER_STREAMING,
-          TestService.LONG,
-          TestService.STRING);
 
-  private static final String HOLD_PATH = "/" + HOLD.fullName();
-
-  private final CountDownLatch holding = new CountDownLatch(1);
-  private final CountDownLatch release = new CountDownLatch(1);
-
-  /** How the Hold handler ended: "released" or "cancelled". */
-  private final CompletableFuture<String> outcome = new CompletableFuture<>();
+  private final HoldService holds = new HoldService();
 
   private Server server;
 
   private void start(Server.Builder builder) throws Exception {
-    ServiceDefinition service =
-        ServiceDefinition.builder(TestService.NAME)
-            .serverStreaming(
-                HOLD,
-                (request, responses) -> {
-                  CallContext call = CallContext.current();
-                  call.onCancel(
-                      () -> {
-                        outcome.complete("cancelled");
-                        release.countDown(); // handlers are not interrupted: end the wait
-                      });
-                  responses.send(StringValue.of("holding"));
-                  holding.countDown();
-                  try {
-                    if (release.await(30, TimeUnit.SECONDS)) {
-                      outcome.complete("released");
-                    }
-                  } catch (InterruptedException e) {
-                    throw Status.CANCELLED.asException();
-                  }
-                })
-            .build();
+    ServiceDefinition service = holds.addTo(ServiceDefinition.builder(TestService.NAME)).build();
     server = builder.address("127.0.0.1", 0).service(service).build().start();
   }
 
   @AfterEach
   void stop() {
-    release.countDown();
+    holds.release.countDown();
     if (server != null) {
       server.shutdownNow();
     }
-  }
-
-  private FrameClient.Stream hold(FrameClient client) throws Exception {
-    FrameClient.Stream stream = client.open(FrameClient.grpcHeaders(HOLD_PATH), false);
-    client.message(stream, Int64Value.of(0).toByteArray(), true);
-    assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
-    return stream;
   }
 
   @Test
@@ -95,10 +49,10 @@ class ConnectionLifetimeTest {
   void aConnectionIsNotIdleWhileACallIsInProgress() throws Exception {
     start(Server.builder().maxConnectionIdle(Duration.ofMillis(300)));
     try (FrameClient client = new FrameClient(server.port())) {
-      FrameClient.Stream held = hold(client);
+      FrameClient.Stream held = holds.open(client);
       assertThat(client.goAways.poll(1, TimeUnit.SECONDS)).isNull();
 
-      release.countDown();
+      holds.release.countDown();
       held.awaitEnd();
       assertThat(client.goAways.poll(10, TimeUnit.SECONDS))
           .isEqualTo(new FrameClient.GoAway(Integer.MAX_VALUE, 0, "max_idle"));
@@ -114,7 +68,7 @@ class ConnectionLifetimeTest {
             .maxConnectionAgeGrace(Duration.ofSeconds(2)));
     long connected = System.nanoTime();
     try (FrameClient client = new FrameClient(server.port())) {
-      FrameClient.Stream held = hold(client);
+      FrameClient.Stream held = holds.open(client);
       assertThat(client.goAways.poll(10, TimeUnit.SECONDS))
           .isEqualTo(new FrameClient.GoAway(Integer.MAX_VALUE, 0, "max_age"));
       // A9: the age has a jitter of at most 10 %, and timers never fire early.
@@ -122,9 +76,9 @@ class ConnectionLifetimeTest {
           .isGreaterThanOrEqualTo(Duration.ofMillis(450).toNanos());
       assertThat(client.goAways.poll(10, TimeUnit.SECONDS))
           .isEqualTo(new FrameClient.GoAway(held.id, 0, "max_age"));
-      assertThat(outcome).isNotDone(); // the call may still finish within the grace period
+      assertThat(holds.outcome).isNotDone(); // the call may still finish within the grace period
 
-      assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("cancelled");
+      assertThat(holds.outcome.get(10, TimeUnit.SECONDS)).isEqualTo("cancelled");
       client.disconnected.get(10, TimeUnit.SECONDS);
     }
   }
@@ -137,13 +91,13 @@ class ConnectionLifetimeTest {
             .maxConnectionAge(Duration.ofMillis(300))
             .shutdownGracePeriod(Duration.ofMillis(300)));
     try (FrameClient client = new FrameClient(server.port())) {
-      hold(client);
+      holds.open(client);
       assertThat(client.goAways.poll(10, TimeUnit.SECONDS))
           .isEqualTo(new FrameClient.GoAway(Integer.MAX_VALUE, 0, "max_age"));
       assertThat(client.goAways.poll(10, TimeUnit.SECONDS)).isNotNull();
 
       server.shutdown();
-      assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("cancelled");
+      assertThat(holds.outcome.get(10, TimeUnit.SECONDS)).isEqualTo("cancelled");
       assertThat(server.awaitTermination(Duration.ofSeconds(10))).isTrue();
     }
   }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.StringValue;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,45 +16,18 @@ import org.junit.jupiter.api.Test;
  * the misbehaving client and with a well-behaved Trunk channel.
  */
 class ServerKeepAliveTest {
-  /** Sends "holding", then waits until released or cancelled. */
-  private static final MethodDescriptor<Int64Value, StringValue> HOLD =
-      MethodDescriptor.of(
-          TestService.NAME,
-          "Hold",
-          MethodDescriptor.Type.SERVER_STREAMING,
-          TestService.LONG,
-          TestService.STRING);
 
-  private static final String HOLD_PATH = "/" + HOLD.fullName();
   private static final String CHAT_PATH = "/" + TestService.CHAT.fullName();
   private static final long ENHANCE_YOUR_CALM = 0xb;
 
-  private final CountDownLatch release = new CountDownLatch(1);
-  private final CountDownLatch holding = new CountDownLatch(1);
-
-  /** How the Hold handler ended: "released" or "cancelled". */
-  private final CompletableFuture<String> outcome = new CompletableFuture<>();
+  private final HoldService holds = new HoldService();
 
   private Server server;
 
   private void start(Server.Builder builder) throws Exception {
     ServiceDefinition service =
-        ServiceDefinition.builder(TestService.NAME)
-            .serverStreaming(
-                HOLD,
-                (request, responses) -> {
-                  CallContext call = CallContext.current();
-                  call.onCancel(() -> outcome.complete("cancelled"));
-                  responses.send(StringValue.of("holding"));
-                  holding.countDown();
-                  try {
-                    if (release.await(30, TimeUnit.SECONDS)) {
-                      outcome.complete("released");
-                    }
-                  } catch (InterruptedException e) {
-                    throw Status.CANCELLED.asException();
-                  }
-                })
+        holds
+            .addTo(ServiceDefinition.builder(TestService.NAME))
             .bidiStreaming(
                 TestService.CHAT,
                 (requests, responses) -> {
@@ -70,19 +41,10 @@ class ServerKeepAliveTest {
 
   @AfterEach
   void stop() {
-    release.countDown();
+    holds.release.countDown();
     if (server != null) {
       server.shutdownNow();
     }
-  }
-
-  /** Opens a Hold call and waits until its handler runs. */
-  private static FrameClient.Stream hold(FrameClient client, CountDownLatch holding)
-      throws Exception {
-    FrameClient.Stream stream = client.open(FrameClient.grpcHeaders(HOLD_PATH), false);
-    client.message(stream, Int64Value.of(0).toByteArray(), true);
-    assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
-    return stream;
   }
 
   @Test
@@ -92,7 +54,7 @@ class ServerKeepAliveTest {
             .keepAliveTime(Duration.ofMillis(200))
             .keepAliveTimeout(Duration.ofSeconds(1)));
     try (FrameClient client = new FrameClient(server.port())) {
-      hold(client, holding);
+      holds.open(client);
       // While answered, the PINGs keep coming and the connection stays up.
       for (int i = 0; i < 3; i++) {
         assertThat(client.pings.poll(10, TimeUnit.SECONDS)).isNotNull();
@@ -101,7 +63,7 @@ class ServerKeepAliveTest {
 
       client.autoAckPings = false;
       client.disconnected.get(10, TimeUnit.SECONDS);
-      assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("cancelled");
+      assertThat(holds.outcome.get(10, TimeUnit.SECONDS)).isEqualTo("cancelled");
     }
   }
 
@@ -110,7 +72,7 @@ class ServerKeepAliveTest {
     start(Server.builder()); // permits one PING per 5 minutes
     try (FrameClient client = new FrameClient(server.port())) {
       client.settings.get(10, TimeUnit.SECONDS);
-      FrameClient.Stream held = hold(client, holding);
+      FrameClient.Stream held = holds.open(client);
       awaitFrame(client, "DATA " + held.id); // what the server sends forgives strikes
       pingAndAwaitAck(client, 1);
       pingAndAwaitAck(client, 2);
@@ -121,7 +83,7 @@ class ServerKeepAliveTest {
       assertThat(goAway).isEqualTo(new FrameClient.GoAway(1, ENHANCE_YOUR_CALM, "too_many_pings"));
       // A8: the connection is closed at once, failing the calls in progress.
       client.disconnected.get(10, TimeUnit.SECONDS);
-      assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("cancelled");
+      assertThat(holds.outcome.get(10, TimeUnit.SECONDS)).isEqualTo("cancelled");
     }
   }
 
@@ -177,7 +139,7 @@ class ServerKeepAliveTest {
         Channel channel =
             Channel.forAddress("127.0.0.1", proxy.port()).keepAliveTimeForTest(rate).build();
         ResponseStream<StringValue> call =
-            channel.serverStreamingCall(HOLD, Int64Value.of(0), CallOptions.DEFAULT)) {
+            channel.serverStreamingCall(HoldService.HOLD, Int64Value.of(0), CallOptions.DEFAULT)) {
       assertThat(call.receive()).isEqualTo(StringValue.of("holding"));
       // While the call is quiet the client sends little but PINGs, 17 bytes each: at least 5 of
       // them, at exactly the permitted rate, have reached the server.
@@ -188,9 +150,9 @@ class ServerKeepAliveTest {
       }
       assertThat(proxy.bytesToServer.get() - before).isGreaterThanOrEqualTo(6 * 17);
 
-      release.countDown();
+      holds.release.countDown();
       assertThat(call.receive()).isNull();
-      assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("released");
+      assertThat(holds.outcome.get(10, TimeUnit.SECONDS)).isEqualTo("released");
       assertThat(proxy.connections.get()).isEqualTo(1);
     }
   }

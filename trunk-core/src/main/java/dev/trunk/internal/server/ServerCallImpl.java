@@ -270,16 +270,8 @@ public final class ServerCallImpl<Req, Resp>
         return;
       }
       invokeHandler();
-    } catch (StatusException e) {
-      close(e.status(), merged(e.trailers()), null);
     } catch (RuntimeException | Error e) {
-      if (cancelled == null) {
-        log.warn("handler of {} failed; answering UNKNOWN", descriptor.fullName(), e);
-      }
-      close(
-          Status.UNKNOWN.withDescription("the server's handler failed").withCause(e),
-          responseTrailers,
-          null);
+      closeForThrown(e, "handler");
     } finally {
       CurrentCall.bind(previous);
       handlerThread = null;
@@ -287,6 +279,24 @@ public final class ServerCallImpl<Req, Resp>
       handlerFinished();
       method.running().exit();
     }
+  }
+
+  /**
+   * Ends the call for what the handler (or its {@code onReady} listener) threw: a {@link
+   * StatusException}'s status, anything else UNKNOWN, logged here and not sent to the client.
+   */
+  private void closeForThrown(Throwable thrown, String thrower) {
+    if (thrown instanceof StatusException e) {
+      close(e.status(), merged(e.trailers()), null);
+      return;
+    }
+    if (cancelled == null) {
+      log.warn("{} of {} failed; answering UNKNOWN", thrower, descriptor.fullName(), thrown);
+    }
+    close(
+        Status.UNKNOWN.withDescription("the server's handler failed").withCause(thrown),
+        responseTrailers,
+        null);
   }
 
   private void handlerFinished() {
@@ -686,14 +696,8 @@ public final class ServerCallImpl<Req, Resp>
     CallContext previous = CurrentCall.bind(this);
     try {
       listener.run();
-    } catch (StatusException e) {
-      close(e.status(), merged(e.trailers()), null);
     } catch (RuntimeException | Error e) {
-      log.warn("onReady listener of {} failed; answering UNKNOWN", descriptor.fullName(), e);
-      close(
-          Status.UNKNOWN.withDescription("the server's handler failed").withCause(e),
-          responseTrailers,
-          null);
+      closeForThrown(e, "onReady listener");
     } finally {
       CurrentCall.bind(previous);
     }
