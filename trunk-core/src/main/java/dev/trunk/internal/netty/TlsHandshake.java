@@ -4,6 +4,7 @@ import dev.trunk.Status;
 import dev.trunk.StatusException;
 import dev.trunk.TlsConfig;
 import dev.trunk.TlsInfo;
+import dev.trunk.internal.Log;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,8 +32,6 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Watches the TLS handshake of a connection: closes it when the handshake failed or ALPN did not
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * line per failed connection; a client fails its calls with UNAVAILABLE and that reason.
  */
 final class TlsHandshake {
-  private static final Logger log = LoggerFactory.getLogger(TlsHandshake.class);
+  private static final Log log = Log.of(TlsHandshake.class);
 
   /** The TLS session of a server connection, set once its handshake succeeded with h2. */
   static final AttributeKey<TlsInfo> TLS_INFO = AttributeKey.valueOf(TlsHandshake.class, "info");
