@@ -141,6 +141,7 @@ public final class NettyClientTransport implements ClientTransport, ClientHandle
                   protected void initChannel(Channel channel) {
                     String target = config.host() + ":" + config.port();
                     if (tls != null) {
+                      channel.pipeline().addLast(new TlsHandshake.NotTlsServer(target));
                       channel.pipeline().addLast(sslHandler(channel, tls.current()));
                       channel.pipeline().addLast(new TlsHandshake.Client(target, config.tls()));
                     } else {

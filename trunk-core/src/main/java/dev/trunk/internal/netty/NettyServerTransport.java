@@ -82,6 +82,8 @@ public final class NettyServerTransport {
                     if (tls != null) {
                       channel.pipeline().addLast(tls.current().newHandler(channel.alloc()));
                       channel.pipeline().addLast(new TlsHandshake.Server());
+                    } else {
+                      channel.pipeline().addLast(new TlsHandshake.PlaintextServer());
                     }
                     channel.pipeline().addLast(ServerHandler.create(config, registry, budget));
                   }
