@@ -15,6 +15,9 @@ module dev.trunk {
   requires io.netty.transport.classes.epoll;
   requires org.slf4j;
 
+  // Log: whether SLF4J has a provider or fell back to its no-operation logger.
+  uses org.slf4j.spi.SLF4JServiceProvider;
+
   exports dev.trunk;
   exports dev.trunk.internal to
       dev.trunk.testing;

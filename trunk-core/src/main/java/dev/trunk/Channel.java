@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.trunk.internal.client.ChannelConfig;
 import dev.trunk.internal.client.ChannelImpl;
 import dev.trunk.internal.client.KeepAliveConfig;
+import dev.trunk.internal.client.Target;
 import dev.trunk.internal.netty.NettyClientTransport;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -37,22 +38,17 @@ public interface Channel extends AutoCloseable {
   }
 
   /**
-   * A builder for a channel to {@code target}: {@code host:port} or {@code dns:///host:port}.
+   * A builder for a channel to {@code target}: {@code host:port}, {@code [ipv6]:port}, or either
+   * after {@code dns:///}. The port is required. TLS is not part of the target: choose it with
+   * {@link Builder#tls()}.
    *
-   * @throws IllegalArgumentException if the target has no port
+   * @throws IllegalArgumentException if the target is not one of these forms (a URL such as {@code
+   *     http://host:port}, no port, a port that is not a number in 1..65535, an empty host, an IPv6
+   *     address without brackets, whitespace); the message names the target and the problem
    */
   static Builder forTarget(String target) {
-    requireNonNull(target, "target");
-    String address = target.startsWith("dns:///") ? target.substring("dns:///".length()) : target;
-    int colon = address.lastIndexOf(':');
-    if (colon <= 0 || colon == address.length() - 1) {
-      throw new IllegalArgumentException("target '" + target + "' must be host:port");
-    }
-    String host = address.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    return new Builder(host, Integer.parseInt(address.substring(colon + 1)));
+    Target parsed = Target.parse(requireNonNull(target, "target"));
+    return new Builder(parsed.host(), parsed.port());
   }
 
   /**

@@ -34,9 +34,13 @@ public interface Server extends AutoCloseable {
   }
 
   /**
-   * Binds the port and starts serving.
+   * Binds the port and starts serving. A server starts once; a failed start stops every thread it
+   * started before it throws, so a process whose server cannot start can still exit.
    *
-   * @throws IOException if the address cannot be bound
+   * @throws java.net.BindException if the address cannot be bound (the message says why: in use,
+   *     not an address of this machine, or a privileged port), with the system's error as cause
+   * @throws IOException if the TLS material cannot be read
+   * @throws IllegalStateException if {@code start()} was called before, or the server was shut down
    */
   Server start() throws IOException;
 

@@ -292,7 +292,8 @@ class TlsTest {
   }
 
   @Test
-  void aPlaintextClientOfATlsServerIsToldItMayNeedTls() throws Exception {
+  void aPlaintextClientOfATlsServerIsToldItMayNeedTlsAndTheServerSaysSoInOneLine()
+      throws Exception {
     startServer(serverTls());
     Channel plaintext = channel(to127());
     try (LogCapture log = new LogCapture()) {
@@ -302,20 +303,49 @@ class TlsTest {
           .contains("the server at 127.0.0.1:" + server.port())
           .contains("this channel is plaintext")
           .contains("use Channel.Builder.tls()");
-      log.await(line -> line.contains("the client did not speak TLS"), LOG_WAIT);
+      log.await(line -> line.contains("the client sent plaintext to this TLS port"), LOG_WAIT);
+      assertThat(serverLines(log, "TLS handshake with"))
+          .singleElement()
+          .asString()
+          .contains("failed: the client sent plaintext to this TLS port; it must connect with TLS");
       assertNoStackTraceOrError(log);
+      assertNoHexDump(log);
     }
     assertThat(handlerRuns.get()).isZero();
   }
 
   @Test
-  void aTlsClientOfAPlaintextServerIsToldTheServerDoesNotSpeakTls() throws Exception {
+  void aTlsClientOfAPlaintextServerIsToldItAnsweredInPlaintextHttp2AndTheServerSaysSo()
+      throws Exception {
     startServer(null);
     Channel tls = channel(to127().tls(trustCa()));
-    assertThat(unavailableDescription(tls))
-        .contains("the TLS handshake with 127.0.0.1:" + server.port() + " failed")
-        .contains("the server did not answer in TLS");
+    try (LogCapture log = new LogCapture()) {
+      String description = unavailableDescription(tls);
+      assertThat(description)
+          .contains("the server at 127.0.0.1:" + server.port())
+          .contains("answered the TLS handshake with plaintext HTTP/2")
+          .contains("use Channel.Builder.plaintext()");
+      assertThat(description).doesNotContainPattern(HEX_DUMP);
+      log.await(line -> line.contains("a client started TLS on this plaintext port"), LOG_WAIT);
+      assertThat(serverLines(log, "started TLS"))
+          .singleElement()
+          .asString()
+          .contains("INFO")
+          .contains("Server.Builder.tls")
+          .contains("Channel.Builder.plaintext()");
+      assertNoStackTraceOrError(log);
+      assertNoHexDump(log);
+    }
     assertThat(handlerRuns.get()).isZero();
+  }
+
+  /** A run of hex digits as long as Netty's dumps of unexpected bytes. */
+  private static final String HEX_DUMP = "[0-9a-f]{32}";
+
+  private static void assertNoHexDump(LogCapture log) {
+    assertThat(log.lines(line -> line.matches(".*" + HEX_DUMP + ".*")))
+        .as("log:\n%s", log.lines())
+        .isEmpty();
   }
 
   @Test

@@ -8,8 +8,6 @@ import dev.trunk.Status;
 import dev.trunk.StatusException;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The observers of one call's interceptors, applied in order: requests pass through them first to
@@ -22,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * throwing observer is logged and the others still run.
  */
 public final class ObserverChain<Req, Resp> {
-  private static final Logger log = LoggerFactory.getLogger(ObserverChain.class);
+  private static final Log log = Log.of(ObserverChain.class);
   private static final ObserverChain<?, ?> EMPTY = new ObserverChain<>(List.of(), List.of());
 
   private final List<CallObserver<Req, Resp>> observers;

@@ -97,7 +97,11 @@ public final class ChannelImpl implements Channel {
     requireNonNull(method, "method");
     requireNonNull(options, "options");
     if (shutdown) {
-      throw Status.UNAVAILABLE.withDescription("the channel is shut down").asException();
+      throw Status.UNAVAILABLE
+          .withDescription(
+              "the channel is closed (close() or shutdownNow() was called); build a new Channel"
+                  + " for further calls")
+          .asException();
     }
     ServerCallImpl<?, ?> parent = parentCall();
     Deadline deadline = options.effectiveDeadline();

@@ -13,6 +13,7 @@ import dev.trunk.StatusException;
 import dev.trunk.internal.InboundBudget;
 import dev.trunk.internal.InboundQueue;
 import dev.trunk.internal.LiveCalls;
+import dev.trunk.internal.Log;
 import dev.trunk.internal.ObserverChain;
 import dev.trunk.internal.OutboundWindow;
 import dev.trunk.internal.wire.Compression;
@@ -30,8 +31,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One call on the client, of any kind, independent of the transport.
@@ -54,7 +53,7 @@ public final class ClientCallImpl<Req, Resp>
         ClientStreamingCall<Req, Resp>,
         ResponseStream<Resp>,
         InboundQueue.CreditReturner {
-  private static final Logger log = LoggerFactory.getLogger(ClientCallImpl.class);
+  private static final Log log = Log.of(ClientCallImpl.class);
 
   /** How the call ended on the wire, with a call's single response still raw (or null). */
   private record Ending(

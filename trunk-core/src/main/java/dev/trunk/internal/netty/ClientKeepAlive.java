@@ -1,6 +1,7 @@
 package dev.trunk.internal.netty;
 
 import dev.trunk.Status;
+import dev.trunk.internal.Log;
 import dev.trunk.internal.client.KeepAliveConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.Http2Error;
@@ -8,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A channel's keepalive across its connections (gRFC A8): gives each new connection its pinger, and
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 final class ClientKeepAlive {
-  private static final Logger log = LoggerFactory.getLogger(ClientKeepAlive.class);
+  private static final Log log = Log.of(ClientKeepAlive.class);
 
   private final AtomicLong timeNanos;
   private final long timeoutNanos;

@@ -1,5 +1,6 @@
 package dev.trunk.internal.netty;
 
+import dev.trunk.internal.Log;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
@@ -18,8 +19,6 @@ import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the server's and the client's HTTP/2 connection handlers share: the codec set-up, the
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>Event loop only, except {@link #runOnEventLoop}.
  */
 abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements Http2FrameListener {
-  private static final Logger log = LoggerFactory.getLogger(GrpcConnectionHandler.class);
+  private static final Log log = Log.of(GrpcConnectionHandler.class);
 
   /**
    * Handed-over tasks one drain runs before it flushes and yields to the event loop's other work

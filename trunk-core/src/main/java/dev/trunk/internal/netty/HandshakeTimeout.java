@@ -1,12 +1,11 @@
 package dev.trunk.internal.netty;
 
+import dev.trunk.internal.Log;
 import dev.trunk.internal.server.ConnectionManagement;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Disconnects a client that has not completed its side of the connection set-up in time: the TLS
@@ -16,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * covers the same span. Event loop only.
  */
 final class HandshakeTimeout {
-  private static final Logger log = LoggerFactory.getLogger(HandshakeTimeout.class);
+  private static final Log log = Log.of(HandshakeTimeout.class);
 
   private final @Nullable ScheduledFuture<?> timer;
 

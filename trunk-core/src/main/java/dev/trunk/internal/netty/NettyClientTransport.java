@@ -115,7 +115,11 @@ public final class NettyClientTransport implements ClientTransport, ClientHandle
 
   private synchronized ClientHandler connection() {
     if (shutdown) {
-      throw Status.UNAVAILABLE.withDescription("the channel is shut down").asException();
+      throw Status.UNAVAILABLE
+          .withDescription(
+              "the channel is closed (close() or shutdownNow() was called); build a new Channel"
+                  + " for further calls")
+          .asException();
     }
     ClientHandler current = connection;
     if (current == null || !current.isUsable()) {
@@ -141,6 +145,7 @@ public final class NettyClientTransport implements ClientTransport, ClientHandle
                   protected void initChannel(Channel channel) {
                     String target = config.host() + ":" + config.port();
                     if (tls != null) {
+                      channel.pipeline().addLast(new TlsHandshake.NotTlsServer(target));
                       channel.pipeline().addLast(sslHandler(channel, tls.current()));
                       channel.pipeline().addLast(new TlsHandshake.Client(target, config.tls()));
                     } else {

@@ -14,13 +14,18 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /** Listens on a TCP port and runs one {@link ServerHandler} per accepted connection. */
 public final class NettyServerTransport {
+  /** How long a failed start waits for the event loop threads it started to stop. */
+  static final long STOP_AFTER_FAILED_START = TimeUnit.SECONDS.toMillis(5);
+
   private final ServerConfig config;
   private final MethodRegistry registry;
   private final InboundBudget budget;
@@ -37,11 +42,32 @@ public final class NettyServerTransport {
     this.group = EventLoops.newGroup("trunk-server", false);
   }
 
-  /** Binds and starts accepting connections; returns the bound port. */
+  /**
+   * Binds and starts accepting connections; returns the bound port. A failed start leaves nothing
+   * running: every thread this transport started has stopped before it throws.
+   *
+   * @throws BindException if the address cannot be bound (in use, not local, not permitted)
+   * @throws IOException if the TLS material cannot be loaded
+   */
   public int start() throws IOException {
     TlsConfig tlsConfig = config.tls();
-    TlsSource tls = tlsConfig == null ? null : TlsSource.forServer(tlsConfig);
+    TlsSource tls;
+    try {
+      tls = tlsConfig == null ? null : TlsSource.forServer(tlsConfig);
+    } catch (IOException | RuntimeException e) {
+      stopAfterFailedStart();
+      throw e;
+    }
     this.tls = tls;
+    try {
+      return bind(tls);
+    } catch (Exception e) { // Netty's sync() rethrows checked exceptions undeclared
+      stopAfterFailedStart();
+      throw bindFailure(config.address(), e);
+    }
+  }
+
+  private int bind(@Nullable TlsSource tls) {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
@@ -56,20 +82,46 @@ public final class NettyServerTransport {
                     if (tls != null) {
                       channel.pipeline().addLast(tls.current().newHandler(channel.alloc()));
                       channel.pipeline().addLast(new TlsHandshake.Server());
+                    } else {
+                      channel.pipeline().addLast(new TlsHandshake.PlaintextServer());
                     }
                     channel.pipeline().addLast(ServerHandler.create(config, registry, budget));
                   }
                 });
-    try {
-      Channel bound = bootstrap.bind(config.address()).syncUninterruptibly().channel();
-      listener = bound;
-      return ((InetSocketAddress) bound.localAddress()).getPort();
-    } catch (RuntimeException e) {
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      stopTlsReload();
-      terminated.countDown();
-      throw new IOException("cannot listen on " + config.address() + ": " + e.getMessage(), e);
+    Channel bound = bootstrap.bind(config.address()).syncUninterruptibly().channel();
+    listener = bound;
+    return ((InetSocketAddress) bound.localAddress()).getPort();
+  }
+
+  private void stopAfterFailedStart() {
+    group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(STOP_AFTER_FAILED_START);
+    stopTlsReload();
+    terminated.countDown();
+  }
+
+  /**
+   * What a failed bind throws: the address, the likely cause and its fix in words, and Netty's
+   * exception (epoll's NativeIoException or NIO's BindException) as the cause.
+   */
+  private static BindException bindFailure(InetSocketAddress address, Exception failure) {
+    String message = String.valueOf(failure.getMessage());
+    String text = message.toLowerCase(Locale.ROOT);
+    String why;
+    if (text.contains("already in use")) {
+      why =
+          "the address is already in use (another server or process listens there);"
+              + " stop it, or choose another port (port 0 picks a free one)";
+    } else if (text.contains("permission denied")) {
+      why = "permission denied; ports below 1024 need privileges, so choose 1024 or above";
+    } else if (text.contains("cannot assign requested address")) {
+      why = "no interface of this machine has that address; listen on one of its own, or 0.0.0.0";
+    } else {
+      why = message;
     }
+    String where = address.getHostString() + ":" + address.getPort();
+    BindException bind = new BindException("cannot listen on " + where + ": " + why);
+    bind.initCause(failure);
+    return bind;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.trunk.internal.netty;
 
+import dev.trunk.internal.Log;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -7,8 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Error;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A server connection's limit on the PINGs its client sends (gRFC A8, Server Enforcement). A PING
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * back to it whenever strikes are forgiven. Event loop only.
  */
 final class PingEnforcer {
-  private static final Logger log = LoggerFactory.getLogger(PingEnforcer.class);
+  private static final Log log = Log.of(PingEnforcer.class);
 
   /** Strikes a client may collect; the next one closes the connection (gRFC A8). */
   static final int MAX_PING_STRIKES = 2;

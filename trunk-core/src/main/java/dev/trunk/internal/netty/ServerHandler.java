@@ -4,6 +4,7 @@ import dev.trunk.Deadline;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import dev.trunk.internal.InboundBudget;
+import dev.trunk.internal.Log;
 import dev.trunk.internal.server.ConnectionManagement;
 import dev.trunk.internal.server.MethodRegistry;
 import dev.trunk.internal.server.RequestHead;
@@ -29,12 +30,11 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP/2 connection handler of one server connection: validates request headers, creates a
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * connection's event loop.
  */
 final class ServerHandler extends GrpcConnectionHandler {
-  private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
+  private static final Log log = Log.of(ServerHandler.class);
 
   private final ServerConfig config;
   private final MethodRegistry registry;
@@ -407,11 +407,25 @@ final class ServerHandler extends GrpcConnectionHandler {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
     if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
-      log.debug("connection from {} failed", ctx.channel().remoteAddress(), cause);
+      // An I/O or TLS error is the client's doing; anything else is a failure of ours to look into.
+      if (causedByIo(cause)) {
+        log.debug("connection from {} failed", ctx.channel().remoteAddress(), cause);
+      } else {
+        log.warn("connection from {} failed; closing it", ctx.channel().remoteAddress(), cause);
+      }
       ctx.close();
       return;
     }
     super.exceptionCaught(ctx, cause);
+  }
+
+  private static boolean causedByIo(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---- graceful shutdown --------------------------------------------------------------------

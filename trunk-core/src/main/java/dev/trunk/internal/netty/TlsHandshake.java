@@ -4,6 +4,7 @@ import dev.trunk.Status;
 import dev.trunk.StatusException;
 import dev.trunk.TlsConfig;
 import dev.trunk.TlsInfo;
+import dev.trunk.internal.Log;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,8 +32,6 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Watches the TLS handshake of a connection: closes it when the handshake failed or ALPN did not
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * line per failed connection; a client fails its calls with UNAVAILABLE and that reason.
  */
 final class TlsHandshake {
-  private static final Logger log = LoggerFactory.getLogger(TlsHandshake.class);
+  private static final Log log = Log.of(TlsHandshake.class);
 
   /** The TLS session of a server connection, set once its handshake succeeded with h2. */
   static final AttributeKey<TlsInfo> TLS_INFO = AttributeKey.valueOf(TlsHandshake.class, "info");
@@ -188,11 +187,6 @@ final class TlsHandshake {
    * read our HTTP/2 preface, and the calls' status says so.
    */
   static final class PlaintextClient extends LocalCloseAware {
-    /** TLS record content types (RFC 8446 section 5.1): change_cipher_spec to application_data. */
-    private static final int FIRST_RECORD_TYPE = 20;
-
-    private static final int LAST_RECORD_TYPE = 23;
-
     private final String target;
 
     PlaintextClient(String target) {
@@ -213,16 +207,6 @@ final class TlsHandshake {
       }
       ctx.pipeline().remove(this);
       super.channelRead(ctx, msg);
-    }
-
-    /** A TLS record header: a content type, then major version 3 (RFC 8446 section 5.1). */
-    private static boolean looksLikeTls(ByteBuf bytes) {
-      int at = bytes.readerIndex();
-      if (bytes.readableBytes() < 2) {
-        return false;
-      }
-      int type = bytes.getUnsignedByte(at);
-      return type >= FIRST_RECORD_TYPE && type <= LAST_RECORD_TYPE && bytes.getByte(at + 1) == 3;
     }
 
     /** A reset before any answer is the same story as a close. */
@@ -252,6 +236,105 @@ final class TlsHandshake {
               + "; if it expects TLS, use Channel.Builder.tls() (this channel is plaintext)",
           cause);
     }
+  }
+
+  /**
+   * On a TLS client connection, before the TLS handler, until the first bytes arrive: a server that
+   * answers the ClientHello with something other than a TLS record is not a TLS server. The calls'
+   * status says what it answered instead; the bytes never reach the TLS engine, whose error would
+   * be a hex dump of them.
+   */
+  static final class NotTlsServer extends ChannelInboundHandlerAdapter {
+    private final String target;
+
+    NotTlsServer(String target) {
+      this.target = target;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      if (msg instanceof ByteBuf bytes && bytes.readableBytes() >= 2 && !looksLikeTls(bytes)) {
+        String answer =
+            looksLikeHttp2Settings(bytes)
+                ? "answered the TLS handshake with plaintext HTTP/2"
+                : "did not answer the TLS handshake in TLS";
+        bytes.release();
+        ctx.fireExceptionCaught(
+            unavailable(
+                "the server at "
+                    + target
+                    + " "
+                    + answer
+                    + " (is it a plaintext server? use Channel.Builder.plaintext())",
+                null));
+        ctx.channel().close(); // from the tail: the handlers after this one see a local close
+        return;
+      }
+      ctx.pipeline().remove(this);
+      super.channelRead(ctx, msg);
+    }
+  }
+
+  /**
+   * On a plaintext server connection, before the HTTP/2 handler, until the first bytes arrive: a
+   * client that starts a TLS handshake where the HTTP/2 preface belongs is a TLS client of a
+   * plaintext port. Logs one line naming it and closes the connection, instead of the HTTP/2
+   * handler's "preface missing" error with a hex dump of the ClientHello.
+   */
+  static final class PlaintextServer extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      if (msg instanceof ByteBuf bytes && isHandshakeRecord(bytes)) {
+        bytes.release();
+        log.info(
+            "a client started TLS on this plaintext port: {}; closing the connection (serve TLS"
+                + " with Server.Builder.tls, or have the client connect with"
+                + " Channel.Builder.plaintext())",
+            ctx.channel().remoteAddress());
+        ctx.close();
+        return;
+      }
+      ctx.pipeline().remove(this);
+      super.channelRead(ctx, msg);
+    }
+  }
+
+  /** TLS record content types (RFC 8446 section 5.1): change_cipher_spec to application_data. */
+  private static final int FIRST_RECORD_TYPE = 20;
+
+  /** The handshake record type, which a ClientHello starts with (RFC 8446 section 5.1). */
+  private static final int HANDSHAKE_RECORD_TYPE = 22;
+
+  private static final int LAST_RECORD_TYPE = 23;
+
+  /** HTTP/2 frame header (RFC 9113 section 4.1): 3 bytes length, type, flags, 4 bytes stream. */
+  private static final int FRAME_HEADER_LENGTH = 9;
+
+  /** The SETTINGS frame type, the first frame of every HTTP/2 server (RFC 9113 section 3.4). */
+  private static final int SETTINGS_FRAME_TYPE = 4;
+
+  /** A TLS record header: a content type, then major version 3 (RFC 8446 section 5.1). */
+  private static boolean looksLikeTls(ByteBuf bytes) {
+    int at = bytes.readerIndex();
+    if (bytes.readableBytes() < 2) {
+      return false;
+    }
+    int type = bytes.getUnsignedByte(at);
+    return type >= FIRST_RECORD_TYPE && type <= LAST_RECORD_TYPE && bytes.getByte(at + 1) == 3;
+  }
+
+  /** The start of a TLS handshake record: 0x16 0x03. */
+  private static boolean isHandshakeRecord(ByteBuf bytes) {
+    return looksLikeTls(bytes)
+        && bytes.getUnsignedByte(bytes.readerIndex()) == HANDSHAKE_RECORD_TYPE;
+  }
+
+  /** An HTTP/2 frame header of a SETTINGS frame on stream 0. */
+  private static boolean looksLikeHttp2Settings(ByteBuf bytes) {
+    int at = bytes.readerIndex();
+    return bytes.readableBytes() >= FRAME_HEADER_LENGTH
+        && bytes.getUnsignedByte(at + 3) == SETTINGS_FRAME_TYPE
+        && bytes.getInt(at + 5) == 0;
   }
 
   /** Notes that this side closed the connection, so that its end is not blamed on the peer. */
@@ -291,7 +374,8 @@ final class TlsHandshake {
     String peer = server ? "client" : "server";
     if (find(failure, NotSslRecordException.class) != null) {
       return server
-          ? "the client did not speak TLS (a plaintext client?)"
+          ? "the client sent plaintext to this TLS port; it must connect with TLS"
+              + " (Channel.Builder.tls())"
           : "the server did not answer in TLS; if it is a plaintext server, use"
               + " Channel.Builder.plaintext()";
     }

@@ -1,6 +1,7 @@
 package dev.trunk.internal.netty;
 
 import dev.trunk.TlsConfig;
+import dev.trunk.internal.Log;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,8 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The TLS context for new connections of one server or channel. When the {@link TlsConfig} names
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #current()} is thread-safe; the checks run on the watching thread only.
  */
 final class TlsSource implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(TlsSource.class);
+  private static final Log log = Log.of(TlsSource.class);
 
   /** The name of the thread that watches the files. */
   static final String THREAD_NAME = "trunk-tls-reload";

@@ -22,6 +22,7 @@ import dev.trunk.internal.CurrentCall;
 import dev.trunk.internal.InboundBudget;
 import dev.trunk.internal.InboundQueue;
 import dev.trunk.internal.LiveCalls;
+import dev.trunk.internal.Log;
 import dev.trunk.internal.ObserverChain;
 import dev.trunk.internal.OutboundWindow;
 import dev.trunk.internal.wire.Compression;
@@ -37,8 +38,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One call on the server, independent of the transport: collects the request messages, runs the
@@ -52,7 +51,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerCallImpl<Req, Resp>
     implements CallContext, StreamReceiver<Req>, StreamSender<Resp>, InboundQueue.CreditReturner {
-  private static final Logger log = LoggerFactory.getLogger(ServerCallImpl.class);
+  private static final Log log = Log.of(ServerCallImpl.class);
   // One name for all handler threads: a numbered name would build a new string per call (about
   // 3 % of a unary call's allocation); thread dumps still tell them apart by thread id.
   private static final ThreadFactory HANDLER_THREADS =
@@ -291,7 +290,12 @@ public final class ServerCallImpl<Req, Resp>
       return;
     }
     if (cancelled == null) {
-      log.warn("{} of {} failed; answering UNKNOWN", thrower, descriptor.fullName(), thrown);
+      log.warn(
+          "{} of {} (call from {}) failed; answering UNKNOWN",
+          thrower,
+          descriptor.fullName(),
+          stream.peer(),
+          thrown);
     }
     close(
         Status.UNKNOWN.withDescription("the server's handler failed").withCause(thrown),
@@ -517,7 +521,7 @@ public final class ServerCallImpl<Req, Resp>
       thread.interrupt();
     }
     if (listeners != null) {
-      listeners.forEach(ServerCallImpl::runListener);
+      listeners.forEach(this::runListener);
     }
     observeClose(status, trailers);
     return true;
@@ -538,11 +542,15 @@ public final class ServerCallImpl<Req, Resp>
     chain.onClose(status, trailers);
   }
 
-  private static void runListener(Runnable listener) {
+  private void runListener(Runnable listener) {
     try {
       listener.run();
     } catch (RuntimeException e) {
-      log.warn("cancellation listener failed", e);
+      log.warn(
+          "a cancellation listener of {} (call from {}) failed",
+          descriptor.fullName(),
+          stream.peer(),
+          e);
     }
   }
 

@@ -23,6 +23,7 @@ public final class ServerImpl implements Server {
   private final HealthService health;
   private volatile int port = -1;
   private boolean started;
+  private volatile boolean shutDown;
 
   public ServerImpl(ServerConfig config) {
     this.config = config;
@@ -67,7 +68,12 @@ public final class ServerImpl implements Server {
   @Override
   public synchronized Server start() throws IOException {
     if (started) {
-      throw new IllegalStateException("the server was already started");
+      throw new IllegalStateException(
+          "start() was already called on this server; a server starts once (build a new one)");
+    }
+    if (shutDown) {
+      throw new IllegalStateException(
+          "the server was shut down before it started; build a new one to start");
     }
     started = true;
     port = transport.start();
@@ -77,7 +83,8 @@ public final class ServerImpl implements Server {
   @Override
   public int port() {
     if (port < 0) {
-      throw new IllegalStateException("the server has not started");
+      throw new IllegalStateException(
+          "the server has not started: its port is known once start() has returned");
     }
     return port;
   }
@@ -85,12 +92,14 @@ public final class ServerImpl implements Server {
   @Override
   public void shutdown() {
     // health-checking.md: report NOT_SERVING before the listener closes, so probes see the drain.
+    shutDown = true;
     health.enterShutdown();
     transport.shutdown();
   }
 
   @Override
   public void shutdownNow() {
+    shutDown = true;
     health.enterShutdown();
     transport.shutdownNow();
   }
