@@ -15,6 +15,10 @@ package dev.trunk;
  * <p>One thread may send while another receives; {@link #cancel} may be called from any thread.
  * Closing before the call ends cancels it.
  *
+ * <p>A {@code send} after {@link #closeSend()} or after the call ended throws (never drops the
+ * request silently): {@link IllegalStateException} after {@code closeSend()} or if the server
+ * already ended the call with OK, the call's {@link StatusException} if it failed or was cancelled.
+ *
  * @param <Req> the request type
  * @param <Resp> the response type
  */
@@ -24,7 +28,8 @@ public interface BidiStreamingCall<Req, Resp>
   void closeSend();
 
   /**
-   * The response headers; blocks until they arrive. Empty if the call failed first. An interrupt
+   * The response headers; blocks until they arrive (with the first response, or earlier if the
+   * handler calls {@link CallContext#sendHeaders()}). Empty if the call failed first. An interrupt
    * while waiting cancels the call (CANCELLED; the interrupt flag stays set).
    */
   Metadata responseHeaders();

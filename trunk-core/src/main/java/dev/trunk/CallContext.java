@@ -81,8 +81,32 @@ public interface CallContext {
    */
   boolean lastRequestCompressed();
 
-  /** Response headers to send; mutable until the first response message or the end of the call. */
+  /**
+   * Response headers to send; mutable until they go: with the first response message, at {@link
+   * #sendHeaders()}, or at the end of the call.
+   */
   Metadata responseHeaders();
+
+  /**
+   * Sends the response headers now, before any response message, so the client sees them (e.g.
+   * {@code ResponseStream.responseHeaders()} returns) while the handler is still working. {@link
+   * #responseHeaders()} and {@link #setResponseCompression} are fixed from then on. Does nothing if
+   * the headers have already gone. Call it where you would call {@code send}.
+   *
+   * <pre>{@code
+   * public void listFeatures(Rectangle area, StreamSender<Feature> out) {
+   *   CallContext call = CallContext.current();
+   *   call.responseHeaders().add("x-total", String.valueOf(db.count(area)));
+   *   call.sendHeaders(); // the client can show the total before the first feature
+   *   for (Feature f : db.in(area)) out.send(f);
+   * }
+   * }</pre>
+   *
+   * @throws StatusException if the call was cancelled (CANCELLED, DEADLINE_EXCEEDED)
+   * @throws IllegalStateException if the call has ended otherwise: its handler returned (without
+   *     {@link #finishLater()}) or threw, or {@link #finish} was called
+   */
+  void sendHeaders();
 
   /** Response trailers to send; mutable until the handler returns. */
   Metadata responseTrailers();
@@ -130,7 +154,9 @@ public interface CallContext {
   /**
    * Keeps a server-streaming or bidirectional call open when its handler returns: the call ends
    * when {@link #finish} is called (or it is cancelled). Lets a handler that must not block return
-   * and continue sending from {@link #onReady} listeners.
+   * and continue sending from {@link #onReady} listeners, or from another thread it handed its
+   * {@link StreamSender} to. Without it, the handler's return ends the call with OK and a later
+   * {@code send} throws {@link IllegalStateException}.
    *
    * @throws IllegalStateException for a method with a single response (its handler returns it)
    */

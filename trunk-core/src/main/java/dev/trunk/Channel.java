@@ -62,7 +62,9 @@ public interface Channel extends AutoCloseable {
   /**
    * Starts a unary call; cancelling the future cancels the call. The future completes on the
    * channel's {@linkplain Builder#callbackExecutor callback executor} (by default a new virtual
-   * thread, never an I/O thread), so its callbacks may block.
+   * thread, never an I/O thread), so its callbacks may block. Completing it by hand or timing it
+   * out ({@code orTimeout}) cancels the call too; a future derived from it ({@code thenApply}, ...)
+   * is a plain {@link CompletableFuture}, whose cancellation does not reach the call.
    */
   <Req, Resp> CompletableFuture<Resp> unaryCallAsync(
       MethodDescriptor<Req, Resp> method, Req request, CallOptions options);

@@ -13,6 +13,10 @@ package dev.trunk;
  * <p>Use from one thread at a time; {@link #cancel} may be called from any thread. Closing before
  * the call completes cancels it.
  *
+ * <p>A {@code send} after {@link #complete()} or after the call ended throws (never drops the
+ * request silently): {@link IllegalStateException} after {@code complete()} or if the server
+ * already answered with OK, the call's {@link StatusException} if it failed or was cancelled.
+ *
  * @param <Req> the request type
  * @param <Resp> the response type
  */
@@ -26,7 +30,8 @@ public interface ClientStreamingCall<Req, Resp> extends StreamSender<Req>, AutoC
   Resp complete();
 
   /**
-   * The response headers; blocks until they arrive. Empty if the call failed first. An interrupt
+   * The response headers; blocks until they arrive (with the first response, or earlier if the
+   * handler calls {@link CallContext#sendHeaders()}). Empty if the call failed first. An interrupt
    * while waiting cancels the call (CANCELLED; the interrupt flag stays set).
    */
   Metadata responseHeaders();

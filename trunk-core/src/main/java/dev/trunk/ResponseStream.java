@@ -19,7 +19,8 @@ package dev.trunk;
  */
 public interface ResponseStream<T> extends StreamReceiver<T>, AutoCloseable {
   /**
-   * The response headers; blocks until they arrive. Empty if the call failed first. An interrupt
+   * The response headers; blocks until they arrive (with the first response, or earlier if the
+   * handler calls {@link CallContext#sendHeaders()}). Empty if the call failed first. An interrupt
    * while waiting cancels the call (CANCELLED; the interrupt flag stays set).
    */
   Metadata responseHeaders();

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * a Netty buffer.
  *
  * <p>After each test it waits up to {@link #CALL_GRACE_MILLIS} for every call started during the
- * test (client and server side) to end, then fails naming the calls still open. After the class, it
- * collects garbage and fails if Netty's leak detector reported a buffer that was never released
- * (with {@code -Dio.netty.leakDetection.level=paranoid}, every buffer is tracked). Use it with
- * {@code @ExtendWith(LeakCheck.class)}; tests in one JVM must not run in parallel.
+ * test (client and server side) to end, then fails naming the calls still open and where each
+ * started (the first frames of application code on the starting thread's stack, captured only while
+ * the check tracks calls). After the class, it collects garbage and fails if Netty's leak detector
+ * reported a buffer that was never released (with {@code -Dio.netty.leakDetection.level=paranoid},
+ * every buffer is tracked). Use it with {@code @ExtendWith(LeakCheck.class)}; tests in one JVM must
+ * not run in parallel.
  */
 public final class LeakCheck
     implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
@@ -54,7 +56,10 @@ public final class LeakCheck
     LiveCalls.stopTracking();
     if (!open.isEmpty()) {
       throw new AssertionError(
-          "the test left " + open.size() + " call(s) open (close or cancel them): " + open);
+          "the test left "
+              + open.size()
+              + " call(s) open (close or cancel them; use try-with-resources):\n  "
+              + String.join("\n  ", open));
     }
   }
 

@@ -64,6 +64,22 @@ class LeakCheckTest {
   }
 
   @Test
+  void theFailureNamesTheLineThatStartedTheLeakedCall() {
+    List<String> messages = failureMessages(run(LeavesAStreamOpen.class));
+    StackTraceElement before = LeavesAStreamOpen.lineBeforeTheCall;
+    String callSite =
+        "dev.trunk.testing.LeakCheckTest$LeavesAStreamOpen.forgetsTheStream(LeakCheckTest.java:"
+            + (before.getLineNumber() + 1)
+            + ")";
+    assertThat(messages)
+        .singleElement()
+        .satisfies(
+            m ->
+                assertThat(m)
+                    .contains("ClientCall(trunk.test.Ticker/Ticks) started at " + callSite));
+  }
+
+  @Test
   void aTestThatClosesItsStreamPasses() {
     run(ClosesItsStream.class).assertStatistics(stats -> stats.started(1).succeeded(1));
   }
@@ -108,12 +124,16 @@ class LeakCheckTest {
   @EnabledIfSystemProperty(named = FIXTURES, matches = "true")
   @ExtendWith(LeakCheck.class)
   static class LeavesAStreamOpen {
+    /** The line just before the one that starts the leaked call. */
+    static StackTraceElement lineBeforeTheCall;
+
     @Test
     void forgetsTheStream() {
       InProcessServer server = ticker();
       Channel channel = server.newChannel();
-      ResponseStream<StringValue> ticks =
-          channel.serverStreamingCall(TICKS, Int64Value.of(1), CallOptions.DEFAULT);
+      lineBeforeTheCall =
+          StackWalker.getInstance().walk(s -> s.findFirst()).orElseThrow().toStackTraceElement();
+      var ticks = channel.serverStreamingCall(TICKS, Int64Value.of(1), CallOptions.DEFAULT);
       assertThat(ticks.iterator().next().getValue()).isEqualTo("tick");
     }
   }

@@ -54,6 +54,10 @@ public final class ClientCallImpl<Req, Resp>
         ResponseStream<Resp>,
         InboundQueue.CreditReturner {
   private static final Log log = Log.of(ClientCallImpl.class);
+  // What closed the request stream, named by a send that comes after.
+  private static final String CLOSED_AT_START = "the call's start (its one request went with it)";
+  private static final String CLOSED_BY_CLOSE_SEND = "closeSend()";
+  private static final String CLOSED_BY_COMPLETE = "complete()";
 
   /** How the call ended on the wire, with a call's single response still raw (or null). */
   private record Ending(
@@ -96,8 +100,8 @@ public final class ClientCallImpl<Req, Resp>
   private InboundBudget inboundBudget = InboundBudget.UNLIMITED;
   private boolean unaryResponseCompressed;
 
-  // Application thread only.
-  private boolean halfClosed;
+  // Application thread only: what closed the request stream, or null while it is open.
+  private @Nullable String halfClosedBy;
 
   ClientCallImpl(
       MethodDescriptor<Req, Resp> method,
@@ -139,7 +143,7 @@ public final class ClientCallImpl<Req, Resp>
     if (firstMessage != null) {
       framed = frame(firstMessage, true);
       outbound.acquire(framed.readableBytes(), false);
-      halfClosed = true;
+      halfClosedBy = CLOSED_AT_START;
     }
     String sentEncoding = encoding.equals(Compression.IDENTITY) ? null : encoding;
     try {
@@ -190,8 +194,18 @@ public final class ClientCallImpl<Req, Resp>
   @Override
   public void send(Req message, boolean compress) {
     requireNonNull(message, "message");
-    if (halfClosed) {
-      throw new IllegalStateException("send after closeSend");
+    String closedBy = halfClosedBy;
+    if (closedBy != null) {
+      throw new IllegalStateException(
+          "send after "
+              + closedBy
+              + " on the call of "
+              + method.fullName()
+              + ": its request stream is closed; send every request before that");
+    }
+    Ending ending = ended.getNow(null);
+    if (ending != null) {
+      throw endedError(ending);
     }
     ByteBuf framed = frame(message, compress);
     try {
@@ -205,10 +219,32 @@ public final class ClientCallImpl<Req, Resp>
     requireStream().write(framed, false);
   }
 
+  /**
+   * Why a request cannot be sent on this ended call: its failure's {@link StatusException}, or, if
+   * the server ended it with OK while the client was still sending, an {@link
+   * IllegalStateException} saying so (a request sent now would be lost).
+   */
+  private RuntimeException endedError(Ending ending) {
+    Status status = ending.status();
+    if (!status.isOk()) {
+      return status.asException(ending.trailers());
+    }
+    return new IllegalStateException(
+        "the call of "
+            + method.fullName()
+            + " already ended with OK: the server finished it before this request, which would be"
+            + " lost; stop sending once the server has answered, and read its answer with"
+            + " receive() or complete()");
+  }
+
   @Override
   public void closeSend() {
-    if (!halfClosed) {
-      halfClosed = true;
+    halfClose(CLOSED_BY_CLOSE_SEND);
+  }
+
+  private void halfClose(String by) {
+    if (halfClosedBy == null) {
+      halfClosedBy = by;
       requireStream().write(null, true);
     }
   }
@@ -243,7 +279,7 @@ public final class ClientCallImpl<Req, Resp>
 
   @Override
   public Resp complete() {
-    closeSend();
+    halfClose(CLOSED_BY_COMPLETE);
     return awaitResult();
   }
 
@@ -297,7 +333,11 @@ public final class ClientCallImpl<Req, Resp>
   public Metadata trailers() {
     Metadata received = trailers;
     if (received == null) {
-      throw new IllegalStateException("the call has not ended");
+      throw new IllegalStateException(
+          "the call of "
+              + method.fullName()
+              + " has not ended yet: its trailers come at its end; read until receive() returns"
+              + " null (or call complete()) first");
     }
     return received;
   }
@@ -469,9 +509,9 @@ public final class ClientCallImpl<Req, Resp>
     // Interceptors see the outcome before the application can, so they never miss it.
     observers.onClose(outcome, ending.trailers());
     if (value != null) {
-      single.complete(value);
+      single.deliver(value);
     } else {
-      single.completeExceptionally(outcome.asException(ending.trailers()));
+      single.fail(outcome.asException(ending.trailers()));
     }
     return outcome;
   }
@@ -667,8 +707,12 @@ public final class ClientCallImpl<Req, Resp>
   }
 
   /**
-   * The future result of a call with one response. Cancelling it cancels the future first (so it
-   * reports {@link #isCancelled()}), then the call.
+   * The future result of a call with one response. Whoever settles it other than the call itself
+   * ends the call, which nobody waits for any more: {@code cancel} cancels the future first (so it
+   * reports {@link #isCancelled()}), then the call; {@code complete}, {@code completeExceptionally}
+   * (also through {@code orTimeout} and {@code completeOnTimeout}) and the {@code obtrude} methods
+   * cancel the call once they have settled the future. Futures derived from it ({@code thenApply},
+   * ...) are plain {@link CompletableFuture}s: cancelling one does not reach the call.
    */
   static final class UnaryResult<Resp> extends CompletableFuture<Resp> {
     private final ClientCallImpl<?, Resp> call;
@@ -677,11 +721,53 @@ public final class ClientCallImpl<Req, Resp>
       this.call = call;
     }
 
+    /** Completes with the call's response. */
+    void deliver(Resp value) {
+      super.complete(value);
+    }
+
+    /** Completes with the call's failure. */
+    void fail(StatusException failure) {
+      super.completeExceptionally(failure);
+    }
+
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
       boolean cancelled = super.cancel(mayInterruptIfRunning);
       call.cancel();
       return cancelled;
+    }
+
+    @Override
+    public boolean complete(Resp value) {
+      boolean completed = super.complete(value);
+      abandonCall();
+      return completed;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+      boolean completed = super.completeExceptionally(failure);
+      abandonCall();
+      return completed;
+    }
+
+    @Override
+    public void obtrudeValue(Resp value) {
+      super.obtrudeValue(value);
+      abandonCall();
+    }
+
+    @Override
+    public void obtrudeException(Throwable failure) {
+      super.obtrudeException(failure);
+      abandonCall();
+    }
+
+    private void abandonCall() {
+      call.endHere(
+          Status.CANCELLED.withDescription(
+              "the application settled the call's future itself before the response arrived"));
     }
   }
 }

@@ -57,6 +57,30 @@ public final class ServerCallImpl<Req, Resp>
   private static final ThreadFactory HANDLER_THREADS =
       Thread.ofVirtual().name("trunk-handler").factory();
 
+  /** What ended a call without cancelling it; a later send's error names it and the fix. */
+  private enum Ender {
+    RETURNED(
+        "the handler of %s has returned, which ended the call with %s; send from the handler's"
+            + " thread before it returns, or call CallContext.current().finishLater() in the"
+            + " handler and end the call later with finish(status)"),
+    THREW("the handler of %s threw, which ended the call with %s; nothing can be sent after that"),
+    LISTENER_THREW(
+        "an onReady listener of %s threw, which ended the call with %s; nothing can be sent after"
+            + " that"),
+    FINISHED(
+        "%s was already ended by finish(%s); send every response before calling finish(status)");
+
+    private final String message;
+
+    Ender(String message) {
+      this.message = message;
+    }
+
+    IllegalStateException error(String method, Status.Code code) {
+      return new IllegalStateException(String.format(message, method, code));
+    }
+  }
+
   private final ServerMethod<Req, Resp> method;
   private final MethodDescriptor<Req, Resp> descriptor;
   private final ServerTransportStream stream;
@@ -77,6 +101,9 @@ public final class ServerCallImpl<Req, Resp>
   private boolean handlerRunning;
   private boolean closeObserved;
   private @Nullable List<Runnable> cancelListeners;
+  // Set when close (not cancel) ended the call: what ended it, with which outcome.
+  private @Nullable Ender ender;
+  private Status.Code endedWith = Status.Code.OK;
 
   private volatile @Nullable Status cancelled;
   private volatile boolean ended;
@@ -270,7 +297,7 @@ public final class ServerCallImpl<Req, Resp>
       }
       invokeHandler();
     } catch (RuntimeException | Error e) {
-      closeForThrown(e, "handler");
+      closeForThrown(e, Ender.THREW);
     } finally {
       CurrentCall.bind(previous);
       handlerThread = null;
@@ -284,15 +311,16 @@ public final class ServerCallImpl<Req, Resp>
    * Ends the call for what the handler (or its {@code onReady} listener) threw: a {@link
    * StatusException}'s status, anything else UNKNOWN, logged here and not sent to the client.
    */
-  private void closeForThrown(Throwable thrown, String thrower) {
+  private void closeForThrown(Throwable thrown, Ender thrower) {
     if (thrown instanceof StatusException e) {
-      close(e.status(), merged(e.trailers()), null);
+      close(e.status(), merged(e.trailers()), null, thrower);
       return;
     }
     if (cancelled == null) {
+      String who = thrower == Ender.THREW ? "handler" : "onReady listener";
       log.warn(
           "{} of {} (call from {}) failed; answering UNKNOWN",
-          thrower,
+          who,
           descriptor.fullName(),
           stream.peer(),
           thrown);
@@ -300,7 +328,8 @@ public final class ServerCallImpl<Req, Resp>
     close(
         Status.UNKNOWN.withDescription("the server's handler failed").withCause(thrown),
         responseTrailers,
-        null);
+        null,
+        thrower);
   }
 
   private void handlerFinished() {
@@ -319,7 +348,11 @@ public final class ServerCallImpl<Req, Resp>
     switch (descriptor.type()) {
       case UNARY -> {
         Resp response = ((UnaryHandler<Req, Resp>) handler).handle(singleRequest());
-        close(Status.OK, responseTrailers, requireNonNull(response, "handler returned null"));
+        close(
+            Status.OK,
+            responseTrailers,
+            requireNonNull(response, "handler returned null"),
+            Ender.RETURNED);
       }
       case SERVER_STREAMING -> {
         ((ServerStreamingHandler<Req, Resp>) handler).handle(singleRequest(), this);
@@ -327,7 +360,11 @@ public final class ServerCallImpl<Req, Resp>
       }
       case CLIENT_STREAMING -> {
         Resp response = ((ClientStreamingHandler<Req, Resp>) handler).handle(this);
-        close(Status.OK, responseTrailers, requireNonNull(response, "handler returned null"));
+        close(
+            Status.OK,
+            responseTrailers,
+            requireNonNull(response, "handler returned null"),
+            Ender.RETURNED);
       }
       case BIDI_STREAMING -> {
         ((BidiStreamingHandler<Req, Resp>) handler).handle(this, this);
@@ -338,7 +375,7 @@ public final class ServerCallImpl<Req, Resp>
 
   private void closeUnlessFinishingLater() {
     if (!finishLater) {
-      close(Status.OK, responseTrailers, null);
+      close(Status.OK, responseTrailers, null, Ender.RETURNED);
     }
   }
 
@@ -396,12 +433,8 @@ public final class ServerCallImpl<Req, Resp>
   @Override
   public void send(Resp message, boolean compress) {
     requireNonNull(message, "message");
-    Status status = cancelled;
-    if (status != null) {
-      throw status.asException();
-    }
     if (ended) {
-      throw new IllegalStateException("send after the call ended");
+      throw endedError();
     }
     Metadata headers;
     ByteBuf framed;
@@ -417,7 +450,42 @@ public final class ServerCallImpl<Req, Resp>
       framed.release();
       throw e;
     }
-    stream.write(headers, responseEncoding, framed, null, null);
+    writeIfOpen(headers, framed);
+  }
+
+  /**
+   * Writes headers and/or a message unless the call has ended, atomically with the end: a send that
+   * races the handler's return either goes out before the trailers or throws, never vanishes.
+   */
+  private void writeIfOpen(@Nullable Metadata headers, @Nullable ByteBuf framed) {
+    synchronized (this) {
+      if (!closed) {
+        stream.write(headers, responseEncoding, framed, null, null);
+        return;
+      }
+    }
+    if (framed != null) {
+      int bytes = framed.readableBytes();
+      framed.release();
+      outbound.release(bytes);
+    }
+    throw endedError();
+  }
+
+  /**
+   * Why nothing more can be sent on this ended call: the cancellation's {@link StatusException}
+   * (client, deadline, shutdown), or, if the handler's side ended it, an {@link
+   * IllegalStateException} that names what did and how to send later instead.
+   */
+  private RuntimeException endedError() {
+    Status status = cancelled;
+    if (status != null) {
+      return status.asException();
+    }
+    synchronized (this) {
+      return requireNonNull(ender, "an ended call records its ender")
+          .error(descriptor.fullName(), endedWith);
+    }
   }
 
   /**
@@ -425,7 +493,7 @@ public final class ServerCallImpl<Req, Resp>
    * headers not sent yet go with it: before the message, or, without one, in the Trailers-Only
    * response (PROTOCOL-HTTP2.md), so headers a handler set before failing still reach the client.
    */
-  private void close(Status status, Metadata trailers, @Nullable Resp lastMessage) {
+  private void close(Status status, Metadata trailers, @Nullable Resp lastMessage, Ender endedBy) {
     if (isClosed()) {
       return;
     }
@@ -450,6 +518,8 @@ public final class ServerCallImpl<Req, Resp>
         return;
       }
       closed = true;
+      ender = endedBy;
+      endedWith = outcome.code();
     }
     ended = true;
     readyListener = null;
@@ -661,10 +731,28 @@ public final class ServerCallImpl<Req, Resp>
       throw new IllegalArgumentException("unknown compression '" + encoding + "' (gzip, identity)");
     }
     if (headersSent) {
-      throw new IllegalStateException("response compression must be set before the first response");
+      throw new IllegalStateException(
+          "response compression must be set before the response headers go: before the first"
+              + " response and before sendHeaders()");
     }
     boolean accepted = encoding.equals(Compression.IDENTITY) || head.acceptsGzip();
     responseEncoding = accepted ? encoding : Compression.IDENTITY;
+  }
+
+  @Override
+  public void sendHeaders() {
+    if (ended) {
+      throw endedError();
+    }
+    Metadata headers;
+    try {
+      headers = takeHeaders();
+    } catch (StatusException e) {
+      throw endEarly(e);
+    }
+    if (headers != null) {
+      writeIfOpen(headers, null);
+    }
   }
 
   @Override
@@ -711,7 +799,7 @@ public final class ServerCallImpl<Req, Resp>
     try {
       listener.run();
     } catch (RuntimeException | Error e) {
-      closeForThrown(e, "onReady listener");
+      closeForThrown(e, Ender.LISTENER_THREW);
     } finally {
       CurrentCall.bind(previous);
     }
@@ -730,9 +818,13 @@ public final class ServerCallImpl<Req, Resp>
   public void finish(Status status) {
     requireNonNull(status, "status");
     if (!finishLater) {
-      throw new IllegalStateException("finish(status) without finishLater()");
+      throw new IllegalStateException(
+          "finish(status) ends only a call kept open by finishLater(): call"
+              + " CallContext.current().finishLater() in the handler of "
+              + descriptor.fullName()
+              + " before it returns");
     }
-    close(status, responseTrailers, null);
+    close(status, responseTrailers, null, Ender.FINISHED);
   }
 
   @Override
