@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
@@ -291,6 +292,72 @@ class CompileTest {
   }
 
   @Test
+  void everyRpcHasTheSameMethodNameInTheInterfaceAndTheClient() throws Exception {
+    Map<String, String> clients =
+        Map.of(
+            "trunk.test.store.Store", "trunk.test.store.StoreClient",
+            "trunk.test.collisions.Collisions", "trunk.test.collisions.CollisionsClient_",
+            "dev.trunk.test.routeguide.RouteGuide", "dev.trunk.test.routeguide.RouteGuideClient",
+            "channel.greeter.Greeter", "channel.greeter.GreeterClient_");
+    for (Map.Entry<String, String> service : clients.entrySet()) {
+      Class<?> client = load(service.getValue());
+      for (Method handler : load(service.getKey()).getDeclaredMethods()) {
+        if (handler.getName().equals("serviceDefinition")) {
+          continue;
+        }
+        Class<?>[] requestTypes =
+            Arrays.stream(handler.getParameterTypes())
+                .filter(t -> t != StreamSender.class && t != StreamReceiver.class)
+                .toArray(Class<?>[]::new);
+        assertThat(client.getMethod(handler.getName(), requestTypes).getReturnType())
+            .as("%s.%s", client.getName(), handler.getName())
+            .isNotEqualTo(client);
+        if (handler.getParameterCount() == 1 && requestTypes.length == 1) {
+          assertThat(client.getMethod(handler.getName() + "Async", requestTypes).getReturnType())
+              .isEqualTo(CompletableFuture.class);
+        }
+      }
+    }
+  }
+
+  @Test
+  void anRpcWhoseNameIsTakenIsRenamedTheSameWayOnBothSides() throws Exception {
+    Class<?> item = load("trunk.test.store.StoreOuterClass$Item");
+
+    assertThat(rpcMethodNames(load("trunk.test.store.Store"), item))
+        .containsExactlyInAnyOrder(
+            "create_",
+            "class_",
+            "toString_",
+            "getThing",
+            "getThing_",
+            "foo",
+            "fooAsync",
+            "withTimeout_",
+            "serviceDefinition_",
+            "upload");
+    assertThat(rpcMethodNames(load("trunk.test.store.StoreClient"), item))
+        .containsExactlyInAnyOrder(
+            "create_",
+            "create_Async",
+            "class_",
+            "class_Async",
+            "toString_",
+            "toString_Async",
+            "getThing",
+            "getThingAsync",
+            "getThing_",
+            "getThing_Async",
+            "foo",
+            "fooAsync_",
+            "fooAsync",
+            "fooAsyncAsync",
+            "withTimeout_",
+            "serviceDefinition_",
+            "upload");
+  }
+
+  @Test
   void collidingMethodNamesGetAnUnderscoreOnlyWhereTheyCollide() throws Exception {
     Class<?> service = load("trunk.test.collisions.Collisions");
     Class<?> client = load("trunk.test.collisions.CollisionsClient_");
@@ -379,6 +446,23 @@ class CompileTest {
 
   private static Class<?> load(String name) throws ClassNotFoundException {
     return Class.forName(name, true, loader);
+  }
+
+  /**
+   * The names of the declared methods of {@code type} that take an {@code item} or a stream of
+   * them, or start a streaming call: the methods of rpcs, without the client's own members.
+   */
+  private static List<String> rpcMethodNames(Class<?> type, Class<?> item) {
+    return Arrays.stream(type.getDeclaredMethods())
+        .filter(m -> !Modifier.isStatic(m.getModifiers()) && !m.isSynthetic())
+        .filter(
+            m ->
+                m.getReturnType() == ClientStreamingCall.class
+                    || m.getReturnType() == BidiStreamingCall.class
+                    || List.of(m.getParameterTypes()).contains(item)
+                    || List.of(m.getParameterTypes()).contains(StreamReceiver.class))
+        .map(Method::getName)
+        .toList();
   }
 
   private static List<String> declaredMethodNames(Class<?> type) {
