@@ -69,6 +69,9 @@ final class Identifiers {
           "null",
           "_");
 
+  /** The literals among {@link #KEYWORDS}. */
+  static final Set<String> LITERALS = Set.of("true", "false", "null");
+
   /** Contextual keywords that may name a method or variable but not a class or interface. */
   static final Set<String> RESTRICTED_TYPE_NAMES =
       Set.of("var", "yield", "record", "sealed", "permits");

@@ -78,8 +78,9 @@ class NamingTest {
 
     assertThat(names.messageClass(".p.A.B")).isEqualTo("p.Nested.A.B");
     assertThat(names.messageClass(".q.C")).isEqualTo("com.example.q.C");
-    assertThat(names.isProtobufClass("com.example.q", "COrBuilder")).isTrue();
-    assertThat(names.isProtobufClass("p", "A")).isFalse();
+    assertThat(names.protobufClasses("com.example.q"))
+        .containsEntry("COrBuilder", "the OrBuilder interface protobuf generates for message q.C");
+    assertThat(names.protobufClasses("p")).containsOnlyKeys("Nested");
   }
 
   @Test
