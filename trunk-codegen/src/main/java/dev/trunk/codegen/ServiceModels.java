@@ -104,11 +104,7 @@ final class ServiceModels {
         "service " + fullName + ": its descriptor class in " + interfaceName.name() + " is ",
         methodsClass);
 
-    Namespace methods = new Namespace();
-    Identifiers.OBJECT_METHODS.forEach(m -> methods.take(m, "is a method of java.lang.Object"));
-    INTERFACE_MEMBERS.forEach(
-        m -> methods.take(m, "is already a member of " + interfaceName.name()));
-    CLIENT_MEMBERS.forEach(m -> methods.take(m, "is already a member of " + clientName.name()));
+    Namespace methods = methodNamespace(interfaceName.name(), clientName.name());
     Namespace constants =
         withRoots(new Namespace(), roots)
             .take("SERVICE_NAME", "is already the constant of the service's name");
@@ -196,6 +192,21 @@ final class ServiceModels {
 
   private static void warnIfRenamed(List<String> warnings, String subject, Choice choice) {
     warnIfRenamed(warnings, subject, choice, "");
+  }
+
+  /**
+   * The names no rpc method may take: {@link Object}'s methods and the members of the interface and
+   * the client, which both declare every rpc's method.
+   */
+  private static Namespace methodNamespace(String interfaceName, String clientName) {
+    Namespace methods = new Namespace();
+    Identifiers.OBJECT_METHODS.forEach(m -> methods.take(m, "is a method of java.lang.Object"));
+    INTERFACE_MEMBERS.forEach(
+        m ->
+            methods.take(
+                m, "is already a member of " + interfaceName + " (from dev.trunk.Service)"));
+    CLIENT_MEMBERS.forEach(m -> methods.take(m, "is already a member of " + clientName));
+    return methods;
   }
 
   /** {@code namespace} with the roots taken: a name there would obscure a package or class. */

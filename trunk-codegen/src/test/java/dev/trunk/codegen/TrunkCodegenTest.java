@@ -70,7 +70,8 @@ class TrunkCodegenTest {
             "trunk-codegen: warning: rpc trunk.test.store.Store.get_thing is named getThing_ instead of getThing in Java, in both Store and StoreClient, because getThing is already the method of rpc trunk.test.store.Store.GetThing",
             "trunk-codegen: warning: rpc trunk.test.store.Store.get_thing: its descriptor constant in Store.Methods is named GET_THING_ instead of GET_THING because GET_THING is already the constant of rpc trunk.test.store.Store.GetThing",
             "trunk-codegen: warning: rpc trunk.test.store.Store.WithTimeout is named withTimeout_ instead of withTimeout in Java, in both Store and StoreClient, because withTimeout is already a member of StoreClient",
-            "trunk-codegen: warning: rpc trunk.test.store.Store.ServiceDefinition is named serviceDefinition_ instead of serviceDefinition in Java, in both Store and StoreClient, because serviceDefinition is already a member of Store",
+            "trunk-codegen: warning: rpc trunk.test.store.Store.ServiceDefinition is named serviceDefinition_ instead of serviceDefinition in Java, in both Store and StoreClient, because serviceDefinition is already a member of Store (from"
+                + " dev.trunk.Service)",
             "trunk-codegen: warning: rpc trunk.test.store.Store.Foo: its async method in StoreClient is named fooAsync_ instead of fooAsync because fooAsync is already the method of rpc trunk.test.store.Store.FooAsync");
   }
 
