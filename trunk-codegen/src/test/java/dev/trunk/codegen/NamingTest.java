@@ -37,6 +37,23 @@ class NamingTest {
   }
 
   @Test
+  void aNamespaceAppendsUnderscoresAndSaysWhyEachCandidateWasTaken() {
+    Namespace names =
+        new Namespace().take("get", "is already the method of rpc A").take("get_", "is taken");
+
+    Namespace.Choice choice = names.claim("get", "is already the method of rpc B");
+
+    assertThat(choice.name()).isEqualTo("get__");
+    assertThat(choice.renaming()).isEqualTo("named get__ instead of get");
+    assertThat(choice.because())
+        .isEqualTo("because get is already the method of rpc A and get_ is taken");
+    assertThat(names.choose("get__").because())
+        .isEqualTo("because get__ is already the method of rpc B");
+    assertThat(names.choose("null").because()).isEqualTo("because null is a Java literal");
+    assertThat(names.choose("free").renamed()).isFalse();
+  }
+
+  @Test
   void theOuterClassComesFromTheFileNameUnlessATypeTakesIt() {
     assertThat(JavaNames.outerClassName(file("a/route_guide.proto"))).isEqualTo("RouteGuide");
     assertThat(JavaNames.outerClassName(file("foo-bar.baz2qux.proto"))).isEqualTo("FooBarBaz2Qux");

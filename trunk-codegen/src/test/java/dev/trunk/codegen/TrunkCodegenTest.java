@@ -76,6 +76,31 @@ class TrunkCodegenTest {
   }
 
   @Test
+  void aRenamedInterfaceOrClientIsAWarningThatNamesWhatTookItsName() throws IOException {
+    List<String> warnings = new ArrayList<>();
+
+    TrunkCodegen.generate(only("trunk/test/echo.proto"), warnings::add);
+
+    assertThat(warnings)
+        .containsExactly(
+            "trunk-codegen: warning: service trunk.test.echo.Echo: its interface is named Echo_"
+                + " instead of Echo because Echo is already the outer class protobuf generates"
+                + " for trunk/test/echo_messages.proto",
+            "trunk-codegen: warning: service trunk.test.echo.Echo: its client is named"
+                + " EchoClient_ instead of EchoClient because EchoClient is already the class of"
+                + " message trunk.test.echo.EchoClient");
+  }
+
+  @Test
+  void aServiceWithoutRenamesGivesNoWarning() throws IOException {
+    List<String> warnings = new ArrayList<>();
+
+    TrunkCodegen.generate(only("trunk/test/route_guide.proto"), warnings::add);
+
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
   void protocShowsThePluginsWarningsOnStandardError() throws IOException {
     Path out = TestProtos.freshDirectory("plugin-warnings");
 
