@@ -119,6 +119,8 @@ record ServiceModel(
    * {@code _} if it would obscure the package or class a qualified name starts with.
    */
   String variable(String name) {
-    return Identifiers.unique(name, roots::contains);
+    Namespace taken = new Namespace();
+    roots.forEach(root -> taken.take(root, "starts a qualified name the generated code uses"));
+    return taken.choose(name).name();
   }
 }

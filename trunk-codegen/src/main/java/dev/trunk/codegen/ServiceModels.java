@@ -50,6 +50,7 @@ final class ServiceModels {
   /** The members the interface inherits from {@code dev.trunk.Service}. */
   private static final List<String> INTERFACE_MEMBERS = List.of("serviceDefinition");
 
+  /** How every warning line starts, so that it stands out among protoc's output. */
   private static final String WARNING = "trunk-codegen: warning: ";
 
   private final Map<String, FileDescriptorProto> files = new LinkedHashMap<>();

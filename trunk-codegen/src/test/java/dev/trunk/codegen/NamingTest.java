@@ -6,7 +6,6 @@ import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileOptions;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class NamingTest {
@@ -29,14 +28,6 @@ class NamingTest {
   }
 
   @Test
-  void uniqueAppendsUnderscoresPastKeywordsEmptyNamesAndTakenNames() {
-    assertThat(Identifiers.unique("class", n -> false)).isEqualTo("class_");
-    assertThat(Identifiers.unique("", n -> false)).isEqualTo("__");
-    assertThat(Identifiers.unique("get", Set.of("get", "get_")::contains)).isEqualTo("get__");
-    assertThat(Identifiers.unique("record", n -> false)).isEqualTo("record");
-  }
-
-  @Test
   void aNamespaceAppendsUnderscoresAndSaysWhyEachCandidateWasTaken() {
     Namespace names =
         new Namespace().take("get", "is already the method of rpc A").take("get_", "is taken");
@@ -50,6 +41,9 @@ class NamingTest {
     assertThat(names.choose("get__").because())
         .isEqualTo("because get__ is already the method of rpc B");
     assertThat(names.choose("null").because()).isEqualTo("because null is a Java literal");
+    assertThat(names.choose("class").name()).isEqualTo("class_");
+    assertThat(names.choose("").name()).isEqualTo("__");
+    assertThat(names.choose("record").renamed()).isFalse();
     assertThat(names.choose("free").renamed()).isFalse();
   }
 
