@@ -146,7 +146,7 @@ final class ClientGenerator {
             out,
             rpc,
             "Makes the unary call " + name + " and waits for its response.",
-            rpc.responseType() + " " + rpc.clientMethod(),
+            rpc.responseType() + " " + rpc.method(),
             List.of(rpc.requestType() + " " + request),
             channel + ".unaryCall",
             List.of(descriptor, request, options));
@@ -167,7 +167,7 @@ final class ClientGenerator {
               out,
               rpc,
               "Starts the server-streaming call " + name + "; read the responses from the stream.",
-              "dev.trunk.ResponseStream<" + rpc.responseType() + "> " + rpc.clientMethod(),
+              "dev.trunk.ResponseStream<" + rpc.responseType() + "> " + rpc.method(),
               List.of(rpc.requestType() + " " + request),
               channel + ".serverStreamingCall",
               List.of(descriptor, request, options));
@@ -178,7 +178,7 @@ final class ClientGenerator {
               "Starts the client-streaming call "
                   + name
                   + ": send the requests, then complete the call for the response.",
-              "dev.trunk.ClientStreamingCall<" + types + "> " + rpc.clientMethod(),
+              "dev.trunk.ClientStreamingCall<" + types + "> " + rpc.method(),
               List.of(),
               channel + ".clientStreamingCall",
               List.of(descriptor, options));
@@ -189,7 +189,7 @@ final class ClientGenerator {
               "Starts the bidirectional-streaming call "
                   + name
                   + ": send requests and receive responses independently.",
-              "dev.trunk.BidiStreamingCall<" + types + "> " + rpc.clientMethod(),
+              "dev.trunk.BidiStreamingCall<" + types + "> " + rpc.method(),
               List.of(),
               channel + ".bidiStreamingCall",
               List.of(descriptor, options));

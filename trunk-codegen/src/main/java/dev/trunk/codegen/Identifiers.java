@@ -1,14 +1,10 @@
 package dev.trunk.codegen;
 
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
- * Java identifier rules: case conversion of proto names and the {@code _} suffix that resolves a
- * collision.
- *
- * <p>Every generated name is made unique the same way: while it is empty, a Java keyword or
- * literal, or taken, a {@code _} is appended.
+ * Java identifier rules: the names Java reserves and the case conversion of proto names. {@link
+ * Namespace} applies them to resolve collisions.
  */
 final class Identifiers {
   /** Keywords, literals and {@code _}: never usable as a name. */
@@ -69,6 +65,9 @@ final class Identifiers {
           "null",
           "_");
 
+  /** The literals among {@link #KEYWORDS}. */
+  static final Set<String> LITERALS = Set.of("true", "false", "null");
+
   /** Contextual keywords that may name a method or variable but not a class or interface. */
   static final Set<String> RESTRICTED_TYPE_NAMES =
       Set.of("var", "yield", "record", "sealed", "permits");
@@ -87,18 +86,6 @@ final class Identifiers {
           "wait");
 
   private Identifiers() {}
-
-  /**
-   * {@code name} itself, or with {@code _} appended as often as needed to be neither empty, a
-   * keyword nor {@code taken}.
-   */
-  static String unique(String name, Predicate<String> taken) {
-    String result = name;
-    while (result.isEmpty() || KEYWORDS.contains(result) || taken.test(result)) {
-      result += "_";
-    }
-    return result;
-  }
 
   /**
    * A proto name in lowerCamelCase, as protobuf's Java generator converts names ({@code GetFeature}

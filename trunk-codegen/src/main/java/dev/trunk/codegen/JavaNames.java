@@ -27,7 +27,7 @@ import java.util.Set;
 final class JavaNames {
   private final Map<String, String> messageClasses = new HashMap<>();
   private final Set<String> deprecatedMessages = new HashSet<>();
-  private final Map<String, Set<String>> topLevelClasses = new HashMap<>();
+  private final Map<String, Map<String, String>> topLevelClasses = new HashMap<>();
 
   /** The names of every message of {@code files} (a request's proto_file). */
   JavaNames(List<FileDescriptorProto> files) {
@@ -35,29 +35,42 @@ final class JavaNames {
       String javaPackage = javaPackage(file);
       String outer = outerClassName(file);
       boolean multipleFiles = file.getOptions().getJavaMultipleFiles();
-      Set<String> classes = topLevelClasses.computeIfAbsent(javaPackage, p -> new HashSet<>());
-      classes.add(outer);
+      Map<String, String> classes =
+          topLevelClasses.computeIfAbsent(javaPackage, p -> new HashMap<>());
+      classes.putIfAbsent(outer, "the outer class protobuf generates for " + file.getName());
       String protoPrefix = file.getPackage().isEmpty() ? "." : "." + file.getPackage() + ".";
       String javaPrefix =
           multipleFiles ? qualify(javaPackage, "") : qualify(javaPackage, outer + ".");
       for (DescriptorProto message : file.getMessageTypeList()) {
         index(message, protoPrefix, javaPrefix, file.getOptions().getDeprecated());
         if (multipleFiles) {
-          classes.add(message.getName());
-          classes.add(message.getName() + "OrBuilder");
+          String proto = protoName(file, message.getName());
+          classes.putIfAbsent(message.getName(), "the class of message " + proto);
+          classes.putIfAbsent(
+              message.getName() + "OrBuilder",
+              "the OrBuilder interface protobuf generates for message " + proto);
         }
       }
       if (multipleFiles) {
         for (EnumDescriptorProto enumType : file.getEnumTypeList()) {
-          classes.add(enumType.getName());
+          classes.putIfAbsent(
+              enumType.getName(), "the class of enum " + protoName(file, enumType.getName()));
         }
         if (file.getOptions().getJavaGenericServices()) {
           for (ServiceDescriptorProto service : file.getServiceList()) {
-            classes.add(service.getName());
+            classes.putIfAbsent(
+                service.getName(),
+                "the generic service class protobuf generates for "
+                    + protoName(file, service.getName()));
           }
         }
       }
     }
+  }
+
+  /** The fully qualified proto name of the top-level element {@code name} of {@code file}. */
+  static String protoName(FileDescriptorProto file, String name) {
+    return file.getPackage().isEmpty() ? name : file.getPackage() + "." + name;
   }
 
   /** The Java package of the classes generated for {@code file}; empty for the default package. */
@@ -104,9 +117,12 @@ final class JavaNames {
     return javaClass;
   }
 
-  /** Whether protobuf generates a top-level class {@code simpleName} in {@code javaPackage}. */
-  boolean isProtobufClass(String javaPackage, String simpleName) {
-    return topLevelClasses.getOrDefault(javaPackage, Set.of()).contains(simpleName);
+  /**
+   * The top-level classes protobuf generates in {@code javaPackage} for any file of the request, by
+   * simple name, each with what it is ({@code the class of message pkg.M}).
+   */
+  Map<String, String> protobufClasses(String javaPackage) {
+    return Map.copyOf(topLevelClasses.getOrDefault(javaPackage, Map.of()));
   }
 
   /**

@@ -61,8 +61,8 @@ final class ServiceGenerator {
         "dev.trunk.StreamReceiver<" + rpc.requestType() + "> " + service.variable("requests");
     String responses =
         "dev.trunk.StreamSender<" + rpc.responseType() + "> " + service.variable("responses");
-    String head = "default " + rpc.responseType() + " " + rpc.serverMethod();
-    String voidHead = "default void " + rpc.serverMethod();
+    String head = "default " + rpc.responseType() + " " + rpc.method();
+    String voidHead = "default void " + rpc.method();
     switch (rpc.kind()) {
       case UNARY -> out.openCall(head, List.of(request));
       case SERVER_STREAMING -> out.openCall(voidHead, List.of(request, responses));
@@ -125,7 +125,7 @@ final class ServiceGenerator {
               + ", "
               + impl
               + "::"
-              + rpc.serverMethod()
+              + rpc.method()
               + ")");
     }
     out.line("    .schema(" + service.schemaClass() + ".getDescriptor())")

@@ -20,6 +20,8 @@ import java.util.Set;
  * @param rpcs the service's methods in proto order
  * @param roots the first components of the qualified names the generated code refers to, which no
  *     generated variable may take
+ * @param warnings what the plugin says on standard error about this service: one line per name that
+ *     had to change, with the element, the name it would have had, the name it got and why
  */
 record ServiceModel(
     String protoFile,
@@ -33,7 +35,8 @@ record ServiceModel(
     boolean usesDeprecatedMessages,
     List<String> doc,
     List<Rpc> rpcs,
-    Set<String> roots) {
+    Set<String> roots,
+    List<String> warnings) {
 
   /** The four kinds of call, named as trunk-core names them. */
   enum Kind {
@@ -84,8 +87,7 @@ record ServiceModel(
    * @param requestType the fully qualified Java class of the request message
    * @param responseType the fully qualified Java class of the response message
    * @param constant the name of its descriptor constant in the nested descriptors class
-   * @param serverMethod the name of its method in the service interface
-   * @param clientMethod the name of its method in the client
+   * @param method the name of its method, the same in the service interface and the client
    * @param asyncMethod the name of the client's asynchronous variant of a unary method; empty for
    *     streaming methods
    * @param deprecated whether the method has {@code option deprecated = true}
@@ -97,8 +99,7 @@ record ServiceModel(
       String requestType,
       String responseType,
       String constant,
-      String serverMethod,
-      String clientMethod,
+      String method,
       String asyncMethod,
       boolean deprecated,
       List<String> doc) {}
@@ -118,6 +119,8 @@ record ServiceModel(
    * {@code _} if it would obscure the package or class a qualified name starts with.
    */
   String variable(String name) {
-    return Identifiers.unique(name, roots::contains);
+    Namespace taken = new Namespace();
+    roots.forEach(root -> taken.take(root, "starts a qualified name the generated code uses"));
+    return taken.choose(name).name();
   }
 }

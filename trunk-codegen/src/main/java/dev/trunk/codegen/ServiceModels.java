@@ -3,6 +3,7 @@ package dev.trunk.codegen;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
+import dev.trunk.codegen.Namespace.Choice;
 import dev.trunk.codegen.ServiceModel.Kind;
 import dev.trunk.codegen.ServiceModel.Rpc;
 import java.util.ArrayList;
@@ -12,32 +13,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * Builds the {@link ServiceModel} of each service, choosing every generated name.
+ * Builds the {@link ServiceModel} of each service, choosing every generated name, and says which
+ * names had to change.
+ *
+ * <p>Every name is chosen by one rule ({@link Namespace}): the natural name, with {@code _}
+ * appended while it is a Java keyword or literal or already taken in its scope.
  *
  * <p>Class names are chosen for a whole Java package at once, from all files of the request in that
  * package, in the order protoc lists files and services: first each service's interface (the
- * service name), then each client (the service name plus {@code Client}). A name gets a {@code _}
- * suffix (repeatedly) while it is a Java keyword or restricted type name, a top-level class
- * protobuf generates in the package, a class already named, or the first component of a qualified
- * name the service's generated code uses.
+ * service name), then each client (the service name plus {@code Client}). Taken are restricted type
+ * names, top-level classes protobuf generates in the package, classes already named, and the first
+ * component of a qualified name the service's generated code uses.
  *
- * <p>Method names are the lowerCamelCase of the proto names, suffixed with {@code _} while they are
- * keywords, {@link Object} methods, members the class itself declares ({@code serviceDefinition} in
- * the interface; {@code create}, {@code options} and the {@code with...} methods in the client) or
- * names given to an earlier method. The client's asynchronous variant of a unary method is named
- * after all methods, so it yields to them. Descriptor constants are the UPPER_SNAKE_CASE of the
- * proto names and yield to {@code SERVICE_NAME} and earlier constants.
+ * <p>Each rpc gets one method name, used by the interface and the client alike: the lowerCamelCase
+ * of its proto name. Taken are {@link Object} methods, the members of the interface ({@code
+ * serviceDefinition}) and of the client ({@code create}, {@code options}, the {@code with...}
+ * methods), and the names of earlier rpcs. The client's asynchronous variant of a unary rpc is its
+ * method name plus {@code Async}, chosen after every rpc's method name, so it yields to them.
+ * Descriptor constants are the UPPER_SNAKE_CASE of the proto names and yield to {@code
+ * SERVICE_NAME} and earlier constants.
  */
 final class ServiceModels {
-  /** Names no interface method takes: {@link Object} methods and the interface's own member. */
-  private static final Set<String> INTERFACE_RESERVED = reserved("serviceDefinition");
-
-  /** Names no client method takes: {@link Object} methods and the client's own members. */
-  private static final Set<String> CLIENT_RESERVED =
-      reserved(
+  /** The client's own members, which no rpc method may take. */
+  private static final List<String> CLIENT_MEMBERS =
+      List.of(
           "create",
           "options",
           "withOptions",
@@ -46,11 +47,17 @@ final class ServiceModels {
           "withMetadata",
           "withCompression");
 
+  /** The members the interface inherits from {@code dev.trunk.Service}. */
+  private static final List<String> INTERFACE_MEMBERS = List.of("serviceDefinition");
+
+  /** How every warning line starts, so that it stands out among protoc's output. */
+  private static final String WARNING = "trunk-codegen: warning: ";
+
   private final Map<String, FileDescriptorProto> files = new LinkedHashMap<>();
   private final JavaNames javaNames;
   private final Set<String> namedPackages = new HashSet<>();
-  private final Map<String, String> interfaceNames = new HashMap<>();
-  private final Map<String, String> clientNames = new HashMap<>();
+  private final Map<String, Choice> interfaceNames = new HashMap<>();
+  private final Map<String, Choice> clientNames = new HashMap<>();
 
   /** Models for the services of {@code files}, a request's proto_file. */
   ServiceModels(List<FileDescriptorProto> files) {
@@ -82,48 +89,73 @@ final class ServiceModels {
   private ServiceModel model(FileDescriptorProto file, int index, Javadoc javadoc) {
     ServiceDescriptorProto service = file.getService(index);
     String javaPackage = JavaNames.javaPackage(file);
-    String fullName =
-        file.getPackage().isEmpty()
-            ? service.getName()
-            : file.getPackage() + "." + service.getName();
-    Set<String> roots = roots(file, service);
-    String interfaceName = interfaceNames.get(key(file, index));
-    String methodsClass =
-        Identifiers.unique("Methods", name -> name.equals(interfaceName) || roots.contains(name));
+    String fullName = JavaNames.protoName(file, service.getName());
+    Map<String, String> roots = roots(file, service);
+    Choice interfaceName = interfaceNames.get(key(file, index));
+    Choice clientName = clientNames.get(key(file, index));
+    List<String> warnings = new ArrayList<>();
+    warnIfRenamed(warnings, "service " + fullName + ": its interface is ", interfaceName);
+    warnIfRenamed(warnings, "service " + fullName + ": its client is ", clientName);
+    Choice methodsClass =
+        withRoots(new Namespace(), roots)
+            .take(interfaceName.name(), "is already the name of the interface")
+            .choose("Methods");
+    warnIfRenamed(
+        warnings,
+        "service " + fullName + ": its descriptor class in " + interfaceName.name() + " is ",
+        methodsClass);
 
-    Set<String> constants = new HashSet<>(Set.of("SERVICE_NAME"));
-    Set<String> serverMethods = new HashSet<>();
-    Set<String> clientMethods = new HashSet<>();
-    record Names(String constant, String server, String client) {}
-    List<Names> names = new ArrayList<>();
+    Namespace methods = methodNamespace(interfaceName.name(), clientName.name());
+    Namespace constants =
+        withRoots(new Namespace(), roots)
+            .take("SERVICE_NAME", "is already the constant of the service's name");
+    List<String> methodNames = new ArrayList<>();
+    List<String> constantNames = new ArrayList<>();
     for (MethodDescriptorProto method : service.getMethodList()) {
-      String base = Identifiers.lowerCamel(method.getName());
-      names.add(
-          new Names(
-              claim(Identifiers.upperSnake(method.getName()), constants, roots),
-              claim(base, serverMethods, INTERFACE_RESERVED),
-              claim(base, clientMethods, CLIENT_RESERVED)));
+      String rpc = "rpc " + fullName + "." + method.getName();
+      Choice name =
+          methods.claim(
+              Identifiers.lowerCamel(method.getName()), "is already the method of " + rpc);
+      warnIfRenamed(
+          warnings,
+          rpc + " is ",
+          name,
+          " in Java, in both " + interfaceName.name() + " and " + clientName.name() + ",");
+      Choice constant =
+          constants.claim(
+              Identifiers.upperSnake(method.getName()), "is already the constant of " + rpc);
+      warnIfRenamed(
+          warnings,
+          rpc
+              + ": its descriptor constant in "
+              + interfaceName.name()
+              + "."
+              + methodsClass.name()
+              + " is ",
+          constant);
+      methodNames.add(name.name());
+      constantNames.add(constant.name());
     }
     List<Rpc> rpcs = new ArrayList<>();
     for (int i = 0; i < service.getMethodCount(); i++) {
       MethodDescriptorProto method = service.getMethod(i);
       Kind kind = Kind.of(method.getClientStreaming(), method.getServerStreaming());
-      String asyncMethod =
-          kind == Kind.UNARY
-              ? claim(
-                  Identifiers.lowerCamel(method.getName()) + "Async",
-                  clientMethods,
-                  CLIENT_RESERVED)
-              : "";
+      String rpc = "rpc " + fullName + "." + method.getName();
+      String asyncMethod = "";
+      if (kind == Kind.UNARY) {
+        Choice async =
+            methods.claim(methodNames.get(i) + "Async", "is already the async method of " + rpc);
+        warnIfRenamed(warnings, rpc + ": its async method in " + clientName.name() + " is ", async);
+        asyncMethod = async.name();
+      }
       rpcs.add(
           new Rpc(
               method.getName(),
               kind,
               javaNames.messageClass(method.getInputType()),
               javaNames.messageClass(method.getOutputType()),
-              names.get(i).constant(),
-              names.get(i).server(),
-              names.get(i).client(),
+              constantNames.get(i),
+              methodNames.get(i),
               asyncMethod,
               method.getOptions().getDeprecated(),
               javadoc.method(index, i)));
@@ -132,9 +164,9 @@ final class ServiceModels {
         file.getName(),
         javaPackage,
         fullName,
-        interfaceName,
-        clientNames.get(key(file, index)),
-        methodsClass,
+        interfaceName.name(),
+        clientName.name(),
+        methodsClass.name(),
         JavaNames.qualify(javaPackage, JavaNames.outerClassName(file)),
         service.getOptions().getDeprecated(),
         service.getMethodList().stream()
@@ -144,7 +176,48 @@ final class ServiceModels {
                         || javaNames.isDeprecated(m.getOutputType())),
         javadoc.service(index),
         List.copyOf(rpcs),
-        Set.copyOf(roots));
+        Set.copyOf(roots.keySet()),
+        List.copyOf(warnings));
+  }
+
+  /**
+   * Adds a warning when {@code choice} is a rename: {@code subject} (ending in {@code is }), then
+   * {@code named NEW instead of OLD}, {@code where} (empty, or leading with a space) and why.
+   */
+  private static void warnIfRenamed(
+      List<String> warnings, String subject, Choice choice, String where) {
+    if (choice.renamed()) {
+      warnings.add(WARNING + subject + choice.renaming() + where + " " + choice.because());
+    }
+  }
+
+  private static void warnIfRenamed(List<String> warnings, String subject, Choice choice) {
+    warnIfRenamed(warnings, subject, choice, "");
+  }
+
+  /**
+   * The names no rpc method may take: {@link Object}'s methods and the members of the interface and
+   * the client, which both declare every rpc's method.
+   */
+  private static Namespace methodNamespace(String interfaceName, String clientName) {
+    Namespace methods = new Namespace();
+    Identifiers.OBJECT_METHODS.forEach(m -> methods.take(m, "is a method of java.lang.Object"));
+    INTERFACE_MEMBERS.forEach(
+        m ->
+            methods.take(
+                m, "is already a member of " + interfaceName + " (from dev.trunk.Service)"));
+    CLIENT_MEMBERS.forEach(m -> methods.take(m, "is already a member of " + clientName));
+    return methods;
+  }
+
+  /** {@code namespace} with the roots taken: a name there would obscure a package or class. */
+  private static Namespace withRoots(Namespace namespace, Map<String, String> roots) {
+    roots.forEach(
+        (root, qualified) ->
+            namespace.take(
+                root,
+                "would obscure the start of " + qualified + ", which the generated code uses"));
+    return namespace;
   }
 
   /** Names the interface and client of every service of the request in {@code javaPackage}. */
@@ -154,21 +227,26 @@ final class ServiceModels {
     }
     List<FileDescriptorProto> inPackage =
         files.values().stream().filter(f -> JavaNames.javaPackage(f).equals(javaPackage)).toList();
-    Set<String> named = new HashSet<>();
+    Namespace classes = new Namespace();
+    Identifiers.RESTRICTED_TYPE_NAMES.forEach(
+        n -> classes.take(n, "is a contextual keyword that cannot name a Java type"));
+    javaNames
+        .protobufClasses(javaPackage)
+        .forEach((n, what) -> classes.take(n, "is already " + what));
     for (boolean clients : new boolean[] {false, true}) {
       for (FileDescriptorProto file : inPackage) {
         for (int i = 0; i < file.getServiceCount(); i++) {
           ServiceDescriptorProto service = file.getService(i);
-          Set<String> roots = roots(file, service);
-          String name =
-              Identifiers.unique(
-                  clients ? service.getName() + "Client" : service.getName(),
-                  n ->
-                      named.contains(n)
-                          || roots.contains(n)
-                          || Identifiers.RESTRICTED_TYPE_NAMES.contains(n)
-                          || javaNames.isProtobufClass(javaPackage, n));
-          named.add(name);
+          Choice name =
+              withRoots(classes.copy(), roots(file, service))
+                  .choose(clients ? service.getName() + "Client" : service.getName());
+          String fullName = JavaNames.protoName(file, service.getName());
+          classes.take(
+              name.name(),
+              (clients
+                      ? "is already the client of service "
+                      : "is already the interface of service ")
+                  + fullName);
           (clients ? clientNames : interfaceNames).put(key(file, i), name);
         }
       }
@@ -177,30 +255,19 @@ final class ServiceModels {
 
   /**
    * The first components of the qualified names a service's generated code uses: {@code dev}
-   * (Trunk), {@code java}, and those of the schema class and the message classes.
+   * (Trunk), {@code java}, and those of the schema class and the message classes; each with the
+   * first qualified name that starts with it.
    */
-  private Set<String> roots(FileDescriptorProto file, ServiceDescriptorProto service) {
-    Set<String> roots = new TreeSet<>(List.of("dev", "java"));
-    String javaPackage = JavaNames.javaPackage(file);
-    roots.add(Identifiers.root(JavaNames.qualify(javaPackage, JavaNames.outerClassName(file))));
+  private Map<String, String> roots(FileDescriptorProto file, ServiceDescriptorProto service) {
+    List<String> used = new ArrayList<>(List.of("dev.trunk.Channel", "java.lang.String"));
+    used.add(JavaNames.qualify(JavaNames.javaPackage(file), JavaNames.outerClassName(file)));
     for (MethodDescriptorProto method : service.getMethodList()) {
-      roots.add(Identifiers.root(javaNames.messageClass(method.getInputType())));
-      roots.add(Identifiers.root(javaNames.messageClass(method.getOutputType())));
+      used.add(javaNames.messageClass(method.getInputType()));
+      used.add(javaNames.messageClass(method.getOutputType()));
     }
+    Map<String, String> roots = new LinkedHashMap<>();
+    used.forEach(qualified -> roots.putIfAbsent(Identifiers.root(qualified), qualified));
     return roots;
-  }
-
-  /** {@code name}, made unique against {@code claimed} and {@code reserved}, and claimed. */
-  private static String claim(String name, Set<String> claimed, Set<String> reserved) {
-    String unique = Identifiers.unique(name, n -> claimed.contains(n) || reserved.contains(n));
-    claimed.add(unique);
-    return unique;
-  }
-
-  private static Set<String> reserved(String... members) {
-    Set<String> reserved = new HashSet<>(Identifiers.OBJECT_METHODS);
-    reserved.addAll(List.of(members));
-    return Set.copyOf(reserved);
   }
 
   private static String key(FileDescriptorProto file, int serviceIndex) {

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
@@ -75,7 +76,7 @@ class CompileTest {
     TestProtos.protoc(args);
 
     trunkSources = TestProtos.freshDirectory("compile/trunk");
-    CodeGeneratorResponse response = TrunkCodegen.generate(TestProtos.request());
+    CodeGeneratorResponse response = TestProtos.generate(TestProtos.request());
     assertThat(response.getError()).isEmpty();
     for (CodeGeneratorResponse.File file : response.getFileList()) {
       Path path = trunkSources.resolve(file.getName());
@@ -291,12 +292,84 @@ class CompileTest {
   }
 
   @Test
+  void everyRpcHasTheSameMethodNameInTheInterfaceAndTheClient() throws Exception {
+    Map<String, String> clients =
+        Map.of(
+            "trunk.test.store.Store", "trunk.test.store.StoreClient",
+            "trunk.test.collisions.Collisions", "trunk.test.collisions.CollisionsClient_",
+            "dev.trunk.test.routeguide.RouteGuide", "dev.trunk.test.routeguide.RouteGuideClient",
+            "channel.greeter.Greeter", "channel.greeter.GreeterClient_");
+    for (Map.Entry<String, String> service : clients.entrySet()) {
+      Class<?> client = load(service.getValue());
+      for (Method handler : load(service.getKey()).getDeclaredMethods()) {
+        if (handler.getName().equals("serviceDefinition")) {
+          continue;
+        }
+        Class<?>[] requestTypes =
+            Arrays.stream(handler.getParameterTypes())
+                .filter(t -> t != StreamSender.class && t != StreamReceiver.class)
+                .toArray(Class<?>[]::new);
+        assertThat(client.getMethod(handler.getName(), requestTypes).getReturnType())
+            .as("%s.%s", client.getName(), handler.getName())
+            .isNotEqualTo(client);
+        if (handler.getParameterCount() == 1 && requestTypes.length == 1) {
+          assertThat(client.getMethods())
+              .as("the async method of %s.%s", client.getName(), handler.getName())
+              .anySatisfy(
+                  async -> {
+                    assertThat(async.getName()).matches(handler.getName() + "Async_*");
+                    assertThat(async.getParameterTypes()).isEqualTo(requestTypes);
+                    assertThat(async.getReturnType()).isEqualTo(CompletableFuture.class);
+                  });
+        }
+      }
+    }
+  }
+
+  @Test
+  void anRpcWhoseNameIsTakenIsRenamedTheSameWayOnBothSides() throws Exception {
+    Class<?> item = load("trunk.test.store.StoreOuterClass$Item");
+
+    assertThat(rpcMethodNames(load("trunk.test.store.Store"), item))
+        .containsExactlyInAnyOrder(
+            "create_",
+            "class_",
+            "toString_",
+            "getThing",
+            "getThing_",
+            "foo",
+            "fooAsync",
+            "withTimeout_",
+            "serviceDefinition_",
+            "upload");
+    assertThat(rpcMethodNames(load("trunk.test.store.StoreClient"), item))
+        .containsExactlyInAnyOrder(
+            "create_",
+            "create_Async",
+            "class_",
+            "class_Async",
+            "toString_",
+            "toString_Async",
+            "getThing",
+            "getThingAsync",
+            "getThing_",
+            "getThing_Async",
+            "foo",
+            "fooAsync_",
+            "fooAsync",
+            "fooAsyncAsync",
+            "withTimeout_",
+            "serviceDefinition_",
+            "upload");
+  }
+
+  @Test
   void collidingMethodNamesGetAnUnderscoreOnlyWhereTheyCollide() throws Exception {
     Class<?> service = load("trunk.test.collisions.Collisions");
     Class<?> client = load("trunk.test.collisions.CollisionsClient_");
 
-    assertThat(declaredMethodNames(service))
-        .contains(
+    List<String> renamed =
+        List.of(
             "class_",
             "default_",
             "true_",
@@ -310,39 +383,33 @@ class CompileTest {
             "notifyAll_",
             "wait_",
             "serviceDefinition_",
-            "serviceDefinition",
-            "create",
-            "withOptions",
-            "options",
-            "get",
-            "getAsync",
-            "getFeature",
-            "getFeature_",
-            "stream");
-    assertThat(declaredMethodNames(client))
-        .contains(
-            "class_",
-            "getClass_",
-            "serviceDefinition",
-            "create",
             "create_",
-            "withOptions",
             "withOptions_",
             "withTimeout_",
             "withDeadline_",
             "withMetadata_",
             "withCompression_",
-            "options",
             "options_",
-            "get",
-            "getAsync",
+            "getFeature_");
+    List<String> kept = List.of("get", "getAsync", "getFeature", "stream", "old");
+    assertThat(declaredMethodNames(service))
+        .containsAll(renamed)
+        .containsAll(kept)
+        .doesNotContain("create", "withOptions", "options", "class", "getAsync_");
+    assertThat(declaredMethodNames(client))
+        .containsAll(renamed)
+        .containsAll(kept)
+        .contains(
+            "create",
+            "withOptions",
+            "options",
             "getAsync_",
             "getAsyncAsync",
-            "getFeature",
-            "getFeature_",
             "getFeatureAsync",
-            "getFeatureAsync_",
-            "classAsync");
+            "getFeature_Async",
+            "class_Async",
+            "create_Async")
+        .doesNotContain("serviceDefinition", "classAsync", "createAsync");
     assertThat(declaredFieldNames(load("trunk.test.collisions.Collisions$Methods")))
         .contains("SERVICE_NAME", "SERVICE_NAME_", "GET_FEATURE", "GET_FEATURE_", "CLASS");
   }
@@ -379,6 +446,23 @@ class CompileTest {
 
   private static Class<?> load(String name) throws ClassNotFoundException {
     return Class.forName(name, true, loader);
+  }
+
+  /**
+   * The names of the declared methods of {@code type} that take an {@code item} or a stream of
+   * them, or start a streaming call: the methods of rpcs, without the client's own members.
+   */
+  private static List<String> rpcMethodNames(Class<?> type, Class<?> item) {
+    return Arrays.stream(type.getDeclaredMethods())
+        .filter(m -> !Modifier.isStatic(m.getModifiers()) && !m.isSynthetic())
+        .filter(
+            m ->
+                m.getReturnType() == ClientStreamingCall.class
+                    || m.getReturnType() == BidiStreamingCall.class
+                    || List.of(m.getParameterTypes()).contains(item)
+                    || List.of(m.getParameterTypes()).contains(StreamReceiver.class))
+        .map(Method::getName)
+        .toList();
   }
 
   private static List<String> declaredMethodNames(Class<?> type) {

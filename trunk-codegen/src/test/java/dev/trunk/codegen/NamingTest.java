@@ -6,7 +6,6 @@ import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileOptions;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class NamingTest {
@@ -29,11 +28,23 @@ class NamingTest {
   }
 
   @Test
-  void uniqueAppendsUnderscoresPastKeywordsEmptyNamesAndTakenNames() {
-    assertThat(Identifiers.unique("class", n -> false)).isEqualTo("class_");
-    assertThat(Identifiers.unique("", n -> false)).isEqualTo("__");
-    assertThat(Identifiers.unique("get", Set.of("get", "get_")::contains)).isEqualTo("get__");
-    assertThat(Identifiers.unique("record", n -> false)).isEqualTo("record");
+  void aNamespaceAppendsUnderscoresAndSaysWhyEachCandidateWasTaken() {
+    Namespace names =
+        new Namespace().take("get", "is already the method of rpc A").take("get_", "is taken");
+
+    Namespace.Choice choice = names.claim("get", "is already the method of rpc B");
+
+    assertThat(choice.name()).isEqualTo("get__");
+    assertThat(choice.renaming()).isEqualTo("named get__ instead of get");
+    assertThat(choice.because())
+        .isEqualTo("because get is already the method of rpc A and get_ is taken");
+    assertThat(names.choose("get__").because())
+        .isEqualTo("because get__ is already the method of rpc B");
+    assertThat(names.choose("null").because()).isEqualTo("because null is a Java literal");
+    assertThat(names.choose("class").name()).isEqualTo("class_");
+    assertThat(names.choose("").name()).isEqualTo("__");
+    assertThat(names.choose("record").renamed()).isFalse();
+    assertThat(names.choose("free").renamed()).isFalse();
   }
 
   @Test
@@ -78,8 +89,9 @@ class NamingTest {
 
     assertThat(names.messageClass(".p.A.B")).isEqualTo("p.Nested.A.B");
     assertThat(names.messageClass(".q.C")).isEqualTo("com.example.q.C");
-    assertThat(names.isProtobufClass("com.example.q", "COrBuilder")).isTrue();
-    assertThat(names.isProtobufClass("p", "A")).isFalse();
+    assertThat(names.protobufClasses("com.example.q"))
+        .containsEntry("COrBuilder", "the OrBuilder interface protobuf generates for message q.C");
+    assertThat(names.protobufClasses("p")).containsOnlyKeys("Nested");
   }
 
   @Test

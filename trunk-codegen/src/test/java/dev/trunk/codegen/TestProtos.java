@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.compiler.PluginProtos.CodeGeneratorRequest;
+import com.google.protobuf.compiler.PluginProtos.CodeGeneratorResponse;
 import com.google.protobuf.compiler.PluginProtos.Version;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,11 +73,27 @@ final class TestProtos {
     return request;
   }
 
+  /** The plugin's response to {@code request}, without its warnings. */
+  static CodeGeneratorResponse generate(CodeGeneratorRequest request) {
+    return TrunkCodegen.generate(request, warning -> {});
+  }
+
   /**
    * Runs protoc with the test protos and the well-known types on its path and returns its standard
    * output; fails the test if protoc fails.
    */
   static String protoc(List<String> args) throws IOException {
+    return runProtoc(args).stdout();
+  }
+
+  /** Like {@link #protoc} but returns protoc's standard error, where plugins' warnings appear. */
+  static String protocErrors(List<String> args) throws IOException {
+    return runProtoc(args).stderr();
+  }
+
+  private record Output(String stdout, String stderr) {}
+
+  private static Output runProtoc(List<String> args) throws IOException {
     Files.createDirectories(WORK_DIR);
     assertThat(PROTOC.toFile().setExecutable(true)).isTrue();
     List<String> command =
@@ -93,7 +110,7 @@ final class TestProtos {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
-    return stdout;
+    return new Output(stdout, Files.readString(stderr));
   }
 
   /** The files under {@code directory} by path relative to it. */

@@ -21,7 +21,8 @@ class TrunkCodegenTest {
   @Test
   void mainReadsARequestFromStandardInputAndWritesTheResponse() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    TrunkCodegen.run(new ByteArrayInputStream(TestProtos.request().toByteArray()), out);
+    TrunkCodegen.run(
+        new ByteArrayInputStream(TestProtos.request().toByteArray()), out, warning -> {});
 
     CodeGeneratorResponse response = CodeGeneratorResponse.parseFrom(out.toByteArray());
     assertThat(response.getError()).isEmpty();
@@ -32,7 +33,7 @@ class TrunkCodegenTest {
 
   @Test
   void theResponseDeclaresProto3OptionalAndEditionsUpTo2023() throws IOException {
-    CodeGeneratorResponse response = TrunkCodegen.generate(TestProtos.request());
+    CodeGeneratorResponse response = TestProtos.generate(TestProtos.request());
 
     assertThat(response.getSupportedFeatures())
         .isEqualTo(
@@ -44,24 +45,77 @@ class TrunkCodegenTest {
 
   @Test
   void protocRunningThePluginAsAProcessWritesTheGoldenFiles() throws IOException {
-    Path script = TestProtos.WORK_DIR.resolve("protoc-gen-trunk");
-    Files.createDirectories(TestProtos.WORK_DIR);
-    Files.writeString(
-        script,
-        "#!/bin/sh\nexec '"
-            + Path.of(System.getProperty("java.home"), "bin", "java")
-            + "' -cp '"
-            + System.getProperty("java.class.path")
-            + "' dev.trunk.codegen.TrunkCodegen\n");
-    assertThat(script.toFile().setExecutable(true)).isTrue();
     Path out = TestProtos.freshDirectory("plugin-out");
 
     List<String> args =
-        new ArrayList<>(List.of("--plugin=protoc-gen-trunk=" + script, "--trunk_out=" + out));
+        new ArrayList<>(
+            List.of("--plugin=protoc-gen-trunk=" + pluginScript(), "--trunk_out=" + out));
     args.addAll(TestProtos.files());
     TestProtos.protoc(args);
 
     assertThat(TestProtos.readTree(out)).isEqualTo(TestProtos.readTree(TestProtos.GOLDEN_DIR));
+  }
+
+  @Test
+  void everyRenameIsAWarningNamingTheElementBothNamesAndWhy() throws IOException {
+    List<String> warnings = new ArrayList<>();
+
+    TrunkCodegen.generate(only("trunk/test/store.proto"), warnings::add);
+
+    assertThat(warnings)
+        .containsExactly(
+            "trunk-codegen: warning: rpc trunk.test.store.Store.Create is named create_ instead of create in Java, in both Store and StoreClient, because create is already a member of StoreClient",
+            "trunk-codegen: warning: rpc trunk.test.store.Store.Class is named class_ instead of class in Java, in both Store and StoreClient, because class is a Java keyword",
+            "trunk-codegen: warning: rpc trunk.test.store.Store.ToString is named toString_ instead of toString in Java, in both Store and StoreClient, because toString is a method of java.lang.Object",
+            "trunk-codegen: warning: rpc trunk.test.store.Store.get_thing is named getThing_ instead of getThing in Java, in both Store and StoreClient, because getThing is already the method of rpc trunk.test.store.Store.GetThing",
+            "trunk-codegen: warning: rpc trunk.test.store.Store.get_thing: its descriptor constant in Store.Methods is named GET_THING_ instead of GET_THING because GET_THING is already the constant of rpc trunk.test.store.Store.GetThing",
+            "trunk-codegen: warning: rpc trunk.test.store.Store.WithTimeout is named withTimeout_ instead of withTimeout in Java, in both Store and StoreClient, because withTimeout is already a member of StoreClient",
+            "trunk-codegen: warning: rpc trunk.test.store.Store.ServiceDefinition is named serviceDefinition_ instead of serviceDefinition in Java, in both Store and StoreClient, because serviceDefinition is already a member of Store (from"
+                + " dev.trunk.Service)",
+            "trunk-codegen: warning: rpc trunk.test.store.Store.Foo: its async method in StoreClient is named fooAsync_ instead of fooAsync because fooAsync is already the method of rpc trunk.test.store.Store.FooAsync");
+  }
+
+  @Test
+  void aRenamedInterfaceOrClientIsAWarningThatNamesWhatTookItsName() throws IOException {
+    List<String> warnings = new ArrayList<>();
+
+    TrunkCodegen.generate(only("trunk/test/echo.proto"), warnings::add);
+
+    assertThat(warnings)
+        .containsExactly(
+            "trunk-codegen: warning: service trunk.test.echo.Echo: its interface is named Echo_"
+                + " instead of Echo because Echo is already the outer class protobuf generates"
+                + " for trunk/test/echo_messages.proto",
+            "trunk-codegen: warning: service trunk.test.echo.Echo: its client is named"
+                + " EchoClient_ instead of EchoClient because EchoClient is already the class of"
+                + " message trunk.test.echo.EchoClient");
+  }
+
+  @Test
+  void aServiceWithoutRenamesGivesNoWarning() throws IOException {
+    List<String> warnings = new ArrayList<>();
+
+    TrunkCodegen.generate(only("trunk/test/route_guide.proto"), warnings::add);
+
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void protocShowsThePluginsWarningsOnStandardError() throws IOException {
+    Path out = TestProtos.freshDirectory("plugin-warnings");
+
+    String stderr =
+        TestProtos.protocErrors(
+            List.of(
+                "--plugin=protoc-gen-trunk=" + pluginScript(),
+                "--trunk_out=" + out,
+                "trunk/test/store.proto"));
+
+    assertThat(stderr.lines())
+        .contains(
+            "trunk-codegen: warning: rpc trunk.test.store.Store.Create is named create_ instead of"
+                + " create in Java, in both Store and StoreClient, because create is already a"
+                + " member of StoreClient");
   }
 
   @Test
@@ -72,7 +126,7 @@ class TrunkCodegenTest {
             .addFileToGenerate("trunk/test/common.proto")
             .build();
 
-    CodeGeneratorResponse response = TrunkCodegen.generate(request);
+    CodeGeneratorResponse response = TestProtos.generate(request);
 
     assertThat(response.getError()).isEmpty();
     assertThat(response.getFileList()).isEmpty();
@@ -81,7 +135,7 @@ class TrunkCodegenTest {
   @Test
   void aParameterIsAnErrorInTheResponse() throws IOException {
     CodeGeneratorResponse response =
-        TrunkCodegen.generate(TestProtos.request().toBuilder().setParameter("lite").build());
+        TestProtos.generate(TestProtos.request().toBuilder().setParameter("lite").build());
 
     assertThat(response.getError()).isEqualTo("trunk-codegen takes no parameters, got 'lite'");
     assertThat(response.getFileList()).isEmpty();
@@ -96,7 +150,7 @@ class TrunkCodegenTest {
       }
     }
 
-    CodeGeneratorResponse response = TrunkCodegen.generate(request.build());
+    CodeGeneratorResponse response = TestProtos.generate(request.build());
 
     assertThat(response.getError())
         .isEqualTo(
@@ -117,7 +171,7 @@ class TrunkCodegenTest {
       }
     }
 
-    CodeGeneratorResponse response = TrunkCodegen.generate(request.build());
+    CodeGeneratorResponse response = TestProtos.generate(request.build());
 
     assertThat(response.getError())
         .isEqualTo("message type .trunk.test.common.Point is not defined in the request");
@@ -128,7 +182,7 @@ class TrunkCodegenTest {
     CodeGeneratorRequest request =
         TestProtos.request().toBuilder().addFileToGenerate("missing.proto").build();
 
-    assertThat(TrunkCodegen.generate(request).getError())
+    assertThat(TestProtos.generate(request).getError())
         .isEqualTo("file_to_generate missing.proto is not in proto_file");
   }
 
@@ -136,10 +190,32 @@ class TrunkCodegenTest {
   void anUnreadableRequestGetsAnErrorResponse() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     TrunkCodegen.run(
-        new ByteArrayInputStream("not a request".getBytes(StandardCharsets.UTF_8)), out);
+        new ByteArrayInputStream("not a request".getBytes(StandardCharsets.UTF_8)),
+        out,
+        warning -> {});
 
     CodeGeneratorResponse response = CodeGeneratorResponse.parseFrom(out.toByteArray());
     assertThat(response.getError())
         .startsWith("trunk-codegen could not parse the CodeGeneratorRequest");
+  }
+
+  /** A request for the test protos that generates only {@code file}. */
+  private static CodeGeneratorRequest only(String file) throws IOException {
+    return TestProtos.request().toBuilder().clearFileToGenerate().addFileToGenerate(file).build();
+  }
+
+  /** A script that runs the plugin in a new JVM, as protoc launches plugins. */
+  private static Path pluginScript() throws IOException {
+    Path script = TestProtos.WORK_DIR.resolve("protoc-gen-trunk");
+    Files.createDirectories(TestProtos.WORK_DIR);
+    Files.writeString(
+        script,
+        "#!/bin/sh\nexec '"
+            + Path.of(System.getProperty("java.home"), "bin", "java")
+            + "' -cp '"
+            + System.getProperty("java.class.path")
+            + "' dev.trunk.codegen.TrunkCodegen\n");
+    assertThat(script.toFile().setExecutable(true)).isTrue();
+    return script;
   }
 }

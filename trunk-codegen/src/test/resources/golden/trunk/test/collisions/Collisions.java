@@ -112,7 +112,7 @@ public interface Collisions extends dev.trunk.Service {
   }
 
   /** Handles the unary call {@code trunk.test.collisions.Collisions/Create}. */
-  default trunk.test.collisions.CollisionsOuterClass.Status create(
+  default trunk.test.collisions.CollisionsOuterClass.Status create_(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     throw dev.trunk.Status.UNIMPLEMENTED
         .withDescription("Method trunk.test.collisions.Collisions/Create is not implemented")
@@ -120,7 +120,7 @@ public interface Collisions extends dev.trunk.Service {
   }
 
   /** Handles the unary call {@code trunk.test.collisions.Collisions/WithOptions}. */
-  default trunk.test.collisions.CollisionsOuterClass.Status withOptions(
+  default trunk.test.collisions.CollisionsOuterClass.Status withOptions_(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     throw dev.trunk.Status.UNIMPLEMENTED
         .withDescription("Method trunk.test.collisions.Collisions/WithOptions is not implemented")
@@ -128,7 +128,7 @@ public interface Collisions extends dev.trunk.Service {
   }
 
   /** Handles the unary call {@code trunk.test.collisions.Collisions/WithTimeout}. */
-  default trunk.test.collisions.CollisionsOuterClass.Status withTimeout(
+  default trunk.test.collisions.CollisionsOuterClass.Status withTimeout_(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     throw dev.trunk.Status.UNIMPLEMENTED
         .withDescription("Method trunk.test.collisions.Collisions/WithTimeout is not implemented")
@@ -136,7 +136,7 @@ public interface Collisions extends dev.trunk.Service {
   }
 
   /** Handles the unary call {@code trunk.test.collisions.Collisions/WithDeadline}. */
-  default trunk.test.collisions.CollisionsOuterClass.Status withDeadline(
+  default trunk.test.collisions.CollisionsOuterClass.Status withDeadline_(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     throw dev.trunk.Status.UNIMPLEMENTED
         .withDescription("Method trunk.test.collisions.Collisions/WithDeadline is not implemented")
@@ -144,7 +144,7 @@ public interface Collisions extends dev.trunk.Service {
   }
 
   /** Handles the unary call {@code trunk.test.collisions.Collisions/WithMetadata}. */
-  default trunk.test.collisions.CollisionsOuterClass.Status withMetadata(
+  default trunk.test.collisions.CollisionsOuterClass.Status withMetadata_(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     throw dev.trunk.Status.UNIMPLEMENTED
         .withDescription("Method trunk.test.collisions.Collisions/WithMetadata is not implemented")
@@ -152,7 +152,7 @@ public interface Collisions extends dev.trunk.Service {
   }
 
   /** Handles the unary call {@code trunk.test.collisions.Collisions/WithCompression}. */
-  default trunk.test.collisions.CollisionsOuterClass.Status withCompression(
+  default trunk.test.collisions.CollisionsOuterClass.Status withCompression_(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     throw dev.trunk.Status.UNIMPLEMENTED
         .withDescription("Method trunk.test.collisions.Collisions/WithCompression is not implemented")
@@ -160,7 +160,7 @@ public interface Collisions extends dev.trunk.Service {
   }
 
   /** Handles the unary call {@code trunk.test.collisions.Collisions/Options}. */
-  default trunk.test.collisions.CollisionsOuterClass.Status options(
+  default trunk.test.collisions.CollisionsOuterClass.Status options_(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     throw dev.trunk.Status.UNIMPLEMENTED
         .withDescription("Method trunk.test.collisions.Collisions/Options is not implemented")
@@ -526,13 +526,13 @@ public interface Collisions extends dev.trunk.Service {
           .unary(NOTIFY_ALL, impl::notifyAll_)
           .unary(WAIT, impl::wait_)
           .unary(SERVICE_DEFINITION, impl::serviceDefinition_)
-          .unary(CREATE, impl::create)
-          .unary(WITH_OPTIONS, impl::withOptions)
-          .unary(WITH_TIMEOUT, impl::withTimeout)
-          .unary(WITH_DEADLINE, impl::withDeadline)
-          .unary(WITH_METADATA, impl::withMetadata)
-          .unary(WITH_COMPRESSION, impl::withCompression)
-          .unary(OPTIONS, impl::options)
+          .unary(CREATE, impl::create_)
+          .unary(WITH_OPTIONS, impl::withOptions_)
+          .unary(WITH_TIMEOUT, impl::withTimeout_)
+          .unary(WITH_DEADLINE, impl::withDeadline_)
+          .unary(WITH_METADATA, impl::withMetadata_)
+          .unary(WITH_COMPRESSION, impl::withCompression_)
+          .unary(OPTIONS, impl::options_)
           .unary(GET, impl::get)
           .unary(GET_ASYNC, impl::getAsync)
           .unary(SERVICE_NAME_, impl::serviceName)

@@ -66,7 +66,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/Class}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> classAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> class_Async(
       trunk.test.collisions.CollisionsOuterClass.String request) {
     return channel.unaryCallAsync(trunk.test.collisions.Collisions.Methods.CLASS, request, options);
   }
@@ -84,7 +84,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/Default}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Metadata> defaultAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Metadata> default_Async(
       trunk.test.collisions.CollisionsOuterClass.Channel request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.DEFAULT, request, options);
@@ -102,7 +102,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/True}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.String> trueAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.String> true_Async(
       trunk.test.collisions.CollisionsOuterClass.Object request) {
     return channel.unaryCallAsync(trunk.test.collisions.Collisions.Methods.TRUE, request, options);
   }
@@ -120,7 +120,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/GetClass}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> getClassAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> getClass_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.GET_CLASS, request, options);
@@ -139,7 +139,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/HashCode}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> hashCodeAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> hashCode_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.HASH_CODE, request, options);
@@ -158,7 +158,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/Equals}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> equalsAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> equals_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.EQUALS, request, options);
@@ -177,7 +177,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/ToString}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> toStringAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> toString_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.TO_STRING, request, options);
@@ -195,7 +195,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/Clone}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> cloneAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> clone_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(trunk.test.collisions.Collisions.Methods.CLONE, request, options);
   }
@@ -213,7 +213,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/Finalize}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> finalizeAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> finalize_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.FINALIZE, request, options);
@@ -232,7 +232,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/Notify}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> notifyAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> notify_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.NOTIFY, request, options);
@@ -251,7 +251,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/NotifyAll}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> notifyAllAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> notifyAll_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.NOTIFY_ALL, request, options);
@@ -269,7 +269,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/Wait}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> waitAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> wait_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(trunk.test.collisions.Collisions.Methods.WAIT, request, options);
   }
@@ -278,7 +278,7 @@ public final class CollisionsClient_ {
    * Makes the unary call {@code trunk.test.collisions.Collisions/ServiceDefinition} and waits for
    * its response.
    */
-  public trunk.test.collisions.CollisionsOuterClass.Status serviceDefinition(
+  public trunk.test.collisions.CollisionsOuterClass.Status serviceDefinition_(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCall(
         trunk.test.collisions.Collisions.Methods.SERVICE_DEFINITION, request, options);
@@ -288,7 +288,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/ServiceDefinition}; cancelling
    * the future cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> serviceDefinitionAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> serviceDefinition_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.SERVICE_DEFINITION, request, options);
@@ -307,7 +307,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/Create}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> createAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> create_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.CREATE, request, options);
@@ -327,7 +327,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/WithOptions}; cancelling the
    * future cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> withOptionsAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> withOptions_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.WITH_OPTIONS, request, options);
@@ -347,7 +347,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/WithTimeout}; cancelling the
    * future cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> withTimeoutAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> withTimeout_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.WITH_TIMEOUT, request, options);
@@ -367,7 +367,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/WithDeadline}; cancelling the
    * future cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> withDeadlineAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> withDeadline_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.WITH_DEADLINE, request, options);
@@ -387,7 +387,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/WithMetadata}; cancelling the
    * future cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> withMetadataAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> withMetadata_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.WITH_METADATA, request, options);
@@ -407,7 +407,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/WithCompression}; cancelling the
    * future cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> withCompressionAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> withCompression_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.WITH_COMPRESSION, request, options);
@@ -426,7 +426,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/Options}; cancelling the future
    * cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> optionsAsync(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> options_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.OPTIONS, request, options);
@@ -522,7 +522,7 @@ public final class CollisionsClient_ {
    * Starts the unary call {@code trunk.test.collisions.Collisions/get_feature}; cancelling the
    * future cancels the call.
    */
-  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> getFeatureAsync_(
+  public java.util.concurrent.CompletableFuture<trunk.test.collisions.CollisionsOuterClass.Status> getFeature_Async(
       trunk.test.collisions.CollisionsOuterClass.Status request) {
     return channel.unaryCallAsync(
         trunk.test.collisions.Collisions.Methods.GET_FEATURE_, request, options);
