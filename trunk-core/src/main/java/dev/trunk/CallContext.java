@@ -37,6 +37,12 @@ public interface CallContext {
 
   MethodDescriptor<?, ?> method();
 
+  /**
+   * The value an interceptor attached under {@code key} with {@link CallInfo#put}, if any; {@link
+   * ContextKey#get()} is the short form.
+   */
+  <T> Optional<T> get(ContextKey<T> key);
+
   /** The request metadata as received. */
   Metadata requestHeaders();
 

@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * What an {@link Interceptor} knows about a call when it starts.
  *
- * <p>Immutable; valid for the life of the call.
+ * <p>Valid for the life of the call. Immutable, except that interceptors may {@link #put} values
+ * while the call starts (during {@code interceptCall}), for later interceptors and the handler.
  *
  * @param <Req> the request type
  * @param <Resp> the response type
@@ -33,4 +34,16 @@ public interface CallInfo<Req, Resp> {
    * after the interceptors ran.
    */
   Optional<TlsInfo> tls();
+
+  /**
+   * Attaches {@code value} to this call under {@code key}, replacing an earlier one: later
+   * interceptors read it with {@link #get}, and on the server the handler with {@link
+   * ContextKey#get()}. Call it from {@code interceptCall} only.
+   *
+   * @throws IllegalStateException once the interceptors have run (the values are then fixed)
+   */
+  <T> void put(ContextKey<T> key, T value);
+
+  /** The value attached under {@code key}, if an interceptor put one. */
+  <T> Optional<T> get(ContextKey<T> key);
 }

@@ -51,22 +51,42 @@ public final class ServiceDefinition {
     void handle(StreamReceiver<Req> requests, StreamSender<Resp> responses);
   }
 
-  /** One method bound to its handler; the handler is one of the four handler interfaces. */
-  public record Method<Req, Resp>(MethodDescriptor<Req, Resp> descriptor, Object handler) {
+  /**
+   * One method bound to its handler (one of the four handler interfaces) and the interceptors
+   * attached to this method alone.
+   */
+  public record Method<Req, Resp>(
+      MethodDescriptor<Req, Resp> descriptor, Object handler, List<Interceptor> interceptors) {
     public Method {
       requireNonNull(descriptor, "descriptor");
       requireNonNull(handler, "handler");
+      interceptors = List.copyOf(interceptors);
+    }
+
+    /** A method without interceptors of its own. */
+    public Method(MethodDescriptor<Req, Resp> descriptor, Object handler) {
+      this(descriptor, handler, List.of());
+    }
+
+    private Method<Req, Resp> with(List<Interceptor> more) {
+      return new Method<>(descriptor, handler, concat(interceptors, more));
     }
   }
 
   private final String name;
   private final Map<String, Method<?, ?>> methods;
   private final @Nullable FileDescriptor schema;
+  private final List<Interceptor> interceptors;
 
-  private ServiceDefinition(Builder builder) {
-    this.name = builder.name;
-    this.methods = Collections.unmodifiableMap(new LinkedHashMap<>(builder.methods));
-    this.schema = builder.schema;
+  private ServiceDefinition(
+      String name,
+      Map<String, Method<?, ?>> methods,
+      @Nullable FileDescriptor schema,
+      List<Interceptor> interceptors) {
+    this.name = name;
+    this.methods = Collections.unmodifiableMap(new LinkedHashMap<>(methods));
+    this.schema = schema;
+    this.interceptors = interceptors;
   }
 
   /** Starts a definition of the service with this fully qualified name. */
@@ -87,6 +107,48 @@ public final class ServiceDefinition {
   /** The method with this simple name, if the service has it. */
   public Optional<Method<?, ?>> method(String methodName) {
     return Optional.ofNullable(methods.get(methodName));
+  }
+
+  /**
+   * This service with {@code more} interceptors for each of its calls, after the ones it has. They
+   * run after the server-wide ones ({@code Server.Builder.intercept}) and before any attached to
+   * one method:
+   *
+   * <pre>{@code
+   * Server.builder().service(new StoreService().serviceDefinition().intercept(auth))
+   * }</pre>
+   */
+  public ServiceDefinition intercept(Interceptor... more) {
+    return new ServiceDefinition(name, methods, schema, concat(interceptors, List.of(more)));
+  }
+
+  /**
+   * This service with {@code more} interceptors for the calls of one method, after the ones that
+   * method has.
+   *
+   * @param methodName the method's simple name as in the {@code .proto} file, e.g. {@code
+   *     "DeleteItem"}
+   * @throws IllegalArgumentException if the service has no such method
+   */
+  public ServiceDefinition intercept(String methodName, Interceptor... more) {
+    Method<?, ?> method = methods.get(requireNonNull(methodName, "methodName"));
+    if (method == null) {
+      throw new IllegalArgumentException(
+          "service "
+              + name
+              + " has no method "
+              + methodName
+              + "; its methods: "
+              + methods.keySet());
+    }
+    Map<String, Method<?, ?>> changed = new LinkedHashMap<>(methods);
+    changed.put(methodName, method.with(List.of(more)));
+    return new ServiceDefinition(name, changed, schema, interceptors);
+  }
+
+  /** The interceptors attached to every method of this service, in order. */
+  public List<Interceptor> interceptors() {
+    return interceptors;
   }
 
   /** The {@code .proto} file that declares the service, if known (used by reflection). */
@@ -136,7 +198,7 @@ public final class ServiceDefinition {
     }
 
     public ServiceDefinition build() {
-      return new ServiceDefinition(this);
+      return new ServiceDefinition(name, methods, schema, List.of());
     }
 
     private Builder add(MethodDescriptor<?, ?> method, MethodDescriptor.Type type, Object handler) {
@@ -155,5 +217,11 @@ public final class ServiceDefinition {
       }
       return this;
     }
+  }
+
+  private static List<Interceptor> concat(List<Interceptor> first, List<Interceptor> then) {
+    List<Interceptor> all = new ArrayList<>(first);
+    then.forEach(interceptor -> all.add(requireNonNull(interceptor, "interceptor")));
+    return List.copyOf(all);
   }
 }

@@ -3,8 +3,12 @@ package dev.trunk;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +20,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * throw Status.NOT_FOUND.withDescription("no feature at " + point).asException();
+ * }</pre>
+ *
+ * <p>Rich details are any protobuf messages, packed for you; the standard ones are in {@code
+ * com.google.api.grpc:proto-google-common-protos} ({@code com.google.rpc.BadRequest}, {@code
+ * ErrorInfo}, {@code RetryInfo}, ...). The client reads them back typed:
+ *
+ * <pre>{@code
+ * throw Status.INVALID_ARGUMENT.withDescription("bad key")
+ *     .withDetails(BadRequest.newBuilder().addFieldViolations(violation).build())
+ *     .asException();
+ *
+ * } catch (StatusException e) {                                 // on the client
+ *   Optional<BadRequest> bad = e.status().detail(BadRequest.class);
+ * }
  * }</pre>
  */
 public final class Status {
@@ -125,9 +143,45 @@ public final class Status {
     return cause;
   }
 
-  /** Rich error details, sent as {@code google.rpc.Status.details} in grpc-status-details-bin. */
+  /**
+   * Rich error details as sent or received: {@code google.rpc.Status.details} in the {@code
+   * grpc-status-details-bin} trailer. {@link #detail} and {@link #details(Class)} unpack them.
+   */
   public List<Any> details() {
     return details;
+  }
+
+  /**
+   * The first detail of type {@code type}, unpacked, if there is one.
+   *
+   * @throws IllegalArgumentException if a detail claims to be a {@code type} but does not parse as
+   *     one (the peer sent a corrupt detail)
+   */
+  public <T extends Message> Optional<T> detail(Class<T> type) {
+    List<T> found = details(type);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /**
+   * Every detail of type {@code type}, unpacked, in order.
+   *
+   * @throws IllegalArgumentException as {@link #detail}
+   */
+  public <T extends Message> List<T> details(Class<T> type) {
+    requireNonNull(type, "type");
+    List<T> found = new ArrayList<>();
+    for (Any detail : details) {
+      if (!detail.is(type)) {
+        continue;
+      }
+      try {
+        found.add(detail.unpack(type));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalArgumentException(
+            "a " + detail.getTypeUrl() + " detail of " + code + " does not parse", e);
+      }
+    }
+    return List.copyOf(found);
   }
 
   public Status withDescription(@Nullable String description) {
@@ -144,8 +198,23 @@ public final class Status {
     return new Status(code, description, cause, details);
   }
 
+  /** This status with {@code details} (already packed) in place of its details. */
   public Status withDetails(List<Any> details) {
     return new Status(code, description, cause, List.copyOf(details));
+  }
+
+  /**
+   * This status with {@code details} in place of its details: each message is packed into an {@link
+   * Any} (with the usual {@code type.googleapis.com/} type URL), and an {@code Any} is kept as it
+   * is.
+   */
+  public Status withDetails(Message... details) {
+    List<Any> packed = new ArrayList<>(details.length);
+    for (Message detail : details) {
+      requireNonNull(detail, "detail");
+      packed.add(detail instanceof Any any ? any : Any.pack(detail));
+    }
+    return new Status(code, description, cause, List.copyOf(packed));
   }
 
   /**

@@ -42,11 +42,21 @@ public final class ObserverChain<Req, Resp> {
 
   /**
    * Runs every interceptor's {@code interceptCall}, first to last. A failure stops the chain: the
-   * observers made so far see {@link #onClose} with its status, and it is thrown.
+   * observers made so far see {@link #onClose} with its status, and it is thrown. Either way the
+   * call's context values are fixed afterwards.
    *
    * @throws StatusException the status an interceptor threw, or INTERNAL for any other exception
    */
   public static <Req, Resp> ObserverChain<Req, Resp> start(
+      List<Interceptor> interceptors, CallInfoImpl<Req, Resp> call, Metadata requestHeaders) {
+    try {
+      return run(interceptors, call, requestHeaders);
+    } finally {
+      call.freeze();
+    }
+  }
+
+  private static <Req, Resp> ObserverChain<Req, Resp> run(
       List<Interceptor> interceptors, CallInfo<Req, Resp> call, Metadata requestHeaders) {
     if (interceptors.isEmpty()) {
       return empty();
@@ -150,7 +160,9 @@ public final class ObserverChain<Req, Resp> {
     if (e instanceof StatusException status) {
       return status;
     }
-    String name = owner.getClass().getName();
+    // A lambda's class name starts with the class that wrote it: more useful than ours.
+    Object named = owner instanceof StartInterceptor start ? start.hook() : owner;
+    String name = named.getClass().getName();
     log.warn("interceptor {} failed in {}; ending the call with INTERNAL", name, callback, e);
     return Status.INTERNAL
         .withDescription("interceptor " + name + " failed in " + callback)

@@ -109,7 +109,7 @@ public final class ChannelImpl implements Channel {
     ObserverChain<Req, Resp> observers =
         ObserverChain.start(
             config.interceptors(),
-            new CallInfoImpl<>(method, false, deadline, config.authority(), null),
+            new CallInfoImpl<>(method, false, deadline, config.authority(), null, null),
             metadata);
     ClientCallImpl<Req, Resp> call =
         new ClientCallImpl<>(

@@ -45,7 +45,10 @@ public final class InProcessServerTransport {
     this.config = config;
     this.registry =
         new MethodRegistry(
-            config.services(), config.nonBlockingServices(), config.interruptibleServices());
+            config.interceptors(),
+            config.services(),
+            config.nonBlockingServices(),
+            config.interruptibleServices());
     this.executor = new DefaultEventExecutor(new DefaultThreadFactory("trunk-inprocess", true));
   }
 
@@ -137,15 +140,7 @@ public final class InProcessServerTransport {
         mine.removeIf(InProcessStream::isDone);
         mine.add(stream);
       }
-      stream.start(
-          registry,
-          config.interceptors(),
-          method,
-          metadata,
-          timeoutNanos,
-          encoding,
-          firstMessage,
-          endOfStream);
+      stream.start(registry, method, metadata, timeoutNanos, encoding, firstMessage, endOfStream);
       return stream.clientSide();
     }
 

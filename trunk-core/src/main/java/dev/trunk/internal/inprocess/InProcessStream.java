@@ -2,7 +2,6 @@ package dev.trunk.internal.inprocess;
 
 import dev.trunk.Codec;
 import dev.trunk.Deadline;
-import dev.trunk.Interceptor;
 import dev.trunk.Metadata;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
@@ -23,7 +22,6 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -103,7 +101,6 @@ final class InProcessStream {
 
   void start(
       MethodRegistry registry,
-      List<Interceptor> interceptors,
       MethodDescriptor<?, ?> called,
       Metadata metadata,
       long timeoutNanos,
@@ -126,7 +123,7 @@ final class InProcessStream {
           RequestHead head =
               new RequestHead(requestMetadata, deadline, "inprocess", requestEncoding, true);
           ServerCallImpl<?, ?> started =
-              new ServerCallImpl<>(method, serverSide, head, interceptors, maxInboundMessageSize);
+              new ServerCallImpl<>(method, serverSide, head, maxInboundMessageSize);
           call = started;
           started.start();
           if (firstMessage != null || endOfStream) {

@@ -165,8 +165,7 @@ final class ServerHandler extends GrpcConnectionHandler {
     ServerMethod<?, ?> method = validate(headers);
     RequestHead head = requestHead(headers);
     ServerCallImpl<?, ?> call =
-        new ServerCallImpl<>(
-            method, stream, head, config.interceptors(), config.maxInboundMessageSize());
+        new ServerCallImpl<>(method, stream, head, config.maxInboundMessageSize());
     stream.attach(call);
     call.start();
     if (endOfStream) {

@@ -3,6 +3,7 @@ package dev.trunk.internal.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.trunk.CallContext;
+import dev.trunk.ContextKey;
 import dev.trunk.Deadline;
 import dev.trunk.Interceptor;
 import dev.trunk.Metadata;
@@ -95,18 +96,19 @@ public final class ServerCallImpl<Req, Resp>
   private boolean headersSent;
   private String responseEncoding = Compression.IDENTITY;
   private @Nullable ObserverChain<Req, Resp> observers;
+  // Set on the handler thread before the interceptors run; holds the call's context values.
+  private @Nullable CallInfoImpl<Req, Resp> info;
 
   public ServerCallImpl(
       ServerMethod<Req, Resp> method,
       ServerTransportStream stream,
       RequestHead head,
-      List<Interceptor> interceptors,
       int maxInboundMessageSize) {
     this.method = method;
     this.descriptor = method.descriptor();
     this.stream = stream;
     this.head = head;
-    this.interceptors = interceptors;
+    this.interceptors = method.interceptors();
     this.maxInboundMessageSize = maxInboundMessageSize;
     InboundBudget budget = stream.inboundBudget();
     inbound.useBudget(budget);
@@ -257,12 +259,10 @@ public final class ServerCallImpl<Req, Resp>
     handlerThread = Thread.currentThread();
     CallContext previous = CurrentCall.bind(this);
     try {
-      observers =
-          ObserverChain.start(
-              interceptors,
-              new CallInfoImpl<>(
-                  descriptor, true, head.deadline(), head.authority(), stream.peer(), stream.tls()),
-              head.metadata());
+      info =
+          new CallInfoImpl<>(
+              descriptor, true, head.deadline(), head.authority(), stream.peer(), stream.tls());
+      observers = ObserverChain.start(interceptors, info, head.metadata());
       Status early = cancelled;
       if (early != null) {
         // Cancelled before the handler ran: interceptors still see the call start and end.
@@ -588,6 +588,12 @@ public final class ServerCallImpl<Req, Resp>
   @Override
   public MethodDescriptor<Req, Resp> method() {
     return descriptor;
+  }
+
+  @Override
+  public <T> Optional<T> get(ContextKey<T> key) {
+    CallInfoImpl<Req, Resp> current = info;
+    return current == null ? Optional.empty() : current.get(key);
   }
 
   @Override

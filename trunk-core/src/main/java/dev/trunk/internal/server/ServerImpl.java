@@ -40,7 +40,11 @@ public final class ServerImpl implements Server {
       services.addAll(reflection);
     }
     this.registry =
-        new MethodRegistry(services, config.nonBlockingServices(), config.interruptibleServices());
+        new MethodRegistry(
+            config.interceptors(),
+            services,
+            config.nonBlockingServices(),
+            config.interruptibleServices());
     this.transport = new NettyServerTransport(config, registry);
   }
 
