@@ -1,5 +1,7 @@
 package dev.trunk.examples.guide;
 
+import com.google.rpc.BadRequest;
+import com.google.rpc.BadRequest.FieldViolation;
 import dev.trunk.CallContext;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
@@ -7,12 +9,11 @@ import dev.trunk.StreamSender;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
-/**
- * The guide's inventory: errors, metadata, a nested call and cancellation in two handlers. Register
- * it with {@code Server.Builder.interruptibleService} so that a cancelled {@link #watchItem} wakes
- * from its wait at once.
- */
+/** The guide's inventory: errors, metadata, a nested call and cancellation in two handlers. */
 public final class InventoryService implements Inventory {
+  /** Put in a watch's queue when its call is cancelled, to wake the handler. */
+  private static final Item CANCELLED = Item.getDefaultInstance();
+
   private final Stock stock;
   private final PricingClient pricing;
 
@@ -28,7 +29,12 @@ public final class InventoryService implements Inventory {
     // tag::errors-server[]
     String sku = request.getSku();
     if (sku.isEmpty()) {
-      throw Status.INVALID_ARGUMENT.withDescription("sku must not be empty").asException();
+      FieldViolation empty =
+          FieldViolation.newBuilder().setField("sku").setDescription("must not be empty").build();
+      throw Status.INVALID_ARGUMENT
+          .withDescription("sku must not be empty") // for humans: grpc-message
+          .withDetails(BadRequest.newBuilder().addFieldViolations(empty).build()) // for code
+          .asException();
     }
     int quantity =
         stock
@@ -52,15 +58,19 @@ public final class InventoryService implements Inventory {
     CallContext call = CallContext.current();
     BlockingQueue<Item> changes = new LinkedBlockingQueue<>();
     Runnable stopWatching = stock.watch(request.getSku(), changes::add);
-    call.onCancel(stopWatching); // runs on a transport thread: keep it short
+    call.onCancel( // runs on a transport thread: keep it short
+        () -> {
+          stopWatching.run();
+          changes.add(CANCELLED); // wakes the take() below
+        });
     echoMetadata();
     updates.send(currentItem(request.getSku()));
     try {
-      while (!call.isCancelled()) {
-        updates.send(changes.take()); // a cancelled send throws StatusException(CANCELLED)
+      for (Item change = changes.take(); change != CANCELLED; change = changes.take()) {
+        updates.send(change); // throws StatusException(CANCELLED) once the call is cancelled
       }
     } catch (InterruptedException e) {
-      // interruptibleService: the cancellation interrupted take(); the call is over
+      Thread.currentThread().interrupt(); // only with interruptibleService: cancelled too
     }
   }
 

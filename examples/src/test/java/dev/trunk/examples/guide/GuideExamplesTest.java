@@ -22,10 +22,12 @@ import dev.trunk.testing.LeakCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -178,6 +180,9 @@ class GuideExamplesTest {
     assertThat(Errors.quantityOrZero(channel, "apple")).isEqualTo(3);
     assertThat(Errors.quantityOrZero(channel, "pear")).isZero();
     assertThatThrownBy(() -> Errors.quantityOrZero(channel, ""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("sku must not be empty")
+        .cause()
         .isInstanceOfSatisfying(
             StatusException.class,
             e -> {
@@ -213,28 +218,48 @@ class GuideExamplesTest {
   }
 
   @Test
-  void theTokenInterceptorsLetTheRightCallerInAndTheTimingObserverSeesBothSides() throws Exception {
+  void theAuthInterceptorGuardsPricingAndWatchItemButNotGetItemAndTellsTheHandlerWhoCalled()
+      throws Exception {
     List<String> reports = new CopyOnWriteArrayList<>();
-    Server inventory =
-        inventory(
-            pricing(Duration.ZERO),
-            Interceptors.requireToken("s3cret"),
-            Interceptors.timing(reports::add));
+    Map<String, String> users = Map.of("Bearer t-ann", "member:ann", "Bearer t-bob", "guest:bob");
+    Server server =
+        Interceptors.start(
+            users,
+            new InventoryService(stock, PricingClient.create(channelTo(pricing(Duration.ZERO)))),
+            reports::add);
     stock.set("apple", 3);
     ItemRequest apple = ItemRequest.newBuilder().setSku("apple").build();
 
-    Channel withToken =
-        channelTo(inventory, Interceptors.sendToken("s3cret"), Interceptors.timing(reports::add));
-    assertThat(InventoryClient.create(withToken).getItem(apple).getQuantity()).isEqualTo(3);
-    Channel without = channelTo(inventory);
-    assertThatThrownBy(() -> InventoryClient.create(without).getItem(apple))
+    Channel ann =
+        channelTo(server, Interceptors.sendToken("t-ann"), Interceptors.timing(reports::add));
+    Channel bob = channelTo(server, Interceptors.sendToken("t-bob"));
+    Channel nobody = channelTo(server);
+    assertThat(PricingClient.create(ann).getPrice(apple).getCents()).isEqualTo(200);
+    assertThat(PricingClient.create(bob).getPrice(apple).getCents()).isEqualTo(250);
+    assertUnauthenticated(() -> PricingClient.create(nobody).getPrice(apple));
+    assertUnauthenticated(
+        () -> {
+          try (ResponseStream<Item> updates = InventoryClient.create(nobody).watchItem(apple)) {
+            updates.receive();
+          }
+        });
+    assertThat(InventoryClient.create(nobody).getItem(apple).getQuantity()).isEqualTo(3);
+    try (ResponseStream<Item> updates = InventoryClient.create(ann).watchItem(apple)) {
+      assertThat(updates.receive().getQuantity()).isEqualTo(3);
+    }
+
+    assertThat(reports)
+        .anyMatch(r -> r.startsWith("client trunk.examples.guide.Pricing/GetPrice OK "))
+        .anyMatch(r -> r.startsWith("server trunk.examples.guide.Pricing/GetPrice OK "))
+        .anyMatch(r -> r.startsWith("server trunk.examples.guide.Pricing/GetPrice UNAUTHENTICATED"))
+        .anyMatch(r -> r.startsWith("server trunk.examples.guide.Inventory/GetItem OK "));
+  }
+
+  private static void assertUnauthenticated(ThrowingCallable call) {
+    assertThatThrownBy(call)
         .isInstanceOfSatisfying(
             StatusException.class,
             e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAUTHENTICATED));
-
-    assertThat(reports)
-        .anyMatch(r -> r.startsWith("client trunk.examples.guide.Inventory/GetItem OK "))
-        .anyMatch(r -> r.startsWith("server trunk.examples.guide.Inventory/GetItem OK "));
   }
 
   @Test
