@@ -3,6 +3,7 @@ package dev.trunk.examples.guide;
 import dev.trunk.CallContext;
 import dev.trunk.Channel;
 import dev.trunk.Server;
+import dev.trunk.Service;
 import dev.trunk.Status;
 import dev.trunk.TlsConfig;
 import dev.trunk.TlsInfo;
@@ -19,7 +20,8 @@ public final class Tls {
    * A TLS server for {@code service}; clients must present a certificate {@code clientCa} signed.
    */
   public static Server mutualTlsServer(
-      Inventory service, Path certificate, Path key, Path clientCa, int port) throws IOException {
+      Service service, Path certificate, Path key, Path clientCa, String host, int port)
+      throws IOException {
     // tag::server[]
     TlsConfig tls =
         TlsConfig.builder()
@@ -28,7 +30,7 @@ public final class Tls {
             .requireClientAuth() // mutual TLS: no client certificate, no connection
             .reloadInterval(Duration.ofMinutes(1)) // default 30 s
             .build();
-    Server server = Server.builder().port(port).tls(tls).service(service).build().start();
+    Server server = Server.builder().address(host, port).tls(tls).service(service).build().start();
     // end::server[]
     return server;
   }
