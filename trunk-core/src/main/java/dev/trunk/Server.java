@@ -182,7 +182,15 @@ public interface Server extends AutoCloseable {
      * virtual threads.
      */
     public Builder nonBlockingService(Service service) {
-      nonBlockingServices.add(requireNonNull(service, "service").serviceDefinition());
+      return nonBlockingService(requireNonNull(service, "service").serviceDefinition());
+    }
+
+    /**
+     * Serves a service like {@link #nonBlockingService(Service)}; this form takes a definition, for
+     * instance one with its own interceptors ({@link ServiceDefinition#intercept}).
+     */
+    public Builder nonBlockingService(ServiceDefinition service) {
+      nonBlockingServices.add(requireNonNull(service, "service"));
       return this;
     }
 
@@ -198,7 +206,15 @@ public interface Server extends AutoCloseable {
      * {@link StatusException}.
      */
     public Builder interruptibleService(Service service) {
-      interruptibleServices.add(requireNonNull(service, "service").serviceDefinition());
+      return interruptibleService(requireNonNull(service, "service").serviceDefinition());
+    }
+
+    /**
+     * Serves a service like {@link #interruptibleService(Service)}; this form takes a definition,
+     * for instance one with its own interceptors ({@link ServiceDefinition#intercept}).
+     */
+    public Builder interruptibleService(ServiceDefinition service) {
+      interruptibleServices.add(requireNonNull(service, "service"));
       return this;
     }
 

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.StringValue;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -181,6 +184,51 @@ class InterceptorScopeTest {
     } catch (IllegalStateException e) {
       return e.getMessage();
     }
+  }
+
+  @Test
+  void aServiceWithItsOwnInterceptorsCanBeNonBlockingOrInterruptible() throws Exception {
+    CountDownLatch interrupted = new CountDownLatch(1);
+    ServiceDefinition nonBlocking =
+        ServiceDefinition.builder(SERVICE)
+            .unary(
+                WHO,
+                request ->
+                    StringValue.of(USER.get() + " virtual=" + Thread.currentThread().isVirtual()))
+            .build()
+            .intercept(AUTH);
+    ServiceDefinition interruptible =
+        ServiceDefinition.builder(OTHER_SERVICE)
+            .unary(
+                ELSEWHERE,
+                request -> {
+                  try {
+                    Thread.sleep(60_000);
+                  } catch (InterruptedException e) {
+                    interrupted.countDown();
+                  }
+                  return StringValue.of(USER.get());
+                })
+            .build()
+            .intercept(AUTH);
+    server =
+        Server.builder()
+            .address("127.0.0.1", 0)
+            .nonBlockingService(nonBlocking)
+            .interruptibleService(interruptible)
+            .build()
+            .start();
+    channel =
+        Channel.forAddress("127.0.0.1", server.port())
+            .intercept(
+                Interceptor.onStart((call, headers) -> headers.add("authorization", "Bearer ann")))
+            .build();
+
+    assertThat(call(WHO)).isEqualTo("ann virtual=false");
+    CallOptions shortDeadline = CallOptions.DEFAULT.withTimeout(Duration.ofMillis(200));
+    assertThatThrownBy(() -> channel.unaryCall(ELSEWHERE, StringValue.of("x"), shortDeadline))
+        .isInstanceOf(StatusException.class);
+    assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("handler interrupted").isTrue();
   }
 
   @Test
