@@ -8,8 +8,9 @@
 # - Debian packages (apt-get, when missing): nginx (the proxy path), python3-grpcio,
 #   python3-protobuf and python3-grpc-tools (the gRPC C-core/Python peer); nodejs and npm only if
 #   npm is missing. The Node peers' packages come from the build itself (npm ci at
-#   process-test-resources, from interop/src/test/node/package-lock.json); grpc-java's from Maven
-#   (interop-peer).
+#   pre-integration-test, from interop/src/test/node/package-lock.json); grpc-java's from Maven
+#   (interop-peer). Without -DskipTests the build runs this script's --install-only itself, just
+#   before the interop tests; with it, it installs nothing.
 # - Maven: ./mvnw -B -Pmatrix -pl interop -am verify. The upstream modules are built but their
 #   unit tests are skipped (-Dtest=...), since CI runs those; the interop tests all run. The
 #   profile clears interop/target/interop-results first and writes docs/interop.md after the
