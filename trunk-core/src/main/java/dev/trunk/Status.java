@@ -27,11 +27,15 @@ import org.jspecify.annotations.Nullable;
  * ErrorInfo}, {@code RetryInfo}, ...). The client reads them back typed:
  *
  * <pre>{@code
+ * // on the server
  * throw Status.INVALID_ARGUMENT.withDescription("bad key")
  *     .withDetails(BadRequest.newBuilder().addFieldViolations(violation).build())
  *     .asException();
  *
- * } catch (StatusException e) {                                 // on the client
+ * // on the client
+ * try {
+ *   store.put(item);
+ * } catch (StatusException e) {
  *   Optional<BadRequest> bad = e.status().detail(BadRequest.class);
  * }
  * }</pre>
