@@ -97,11 +97,7 @@ public final class ChannelImpl implements Channel {
     requireNonNull(method, "method");
     requireNonNull(options, "options");
     if (shutdown) {
-      throw Status.UNAVAILABLE
-          .withDescription(
-              "the channel is closed (close() or shutdownNow() was called); build a new Channel"
-                  + " for further calls")
-          .asException();
+      throw ClientTransport.channelClosed();
     }
     ServerCallImpl<?, ?> parent = parentCall();
     Deadline deadline = options.effectiveDeadline();

@@ -2,6 +2,8 @@ package dev.trunk.internal.client;
 
 import dev.trunk.Metadata;
 import dev.trunk.MethodDescriptor;
+import dev.trunk.Status;
+import dev.trunk.StatusException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.ScheduledFuture;
@@ -35,4 +37,13 @@ public interface ClientTransport {
 
   /** Closes the connection now; open streams fail with UNAVAILABLE. */
   void shutdownNow();
+
+  /** What a call on a closed channel throws, wherever the channel's closing is noticed. */
+  static StatusException channelClosed() {
+    return Status.UNAVAILABLE
+        .withDescription(
+            "the channel is closed (close() or shutdownNow() was called); build a new Channel"
+                + " for further calls")
+        .asException();
+  }
 }

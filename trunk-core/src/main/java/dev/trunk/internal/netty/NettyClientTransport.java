@@ -115,11 +115,7 @@ public final class NettyClientTransport implements ClientTransport, ClientHandle
 
   private synchronized ClientHandler connection() {
     if (shutdown) {
-      throw Status.UNAVAILABLE
-          .withDescription(
-              "the channel is closed (close() or shutdownNow() was called); build a new Channel"
-                  + " for further calls")
-          .asException();
+      throw ClientTransport.channelClosed();
     }
     ClientHandler current = connection;
     if (current == null || !current.isUsable()) {

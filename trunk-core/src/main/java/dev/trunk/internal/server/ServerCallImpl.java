@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.trunk.CallContext;
 import dev.trunk.ContextKey;
 import dev.trunk.Deadline;
-import dev.trunk.Interceptor;
 import dev.trunk.Metadata;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.ServiceDefinition.BidiStreamingHandler;
@@ -85,7 +84,6 @@ public final class ServerCallImpl<Req, Resp>
   private final MethodDescriptor<Req, Resp> descriptor;
   private final ServerTransportStream stream;
   private final RequestHead head;
-  private final List<Interceptor> interceptors;
   private final MessageDeframer deframer;
   private final int maxInboundMessageSize;
   // One lock per call, shared by the inbound queue and the outbound window.
@@ -134,7 +132,6 @@ public final class ServerCallImpl<Req, Resp>
     this.descriptor = method.descriptor();
     this.stream = stream;
     this.head = head;
-    this.interceptors = method.interceptors();
     this.maxInboundMessageSize = maxInboundMessageSize;
     InboundBudget budget = stream.inboundBudget();
     inbound.useBudget(budget);
@@ -288,7 +285,7 @@ public final class ServerCallImpl<Req, Resp>
       info =
           new CallInfoImpl<>(
               descriptor, true, head.deadline(), head.authority(), stream.peer(), stream.tls());
-      observers = ObserverChain.start(interceptors, info, head.metadata());
+      observers = ObserverChain.start(method.interceptors(), info, head.metadata());
       Status early = cancelled;
       if (early != null) {
         // Cancelled before the handler ran: interceptors still see the call start and end.
