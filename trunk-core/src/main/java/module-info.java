@@ -17,11 +17,17 @@ module dev.trunk {
 
   // Log: whether SLF4J has a provider or fell back to its no-operation logger.
   uses org.slf4j.spi.SLF4JServiceProvider;
+  // Client extension points (dev.trunk.spi): name resolvers by scheme, balancers by policy name.
+  uses dev.trunk.spi.NameResolver.Provider;
+  uses dev.trunk.spi.LoadBalancer.Provider;
 
   exports dev.trunk;
+  exports dev.trunk.spi;
   exports dev.trunk.internal to
       dev.trunk.testing;
   exports dev.trunk.internal.client to
+      dev.trunk.testing;
+  exports dev.trunk.internal.client.config to
       dev.trunk.testing;
   exports dev.trunk.internal.server to
       dev.trunk.testing;

@@ -19,40 +19,43 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CallOptions {
   /** No timeout, no metadata, no compression. */
-  public static final CallOptions DEFAULT = new CallOptions(null, null, new Metadata(), null);
+  public static final CallOptions DEFAULT = new CallOptions(null, null, new Metadata(), null, null);
 
   private final @Nullable Duration timeout;
   private final @Nullable Deadline deadline;
   private final Metadata metadata;
   private final @Nullable String compression;
+  private final @Nullable Boolean waitForReady;
 
   private CallOptions(
       @Nullable Duration timeout,
       @Nullable Deadline deadline,
       Metadata metadata,
-      @Nullable String compression) {
+      @Nullable String compression,
+      @Nullable Boolean waitForReady) {
     this.timeout = timeout;
     this.deadline = deadline;
     this.metadata = metadata;
     this.compression = compression;
+    this.waitForReady = waitForReady;
   }
 
   /** Each call gets a deadline {@code timeout} after it starts. */
   public CallOptions withTimeout(Duration timeout) {
     requireNonNull(timeout, "timeout");
-    return new CallOptions(timeout, deadline, metadata, compression);
+    return new CallOptions(timeout, deadline, metadata, compression, waitForReady);
   }
 
   /** Every call must finish by {@code deadline}. */
   public CallOptions withDeadline(Deadline deadline) {
     requireNonNull(deadline, "deadline");
-    return new CallOptions(timeout, deadline, metadata, compression);
+    return new CallOptions(timeout, deadline, metadata, compression, waitForReady);
   }
 
   /** Adds every entry of {@code extra} to the request metadata. */
   public CallOptions withMetadata(Metadata extra) {
     Metadata merged = new Metadata(metadata).merge(requireNonNull(extra, "extra"));
-    return new CallOptions(timeout, deadline, merged, compression);
+    return new CallOptions(timeout, deadline, merged, compression, waitForReady);
   }
 
   /**
@@ -65,7 +68,22 @@ public final class CallOptions {
     if (!encoding.equals("gzip") && !encoding.equals("identity")) {
       throw new IllegalArgumentException("unknown compression '" + encoding + "' (gzip, identity)");
     }
-    return new CallOptions(timeout, deadline, metadata, encoding);
+    return new CallOptions(timeout, deadline, metadata, encoding, waitForReady);
+  }
+
+  /**
+   * Whether the call waits for a connection (wait-for-ready): with {@code true}, a call made while
+   * the channel cannot connect (TRANSIENT_FAILURE) waits until a connection is READY or its
+   * deadline passes, instead of failing at once with UNAVAILABLE. Unset, the method's service
+   * config decides, and without one the call fails fast.
+   */
+  public CallOptions withWaitForReady(boolean enabled) {
+    return new CallOptions(timeout, deadline, metadata, compression, enabled);
+  }
+
+  /** Whether the call waits for ready, if these options say (see {@link #withWaitForReady}). */
+  public Optional<Boolean> waitForReady() {
+    return Optional.ofNullable(waitForReady);
   }
 
   public Optional<Duration> timeout() {
@@ -103,6 +121,8 @@ public final class CallOptions {
         + deadline
         + ", compression="
         + compression
+        + ", waitForReady="
+        + waitForReady
         + ", "
         + metadata
         + ")";

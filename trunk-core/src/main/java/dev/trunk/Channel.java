@@ -6,6 +6,7 @@ import dev.trunk.internal.client.ChannelConfig;
 import dev.trunk.internal.client.ChannelImpl;
 import dev.trunk.internal.client.KeepAliveConfig;
 import dev.trunk.internal.client.Target;
+import dev.trunk.internal.client.config.ServiceConfig;
 import dev.trunk.internal.netty.NettyClientTransport;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -323,7 +324,7 @@ public interface Channel extends AutoCloseable {
               maxBufferedBytesPerConnection,
               new KeepAliveConfig(
                   nanos(keepAliveTime), nanos(keepAliveTimeout), keepAliveWithoutCalls));
-      return new ChannelImpl(config, new NettyClientTransport(config));
+      return new ChannelImpl(config, new NettyClientTransport(config), () -> ServiceConfig.EMPTY);
     }
 
     private static String authorityOf(String host, int port) {

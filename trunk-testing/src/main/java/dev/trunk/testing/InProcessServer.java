@@ -10,6 +10,7 @@ import dev.trunk.ServiceDefinition;
 import dev.trunk.internal.client.ChannelConfig;
 import dev.trunk.internal.client.ChannelImpl;
 import dev.trunk.internal.client.KeepAliveConfig;
+import dev.trunk.internal.client.config.ServiceConfig;
 import dev.trunk.internal.inprocess.InProcessServerTransport;
 import dev.trunk.internal.server.ConnectionManagement;
 import dev.trunk.internal.server.ServerConfig;
@@ -87,7 +88,8 @@ public final class InProcessServer implements AutoCloseable {
             Channel.Builder.DEFAULT_MAX_WAITING_CALLS,
             Channel.Builder.DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION,
             KeepAliveConfig.OFF);
-    return new ChannelImpl(channelConfig, transport.newClientTransport());
+    return new ChannelImpl(
+        channelConfig, transport.newClientTransport(), () -> ServiceConfig.EMPTY);
   }
 
   /** Refuses new calls; running calls may finish within the grace period, then are cancelled. */

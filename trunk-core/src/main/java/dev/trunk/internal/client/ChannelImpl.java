@@ -16,10 +16,14 @@ import dev.trunk.StatusException;
 import dev.trunk.internal.CallInfoImpl;
 import dev.trunk.internal.CurrentCall;
 import dev.trunk.internal.ObserverChain;
+import dev.trunk.internal.client.config.MethodConfig;
+import dev.trunk.internal.client.config.ServiceConfig;
 import dev.trunk.internal.server.ServerCallImpl;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,12 +38,19 @@ public final class ChannelImpl implements Channel {
 
   private final ChannelConfig config;
   private final ClientTransport transport;
+  private final Supplier<ServiceConfig> serviceConfig;
   private final Executor callbackExecutor;
   private volatile boolean shutdown;
 
-  public ChannelImpl(ChannelConfig config, ClientTransport transport) {
+  /**
+   * A channel making calls on {@code transport}, with the method settings of the service config
+   * {@code serviceConfig} returns when each call starts.
+   */
+  public ChannelImpl(
+      ChannelConfig config, ClientTransport transport, Supplier<ServiceConfig> serviceConfig) {
     this.config = config;
     this.transport = transport;
+    this.serviceConfig = serviceConfig;
     Executor configured = config.callbackExecutor();
     this.callbackExecutor = configured != null ? configured : ChannelImpl::startCallbackThread;
   }
@@ -100,25 +111,26 @@ public final class ChannelImpl implements Channel {
       throw ClientTransport.channelClosed();
     }
     ServerCallImpl<?, ?> parent = parentCall();
-    Deadline deadline = options.effectiveDeadline();
-    Deadline inherited = parent == null ? null : parent.deadline().orElse(null);
-    if (inherited != null) {
-      deadline = deadline == null ? inherited : deadline.min(inherited);
-    }
+    MethodConfig methodConfig = serviceConfig.get().forMethod(method.fullName());
+    Deadline deadline = earlier(options.effectiveDeadline(), configuredDeadline(methodConfig));
+    deadline = earlier(deadline, parent == null ? null : parent.deadline().orElse(null));
     Metadata metadata = options.metadata();
     ObserverChain<Req, Resp> observers =
         ObserverChain.start(
             config.interceptors(),
             new CallInfoImpl<>(method, false, deadline, config.authority(), null, null),
             metadata);
+    String encoding = options.compression().filter(e -> !e.equals("identity")).orElse(null);
+    boolean waitForReady =
+        options.waitForReady().orElse(Boolean.TRUE.equals(methodConfig.waitForReady()));
+    CallStart callStart =
+        new CallStart(method, metadata, deadline, encoding, waitForReady, methodConfig);
     ClientCallImpl<Req, Resp> call =
         new ClientCallImpl<>(
             method,
             transport,
-            deadline,
-            metadata,
-            options.compression().orElse(null),
-            config.maxInboundMessageSize(),
+            callStart,
+            maxInboundMessageSize(methodConfig),
             observers,
             callbackExecutor);
     call.start(firstMessage);
@@ -131,6 +143,26 @@ public final class ChannelImpl implements Channel {
                           "the server call that made this call was cancelled"))));
     }
     return call;
+  }
+
+  /** A method's service config timeout as a deadline from now (gRFC A2), or null. */
+  private static @Nullable Deadline configuredDeadline(MethodConfig methodConfig) {
+    Duration timeout = methodConfig.timeout();
+    return timeout == null ? null : Deadline.after(timeout);
+  }
+
+  private static @Nullable Deadline earlier(@Nullable Deadline a, @Nullable Deadline b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null ? a : a.min(b);
+  }
+
+  /** The smaller of the channel's limit and the method's maxResponseMessageBytes (gRFC A2). */
+  private int maxInboundMessageSize(MethodConfig methodConfig) {
+    Integer configured = methodConfig.maxResponseMessageBytes();
+    int limit = config.maxInboundMessageSize();
+    return configured == null ? limit : Math.min(limit, configured);
   }
 
   private static @Nullable ServerCallImpl<?, ?> parentCall() {

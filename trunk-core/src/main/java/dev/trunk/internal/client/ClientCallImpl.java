@@ -65,8 +65,8 @@ public final class ClientCallImpl<Req, Resp>
 
   private final MethodDescriptor<Req, Resp> method;
   private final ClientTransport transport;
+  private final CallStart callStart;
   private final @Nullable Deadline deadline;
-  private final Metadata requestMetadata;
   private final String encoding;
   private final int maxInboundMessageSize;
   private final ObserverChain<Req, Resp> observers;
@@ -106,16 +106,15 @@ public final class ClientCallImpl<Req, Resp>
   ClientCallImpl(
       MethodDescriptor<Req, Resp> method,
       ClientTransport transport,
-      @Nullable Deadline deadline,
-      Metadata requestMetadata,
-      @Nullable String compression,
+      CallStart callStart,
       int maxInboundMessageSize,
       ObserverChain<Req, Resp> observers,
       @Nullable Executor callbackExecutor) {
     this.method = method;
     this.transport = transport;
-    this.deadline = deadline;
-    this.requestMetadata = requestMetadata;
+    this.callStart = callStart;
+    this.deadline = callStart.deadline();
+    String compression = callStart.encoding();
     this.encoding = compression == null ? Compression.IDENTITY : compression;
     this.maxInboundMessageSize = maxInboundMessageSize;
     this.observers = observers;
@@ -145,17 +144,8 @@ public final class ClientCallImpl<Req, Resp>
       outbound.acquire(framed.readableBytes(), false);
       halfClosedBy = CLOSED_AT_START;
     }
-    String sentEncoding = encoding.equals(Compression.IDENTITY) ? null : encoding;
     try {
-      stream =
-          transport.newStream(
-              method,
-              requestMetadata,
-              timeoutNanos,
-              sentEncoding,
-              framed,
-              firstMessage != null,
-              this);
+      stream = transport.newStream(callStart, framed, firstMessage != null, this);
     } catch (RuntimeException e) {
       // Nothing reached the transport: the buffer is still ours, and the call ends here.
       if (framed != null) {

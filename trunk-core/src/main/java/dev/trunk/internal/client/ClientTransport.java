@@ -1,7 +1,5 @@
 package dev.trunk.internal.client;
 
-import dev.trunk.Metadata;
-import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
 import dev.trunk.StatusException;
 import io.netty.buffer.ByteBuf;
@@ -12,17 +10,14 @@ import org.jspecify.annotations.Nullable;
 /** Opens streams to one server for a channel, connecting and reconnecting as needed. */
 public interface ClientTransport {
   /**
-   * Opens a stream for {@code method} and writes its headers and, when given, a first message and
-   * the half-close: all in one hop to the transport thread and one flush. The returned stream takes
+   * Opens a stream for {@code call} and writes its headers and, when given, a first message and the
+   * half-close: all in one hop to the transport thread and one flush. The returned stream takes
    * writes at once; they go out, in order, when the connection is ready. If the stream cannot be
    * opened, the listener hears {@code onClose} with UNAVAILABLE (or this throws a {@link
    * dev.trunk.StatusException}, the message not taken, e.g. once the transport is shut down).
    */
   ClientTransportStream newStream(
-      MethodDescriptor<?, ?> method,
-      Metadata metadata,
-      long timeoutNanos,
-      @Nullable String encoding,
+      CallStart call,
       @Nullable ByteBuf firstMessage,
       boolean endOfStream,
       ClientStreamListener listener);

@@ -1,8 +1,7 @@
 package dev.trunk.internal.inprocess;
 
-import dev.trunk.Metadata;
-import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
+import dev.trunk.internal.client.CallStart;
 import dev.trunk.internal.client.ClientStreamListener;
 import dev.trunk.internal.client.ClientTransport;
 import dev.trunk.internal.client.ClientTransportStream;
@@ -116,10 +115,7 @@ public final class InProcessServerTransport {
 
     @Override
     public ClientTransportStream newStream(
-        MethodDescriptor<?, ?> method,
-        Metadata metadata,
-        long timeoutNanos,
-        @Nullable String encoding,
+        CallStart call,
         @Nullable ByteBuf firstMessage,
         boolean endOfStream,
         ClientStreamListener listener) {
@@ -140,7 +136,14 @@ public final class InProcessServerTransport {
         mine.removeIf(InProcessStream::isDone);
         mine.add(stream);
       }
-      stream.start(registry, method, metadata, timeoutNanos, encoding, firstMessage, endOfStream);
+      stream.start(
+          registry,
+          call.method(),
+          call.metadata(),
+          call.timeoutNanos(),
+          call.encoding(),
+          firstMessage,
+          endOfStream);
       return stream.clientSide();
     }
 

@@ -4,6 +4,7 @@ import dev.trunk.Metadata;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
 import dev.trunk.TlsConfig;
+import dev.trunk.internal.client.CallStart;
 import dev.trunk.internal.client.ChannelConfig;
 import dev.trunk.internal.client.ClientStreamListener;
 import dev.trunk.internal.client.ClientTransport;
@@ -68,14 +69,13 @@ public final class NettyClientTransport implements ClientTransport, ClientHandle
 
   @Override
   public ClientTransportStream newStream(
-      MethodDescriptor<?, ?> method,
-      Metadata metadata,
-      long timeoutNanos,
-      @Nullable String encoding,
+      CallStart call,
       @Nullable ByteBuf firstMessage,
       boolean endOfStream,
       ClientStreamListener listener) {
-    Http2Headers headers = requestHeaders(method, metadata, timeoutNanos, encoding);
+    MethodDescriptor<?, ?> method = call.method();
+    Http2Headers headers =
+        requestHeaders(method, call.metadata(), call.timeoutNanos(), call.encoding());
     ClientHandler handler = connection();
     if (!handler.tryEnterWaiting()) {
       throw handler.tooManyWaiting().asException();
