@@ -21,6 +21,11 @@ module dev.trunk {
   uses dev.trunk.spi.NameResolver.Provider;
   uses dev.trunk.spi.LoadBalancer.Provider;
 
+  provides dev.trunk.spi.NameResolver.Provider with
+      dev.trunk.internal.resolver.SystemDnsResolver.Provider;
+  provides dev.trunk.spi.LoadBalancer.Provider with
+      dev.trunk.internal.lb.PickFirst.Provider;
+
   exports dev.trunk;
   exports dev.trunk.spi;
   exports dev.trunk.internal to
