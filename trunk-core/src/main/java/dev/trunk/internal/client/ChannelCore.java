@@ -396,8 +396,8 @@ public final class ChannelCore implements LoadBalancer.Helper {
     if (shutdown || resolver == null) {
       return; // a balancer closed for idle mode or shutdown has nothing to say
     }
+    moveTo(next); // first, so a call failed by the new picker finds the channel in its state
     picking.updatePicker(picker);
-    moveTo(next);
   }
 
   @Override

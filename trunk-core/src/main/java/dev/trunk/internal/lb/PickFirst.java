@@ -32,9 +32,11 @@ final class PickFirst implements LoadBalancer {
   private final Helper helper;
   private List<SocketAddress> addresses = List.of();
   private List<Subchannel> subchannels = new ArrayList<>();
+  private final Map<Subchannel, ConnectivityState> states = new HashMap<>();
   private @Nullable Subchannel selected;
   private int index;
   private boolean passFailed;
+  private Status lastFailure = Status.UNAVAILABLE.withDescription("no address connected yet");
   private boolean idle;
 
   PickFirst(Helper helper) {
@@ -66,7 +68,7 @@ final class PickFirst implements LoadBalancer {
       Subchannel kept = existing.remove(address);
       next.add(kept != null ? kept : newSubchannel(address));
     }
-    existing.values().forEach(Subchannel::close);
+    existing.values().forEach(this::close);
     subchannels = next;
   }
 
@@ -94,13 +96,37 @@ final class PickFirst implements LoadBalancer {
     if (!passFailed) {
       helper.updateState(ConnectivityState.CONNECTING, info -> PickResult.waiting());
     }
-    subchannels.get(0).requestConnection();
+    tryFrom(0);
+  }
+
+  /**
+   * Connects the first subchannel from {@code start} on that is not waiting out a backoff (those
+   * count as failed for this pass); when none is left, the pass failed.
+   */
+  private void tryFrom(int start) {
+    for (index = start; index < subchannels.size(); index++) {
+      Subchannel subchannel = subchannels.get(index);
+      ConnectivityState state = states.get(subchannel);
+      if (state == ConnectivityState.READY) {
+        select(subchannel);
+        return;
+      }
+      if (state != ConnectivityState.TRANSIENT_FAILURE) {
+        subchannel.requestConnection();
+        return;
+      }
+    }
+    passFailed = true;
+    helper.refreshResolution();
+    Status failure = described(lastFailure);
+    helper.updateState(ConnectivityState.TRANSIENT_FAILURE, info -> PickResult.failure(failure));
   }
 
   private void onStateChange(Subchannel subchannel, ConnectivityState state, Status status) {
     if (!subchannels.contains(subchannel)) {
       return;
     }
+    states.put(subchannel, state);
     if (subchannel == selected) {
       if (state != ConnectivityState.READY) {
         lostSelected();
@@ -111,8 +137,10 @@ final class PickFirst implements LoadBalancer {
       case READY -> select(subchannel);
       case TRANSIENT_FAILURE -> failed(subchannel, status);
       case IDLE -> {
-        // A62: after a failed pass, each address is retried as soon as its backoff ends.
-        if (passFailed && !idle) {
+        // A62: after a failed pass, each address is retried as soon as its backoff ends; during
+        // a pass, the address being tried connects.
+        boolean current = subchannels.indexOf(subchannel) == index;
+        if (!idle && (passFailed || current)) {
           subchannel.requestConnection();
         }
       }
@@ -125,7 +153,7 @@ final class PickFirst implements LoadBalancer {
     passFailed = false;
     for (Subchannel other : subchannels) {
       if (other != subchannel) {
-        other.close();
+        close(other);
       }
     }
     subchannels = new ArrayList<>(List.of(subchannel));
@@ -134,22 +162,15 @@ final class PickFirst implements LoadBalancer {
   }
 
   private void failed(Subchannel subchannel, Status status) {
+    lastFailure = status;
     if (passFailed) {
       Status failure = described(status);
       helper.updateState(ConnectivityState.TRANSIENT_FAILURE, info -> PickResult.failure(failure));
       return;
     }
-    if (subchannels.indexOf(subchannel) != index) {
-      return;
+    if (subchannels.indexOf(subchannel) == index) {
+      tryFrom(index + 1);
     }
-    if (++index < subchannels.size()) {
-      subchannels.get(index).requestConnection();
-      return;
-    }
-    passFailed = true;
-    helper.refreshResolution();
-    Status failure = described(status);
-    helper.updateState(ConnectivityState.TRANSIENT_FAILURE, info -> PickResult.failure(failure));
   }
 
   private Status described(Status status) {
@@ -199,8 +220,13 @@ final class PickFirst implements LoadBalancer {
     closeAll();
   }
 
+  private void close(Subchannel subchannel) {
+    states.remove(subchannel);
+    subchannel.close();
+  }
+
   private void closeAll() {
-    subchannels.forEach(Subchannel::close);
+    subchannels.forEach(this::close);
     subchannels.clear();
     selected = null;
   }
