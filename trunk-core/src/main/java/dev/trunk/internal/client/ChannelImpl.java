@@ -49,7 +49,7 @@ public final class ChannelImpl implements Channel {
   public ChannelImpl(
       ChannelConfig config, ClientTransport transport, Supplier<ServiceConfig> serviceConfig) {
     this.config = config;
-    this.transport = transport;
+    this.transport = new RetryingTransport(transport, serviceConfig);
     this.serviceConfig = serviceConfig;
     Executor configured = config.callbackExecutor();
     this.callbackExecutor = configured != null ? configured : ChannelImpl::startCallbackThread;
