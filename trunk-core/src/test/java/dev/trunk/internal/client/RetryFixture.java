@@ -62,7 +62,7 @@ final class RetryFixture {
       MethodDescriptor.of(
           SERVICE, "CollectEager", MethodDescriptor.Type.CLIENT_STREAMING, BYTES, STRING);
 
-  /** Sends one response (so headers), then fails as chosen. */
+  /** Sends response headers, waits for {@link #failStream}, then fails as chosen. */
   static final MethodDescriptor<StringValue, StringValue> STREAM =
       MethodDescriptor.of(
           SERVICE, "Stream", MethodDescriptor.Type.SERVER_STREAMING, STRING, STRING);
@@ -93,6 +93,9 @@ final class RetryFixture {
 
   /** What each attempt of a streaming call received, joined with ",". */
   final List<String> received = Collections.synchronizedList(new ArrayList<>());
+
+  /** Lets STREAM's attempts fail. */
+  final CountDownLatch failStream = new CountDownLatch(1);
 
   /** Counted down when an attempt of COLLECT_EAGER has failed. */
   final CountDownLatch eagerFailed = new CountDownLatch(1);
@@ -131,7 +134,8 @@ final class RetryFixture {
                 STREAM,
                 (request, responses) -> {
                   int attempt = arrive();
-                  responses.send(request);
+                  CallContext.current().sendHeaders();
+                  await(failStream);
                   fail(attempt);
                 })
             .build();
@@ -203,6 +207,15 @@ final class RetryFixture {
     String previous = CallContext.current().requestHeaders().get(Metadata.PREVIOUS_RPC_ATTEMPTS);
     previousAttempts.add(previous == null ? "none" : previous);
     return previous == null ? 0 : Integer.parseInt(previous);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.asException();
+    }
   }
 
   private StringValue answer(int attempt, StringValue response) {

@@ -137,7 +137,8 @@ class RetryTest {
 
     try (ResponseStream<StringValue> responses =
         channel.serverStreamingCall(RetryFixture.STREAM, hello(), TEN_SECONDS)) {
-      assertThat(responses.receive()).isEqualTo(hello());
+      responses.responseHeaders();
+      fixture.failStream.countDown();
       assertThatThrownBy(responses::receive)
           .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.UNAVAILABLE));
     }
