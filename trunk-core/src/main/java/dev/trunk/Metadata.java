@@ -17,11 +17,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Keys ending in {@code -bin} hold binary values (sent base64-encoded); all other keys hold
  * printable ASCII values that neither start nor end with a space (RFC 9113 section 8.2.1). Keys
- * starting with {@code grpc-} are reserved for gRPC itself, and the HTTP headers the transport sets
- * or HTTP/2 forbids ({@code content-type}, {@code te}, {@code user-agent}, {@code host},
- * connection-specific headers and {@code :} pseudo-headers) cannot be added either: {@link #add}
- * names what to use instead. Received request metadata may still show the client's {@code
- * user-agent}. Not thread-safe: build it on one thread, then hand it over.
+ * starting with {@code grpc-} are reserved for gRPC itself, except the two retry keys of gRFC A6
+ * that applications read or set ({@link #PREVIOUS_RPC_ATTEMPTS}, {@link #RETRY_PUSHBACK_MS}), and
+ * the HTTP headers the transport sets or HTTP/2 forbids ({@code content-type}, {@code te}, {@code
+ * user-agent}, {@code host}, connection-specific headers and {@code :} pseudo-headers) cannot be
+ * added either: {@link #add} names what to use instead. Received request metadata may still show
+ * the client's {@code user-agent}. Not thread-safe: build it on one thread, then hand it over.
  *
  * <pre>{@code
  * Metadata headers = new Metadata();
@@ -33,7 +34,23 @@ public final class Metadata {
   /** Suffix that marks a key whose values are binary (PROTOCOL-HTTP2.md, Binary-Header). */
   public static final String BINARY_SUFFIX = "-bin";
 
+  /**
+   * The request key saying how many attempts of this call came before this one (absent on the
+   * first; gRFC A6): set by the client's retry and hedging, readable by the server's handler.
+   */
+  public static final String PREVIOUS_RPC_ATTEMPTS = "grpc-previous-rpc-attempts";
+
+  /**
+   * The trailer key by which a server asks the client to retry after that many milliseconds, or,
+   * with a negative or malformed value, not to retry at all (gRFC A6 server pushback).
+   */
+  public static final String RETRY_PUSHBACK_MS = "grpc-retry-pushback-ms";
+
   private static final String RESERVED_PREFIX = "grpc-";
+
+  // The grpc- keys applications may read and set (gRFC A6 "Exposed Retry Metadata", "Pushback").
+  private static final Set<String> APPLICATION_GRPC_KEYS =
+      Set.of(PREVIOUS_RPC_ATTEMPTS, RETRY_PUSHBACK_MS);
 
   private static final String CONNECTION_SPECIFIC =
       "a connection-specific header, which HTTP/2 forbids (RFC 9113 section 8.2.2)";
@@ -271,7 +288,7 @@ public final class Metadata {
                 + "' (allowed: 0-9 a-z _ - .)");
       }
     }
-    if (name.startsWith(RESERVED_PREFIX)) {
+    if (name.startsWith(RESERVED_PREFIX) && !APPLICATION_GRPC_KEYS.contains(name)) {
       throw new IllegalArgumentException("metadata key '" + key + "' is reserved for gRPC");
     }
     return name;

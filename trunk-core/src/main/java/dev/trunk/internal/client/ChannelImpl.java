@@ -65,7 +65,7 @@ public final class ChannelImpl implements Channel {
       Supplier<ServiceConfig> serviceConfig,
       @Nullable ChannelCore core) {
     this.config = config;
-    this.transport = transport;
+    this.transport = new RetryingTransport(transport, serviceConfig);
     this.serviceConfig = serviceConfig;
     this.core = core;
     Executor configured = config.callbackExecutor();

@@ -126,7 +126,14 @@ final class GrpcHeaders {
   private static boolean skipped(CharSequence name) {
     return AsciiString.contentEquals(name, CONTENT_TYPE)
         || AsciiString.contentEquals(name, TE)
-        || AsciiString.regionMatches(name, false, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length());
+        || (AsciiString.regionMatches(name, false, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length())
+            && !isRetryKey(name));
+  }
+
+  /** The grpc- headers applications see as metadata (gRFC A6: attempts so far, pushback). */
+  private static boolean isRetryKey(CharSequence name) {
+    return AsciiString.contentEquals(name, Metadata.PREVIOUS_RPC_ATTEMPTS)
+        || AsciiString.contentEquals(name, Metadata.RETRY_PUSHBACK_MS);
   }
 
   /** Drops a header whose key or value gRPC's metadata rules do not allow, rather than failing. */
