@@ -189,7 +189,7 @@ public final class Json {
           case 'r' -> '\r';
           case 't' -> '\t';
           case 'u' -> 0;
-          default -> throw error("invalid escape \\" + describe(c));
+          default -> throw error("invalid escape \\" + printable(c));
         };
     if (c != 'u') {
       out.append(unescaped);
@@ -271,13 +271,11 @@ public final class Json {
       }
       digits("a digit in the exponent");
     }
-    double value = Double.parseDouble(text.substring(start, pos));
+    String literal = text.substring(start, pos);
+    double value = Double.parseDouble(literal);
     if (Double.isInfinite(value)) {
       pos = start;
-      throw error(
-          "number "
-              + text.substring(start, start + Math.min(40, text.length() - start))
-              + " is too large for a double");
+      throw error("number " + literal + " is too large for a double");
     }
     return value;
   }
@@ -336,7 +334,15 @@ public final class Json {
   }
 
   private static String describe(char c) {
-    return c >= 0x20 && c < 0x7f ? "'" + c + "'" : "U+%04X".formatted((int) c);
+    return isPrintableAscii(c) ? "'" + c + "'" : printable(c);
+  }
+
+  private static String printable(char c) {
+    return isPrintableAscii(c) ? String.valueOf(c) : "U+%04X".formatted((int) c);
+  }
+
+  private static boolean isPrintableAscii(char c) {
+    return c >= 0x20 && c < 0x7f;
   }
 
   private IllegalArgumentException error(String problem) {
@@ -407,6 +413,14 @@ public final class Json {
     }
   }
 
+  /** Whether {@code s} has a surrogate pair at {@code i} or ending at {@code i}. */
+  private static boolean isPairAt(String s, int i) {
+    char c = s.charAt(i);
+    return Character.isHighSurrogate(c)
+        ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+        : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+  }
+
   private static void writeString(String s, StringBuilder out) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
@@ -420,6 +434,10 @@ public final class Json {
         default -> {
           if (c < 0x20) {
             out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+          } else if (Character.isSurrogate(c) && !isPairAt(s, i)) {
+            throw new IllegalArgumentException(
+                "cannot write a string with an unpaired UTF-16 surrogate (U+%04X) as JSON"
+                    .formatted((int) c));
           } else {
             out.append(c);
           }
