@@ -1,5 +1,6 @@
 package dev.trunk.internal.json;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +31,14 @@ public final class Json {
    */
   public static final int MAX_DEPTH = 64;
 
-  /** Doubles of at most this magnitude that are whole numbers are written without a fraction. */
-  private static final double MAX_EXACT_INTEGER = 0x1p53;
+  /**
+   * Numbers of a magnitude in [MIN_PLAIN, MAX_PLAIN) are written without an exponent (as JavaScript
+   * does), others as {@link Double#toString} does; both with the digits that read back to the same
+   * double.
+   */
+  private static final double MIN_PLAIN = 1e-6;
+
+  private static final double MAX_PLAIN = 1e21;
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -404,12 +411,13 @@ public final class Json {
     if (!Double.isFinite(d)) {
       throw new IllegalArgumentException("JSON has no " + d);
     }
+    double magnitude = Math.abs(d);
     if (d == 0 && 1 / d < 0) {
-      out.append("-0"); // keeps negative zero, which (long) would lose
-    } else if (d == Math.rint(d) && Math.abs(d) <= MAX_EXACT_INTEGER) {
-      out.append((long) d);
+      out.append("-0"); // BigDecimal would lose the sign
+    } else if (d == 0 || (magnitude >= MIN_PLAIN && magnitude < MAX_PLAIN)) {
+      out.append(BigDecimal.valueOf(d).stripTrailingZeros().toPlainString());
     } else {
-      out.append(d); // Double.toString's forms, such as 1.5 and 1.0E-7, are JSON numbers
+      out.append(d); // Double.toString's exponent forms, such as 1.0E-7, are JSON numbers
     }
   }
 

@@ -153,6 +153,8 @@ class JsonTest {
     }
     assertThat(Json.write(-0.0)).isEqualTo("-0");
     assertThat(Json.write(0x1p53)).isEqualTo("9007199254740992");
+    assertThat(Json.write(List.of(0.0009, 1e20, 1e21, 1e-7, 2.50)))
+        .isEqualTo("[0.0009,100000000000000000000,1.0E21,1.0E-7,2.5]");
   }
 
   @Test
