@@ -122,7 +122,7 @@ public final class Json {
       Object member = value(depth);
       if (map.containsKey(key)) {
         pos = keyStart;
-        throw error("duplicate key \"" + key + "\"");
+        throw error("duplicate key " + write(key)); // escaped: messages stay on one line
       }
       map.put(key, member);
       skipWhitespace();
@@ -249,7 +249,9 @@ public final class Json {
       int digit = Character.digit(text.charAt(i), 16);
       if (digit < 0 || text.charAt(i) > 'f') {
         pos = at;
-        throw error("invalid \\u escape: \\u" + text.substring(at + 2, at + 6));
+        StringBuilder shown = new StringBuilder();
+        text.substring(at + 2, at + 6).chars().forEach(h -> shown.append(printable((char) h)));
+        throw error("invalid \\u escape: \\u" + shown);
       }
       unit = unit * 16 + digit;
     }

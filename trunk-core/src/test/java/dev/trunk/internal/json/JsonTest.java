@@ -112,6 +112,11 @@ class JsonTest {
   void refusesRawControlCharactersAndOtherWhitespace() {
     assertThatThrownBy(() -> Json.parse("\"a\nb\""))
         .hasMessage("invalid JSON at offset 2: control character U+000A in a string; escape it");
+    // Messages stay on one line: what they quote from the input is escaped.
+    assertThatThrownBy(() -> Json.parse("{\"a\\n\":1,\"a\\n\":2}"))
+        .hasMessage("invalid JSON at offset 9: duplicate key \"a\\n\"");
+    assertThatThrownBy(() -> Json.parse("\"\\u\n\u0000ab\""))
+        .hasMessage("invalid JSON at offset 1: invalid \\u escape: \\uU+000AU+0000ab");
     assertThatThrownBy(() -> Json.parse("\f1"))
         .hasMessage("invalid JSON at offset 0: unexpected U+000C, expected a value");
     assertThatThrownBy(() -> Json.parse("\"\uDC00\""))
