@@ -404,8 +404,26 @@ public final class ClientCallImpl<Req, Resp>
       throw e;
     }
     boolean compressed = compress && !encoding.equals(Compression.IDENTITY);
-    return MessageFramer.frame(
-        method.requestCodec(), observed, transport.allocator(), encoding, compressed);
+    ByteBuf framed =
+        MessageFramer.frame(
+            method.requestCodec(), observed, transport.allocator(), encoding, compressed);
+    Integer limit = callStart.methodConfig().maxRequestMessageBytes();
+    int size = framed.readableBytes() - MessageFramer.PREFIX_SIZE;
+    if (limit != null && size > limit) {
+      framed.release();
+      Status tooLarge =
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              "the request to "
+                  + method.fullName()
+                  + " is "
+                  + size
+                  + " bytes, over the service config's maxRequestMessageBytes of "
+                  + limit
+                  + "; send smaller messages or raise the limit");
+      endHere(tooLarge);
+      throw tooLarge.asException();
+    }
+    return framed;
   }
 
   /** Inflates a message that arrived compressed (released here); the limit applies inflated. */

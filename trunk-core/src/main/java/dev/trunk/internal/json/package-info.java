@@ -1,0 +1,5 @@
+/** A small strict JSON reader and writer for service configs (RFC 8259). */
+@NullMarked
+package dev.trunk.internal.json;
+
+import org.jspecify.annotations.NullMarked;
