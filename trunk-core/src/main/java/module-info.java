@@ -21,6 +21,12 @@ module dev.trunk {
   uses dev.trunk.spi.NameResolver.Provider;
   uses dev.trunk.spi.LoadBalancer.Provider;
 
+  provides dev.trunk.spi.LoadBalancer.Provider with
+      dev.trunk.internal.lb.RoundRobinProvider,
+      dev.trunk.internal.lb.LeastRequestProvider,
+      dev.trunk.internal.lb.RingHashProvider,
+      dev.trunk.internal.lb.OutlierDetectionProvider;
+
   exports dev.trunk;
   exports dev.trunk.spi;
   exports dev.trunk.internal to
