@@ -21,7 +21,10 @@ module dev.trunk {
   uses dev.trunk.spi.NameResolver.Provider;
   uses dev.trunk.spi.LoadBalancer.Provider;
 
+  provides dev.trunk.spi.NameResolver.Provider with
+      dev.trunk.internal.resolver.SystemDnsResolver.Provider;
   provides dev.trunk.spi.LoadBalancer.Provider with
+      dev.trunk.internal.lb.PickFirst.Provider,
       dev.trunk.internal.lb.RoundRobinProvider,
       dev.trunk.internal.lb.LeastRequestProvider,
       dev.trunk.internal.lb.RingHashProvider,

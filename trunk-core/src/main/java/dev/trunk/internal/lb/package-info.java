@@ -1,8 +1,8 @@
 /**
- * Trunk's built-in load-balancing policies behind {@link dev.trunk.spi.LoadBalancer}: {@code
- * round_robin}, {@code least_request_experimental}, {@code ring_hash_experimental} and {@code
- * outlier_detection_experimental}. Each has a {@link dev.trunk.spi.LoadBalancer.Provider} found
- * with {@link java.util.ServiceLoader}. Not API.
+ * Trunk's load-balancing policies, each behind a {@code LoadBalancer.Provider} found with {@link
+ * java.util.ServiceLoader}: {@code pick_first} (the default), {@code round_robin}, {@code
+ * least_request_experimental}, {@code ring_hash_experimental} and {@code
+ * outlier_detection_experimental}. Not API.
  *
  * <p>Threads: a policy runs in its channel's control context (one task at a time, no locks); its
  * pickers run on calling threads and only read immutable snapshots and atomic counters.
