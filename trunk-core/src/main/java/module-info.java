@@ -24,7 +24,11 @@ module dev.trunk {
   provides dev.trunk.spi.NameResolver.Provider with
       dev.trunk.internal.resolver.SystemDnsResolver.Provider;
   provides dev.trunk.spi.LoadBalancer.Provider with
-      dev.trunk.internal.lb.PickFirst.Provider;
+      dev.trunk.internal.lb.PickFirst.Provider,
+      dev.trunk.internal.lb.RoundRobinProvider,
+      dev.trunk.internal.lb.LeastRequestProvider,
+      dev.trunk.internal.lb.RingHashProvider,
+      dev.trunk.internal.lb.OutlierDetectionProvider;
 
   exports dev.trunk;
   exports dev.trunk.spi;
