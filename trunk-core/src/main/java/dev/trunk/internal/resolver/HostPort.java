@@ -32,9 +32,14 @@ record HostPort(String host, int port, String text) {
       return parseBracketed(text, defaultPort, target, form);
     }
     int colon = text.indexOf(':');
-    if (colon < 0 || text.indexOf(':', colon + 1) >= 0) {
-      // No colon, or several: a bare IPv6 literal, which cannot carry a port without brackets.
+    if (colon < 0) {
       return new HostPort(text, defaultPort, text);
+    }
+    if (text.indexOf(':', colon + 1) >= 0) {
+      if (!NetUtil.isValidIpV6Address(text)) {
+        throw malformed(target, "an IPv6 address with a port must be in brackets", form);
+      }
+      return new HostPort(text, defaultPort, text); // a bare IPv6 address, with the default port
     }
     String host = text.substring(0, colon);
     if (host.isEmpty()) {
