@@ -32,6 +32,8 @@ module dev.trunk {
       dev.trunk.internal.resolver.UnixResolverProvider,
       dev.trunk.internal.resolver.UnixAbstractResolverProvider,
       dev.trunk.internal.resolver.PassthroughResolverProvider;
+  provides dev.trunk.spi.LoadBalancer.Provider with
+      dev.trunk.internal.lb.PickFirst.Provider;
 
   exports dev.trunk;
   exports dev.trunk.spi;

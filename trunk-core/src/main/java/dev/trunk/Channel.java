@@ -3,18 +3,23 @@ package dev.trunk;
 import static java.util.Objects.requireNonNull;
 
 import dev.trunk.internal.client.ChannelConfig;
+import dev.trunk.internal.client.ChannelCore;
 import dev.trunk.internal.client.ChannelImpl;
+import dev.trunk.internal.client.ConnectionBackoff;
 import dev.trunk.internal.client.KeepAliveConfig;
-import dev.trunk.internal.client.Target;
-import dev.trunk.internal.client.config.ServiceConfig;
-import dev.trunk.internal.netty.NettyClientTransport;
+import dev.trunk.internal.client.Resolvers;
+import dev.trunk.internal.netty.NettyConnector;
+import dev.trunk.spi.NameResolver;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +40,11 @@ public interface Channel extends AutoCloseable {
 
   /** A builder for a plaintext (HTTP/2 prior knowledge) channel to {@code host:port}. */
   static Builder forAddress(String host, int port) {
-    return new Builder(requireNonNull(host, "host"), port);
+    requireNonNull(host, "host");
+    if (port <= 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " is not in 1..65535");
+    }
+    return new Builder("dns:///" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
   }
 
   /**
@@ -48,8 +57,7 @@ public interface Channel extends AutoCloseable {
    *     address without brackets, whitespace); the message names the target and the problem
    */
   static Builder forTarget(String target) {
-    Target parsed = Target.parse(requireNonNull(target, "target"));
-    return new Builder(parsed.host(), parsed.port());
+    return new Builder(requireNonNull(target, "target"));
   }
 
   /**
@@ -84,6 +92,21 @@ public interface Channel extends AutoCloseable {
 
   /** The {@code :authority} sent with calls. */
   String authority();
+
+  /**
+   * The channel's connectivity state. With {@code requestConnection}, an IDLE channel starts
+   * resolving and connecting (as its first call would), so a later call finds it READY.
+   */
+  ConnectivityState state(boolean requestConnection);
+
+  /**
+   * Adds {@code listener}, told of each change of {@link #state}, one at a time and in order, on
+   * the channel's control thread (a virtual thread, never an I/O thread; it must not block long).
+   */
+  void addStateListener(Consumer<ConnectivityState> listener);
+
+  /** Removes a listener added with {@link #addStateListener}; unknown listeners are ignored. */
+  void removeStateListener(Consumer<ConnectivityState> listener);
 
   /** Refuses new calls, cancels calls in progress with CANCELLED and closes the connection. */
   void shutdownNow();
@@ -130,8 +153,19 @@ public interface Channel extends AutoCloseable {
     /** Default {@link #keepAliveWithoutCalls} (gRFC A8 KEEPALIVE_WITHOUT_CALLS). */
     public static final boolean DEFAULT_KEEPALIVE_WITHOUT_CALLS = false;
 
-    private final String host;
-    private final int port;
+    /**
+     * Default {@link #idleTimeout}: a channel with no call for this long closes its connections and
+     * stops resolving until the next call (grpc-java's default).
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
+
+    /** The port of a target that names none: 443, gRPC over TLS (gRPC's naming document). */
+    public static final int DEFAULT_PORT = 443;
+
+    private final String target;
+    private final Map<String, NameResolver.Provider> resolvers = new HashMap<>();
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration initialBackoff = ConnectionBackoff.INITIAL_BACKOFF;
     private @Nullable TlsConfig tls;
     private @Nullable String authority;
     private final List<Interceptor> interceptors = new ArrayList<>();
@@ -146,12 +180,34 @@ public interface Channel extends AutoCloseable {
     private Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
     private boolean keepAliveWithoutCalls = DEFAULT_KEEPALIVE_WITHOUT_CALLS;
 
-    private Builder(String host, int port) {
-      if (port <= 0 || port > 65535) {
-        throw new IllegalArgumentException("port " + port + " is not in 1..65535");
-      }
-      this.host = host;
-      this.port = port;
+    private Builder(String target) {
+      this.target = target;
+    }
+
+    /**
+     * Resolves targets of {@code provider}'s scheme with it (for example a {@code k8s:} resolver of
+     * the application's own), instead of any resolver registered for that scheme.
+     */
+    public Builder nameResolver(NameResolver.Provider provider) {
+      resolvers.put(requireNonNull(provider, "provider").scheme(), provider);
+      return this;
+    }
+
+    /**
+     * How long the channel may go without calls before it enters idle mode: it closes its
+     * connections and stops resolving; the next call starts both again.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /** The first reconnection delay, shorter than connection-backoff.md's 1 s, for tests. */
+    Builder initialBackoffForTest(Duration delay) {
+      this.initialBackoff = positive(delay, "initialBackoff");
+      return this;
     }
 
     /** Plain HTTP/2 with prior knowledge (the default). */
@@ -307,11 +363,15 @@ public interface Channel extends AutoCloseable {
                 + maxInboundMessageSize
                 + "): a message must fit");
       }
-      String effectiveAuthority = authority != null ? authority : authorityOf(host, port);
+      Resolvers.Resolved resolved = new Resolvers(resolvers).find(target);
+      NameResolver.Args args =
+          new NameResolver.Args(
+              DEFAULT_PORT, NettyConnector.scheduler(), ChannelCore.BLOCKING_TASKS, false);
+      String effectiveAuthority =
+          authority != null ? authority : resolved.provider().authority(resolved.target(), args);
       ChannelConfig config =
           new ChannelConfig(
-              host,
-              port,
+              target,
               effectiveAuthority,
               tls,
               List.copyOf(interceptors),
@@ -323,12 +383,22 @@ public interface Channel extends AutoCloseable {
               maxWaitingCalls,
               maxBufferedBytesPerConnection,
               new KeepAliveConfig(
-                  nanos(keepAliveTime), nanos(keepAliveTimeout), keepAliveWithoutCalls));
-      return new ChannelImpl(config, new NettyClientTransport(config), () -> ServiceConfig.EMPTY);
-    }
-
-    private static String authorityOf(String host, int port) {
-      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+                  nanos(keepAliveTime), nanos(keepAliveTimeout), keepAliveWithoutCalls),
+              null,
+              idleTimeout,
+              initialBackoff);
+      ChannelCore core =
+          new ChannelCore(
+              config,
+              resolved.target(),
+              resolved.provider(),
+              args,
+              new NettyConnector(config),
+              json -> {
+                throw new IllegalArgumentException(
+                    "service config from the resolver is not read yet");
+              });
+      return new ChannelImpl(config, core);
     }
 
     static int positive(int value, String name) {

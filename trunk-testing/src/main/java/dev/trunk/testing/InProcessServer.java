@@ -9,6 +9,7 @@ import dev.trunk.Service;
 import dev.trunk.ServiceDefinition;
 import dev.trunk.internal.client.ChannelConfig;
 import dev.trunk.internal.client.ChannelImpl;
+import dev.trunk.internal.client.ConnectionBackoff;
 import dev.trunk.internal.client.KeepAliveConfig;
 import dev.trunk.internal.client.config.ServiceConfig;
 import dev.trunk.internal.inprocess.InProcessServerTransport;
@@ -76,7 +77,6 @@ public final class InProcessServer implements AutoCloseable {
     ChannelConfig channelConfig =
         new ChannelConfig(
             name,
-            0,
             name,
             null,
             List.of(interceptors),
@@ -87,7 +87,10 @@ public final class InProcessServer implements AutoCloseable {
             Channel.Builder.DEFAULT_CONNECT_TIMEOUT,
             Channel.Builder.DEFAULT_MAX_WAITING_CALLS,
             Channel.Builder.DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION,
-            KeepAliveConfig.OFF);
+            KeepAliveConfig.OFF,
+            null,
+            Channel.Builder.DEFAULT_IDLE_TIMEOUT,
+            ConnectionBackoff.INITIAL_BACKOFF);
     return new ChannelImpl(
         channelConfig, transport.newClientTransport(), () -> ServiceConfig.EMPTY);
   }

@@ -2,6 +2,7 @@ package dev.trunk.internal.client;
 
 import dev.trunk.Interceptor;
 import dev.trunk.TlsConfig;
+import dev.trunk.internal.client.config.ServiceConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -9,8 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /** A channel's settings, as collected by {@code Channel.Builder}. */
 public record ChannelConfig(
-    String host,
-    int port,
+    String target,
     String authority,
     @Nullable TlsConfig tls,
     List<Interceptor> interceptors,
@@ -21,4 +21,7 @@ public record ChannelConfig(
     Duration connectTimeout,
     int maxWaitingCalls,
     long maxBufferedBytesPerConnection,
-    KeepAliveConfig keepAlive) {}
+    KeepAliveConfig keepAlive,
+    @Nullable ServiceConfig defaultServiceConfig,
+    Duration idleTimeout,
+    Duration initialBackoff) {}

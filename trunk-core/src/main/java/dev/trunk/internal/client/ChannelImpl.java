@@ -7,6 +7,7 @@ import dev.trunk.CallContext;
 import dev.trunk.CallOptions;
 import dev.trunk.Channel;
 import dev.trunk.ClientStreamingCall;
+import dev.trunk.ConnectivityState;
 import dev.trunk.Deadline;
 import dev.trunk.Metadata;
 import dev.trunk.MethodDescriptor;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -39,18 +41,33 @@ public final class ChannelImpl implements Channel {
   private final ChannelConfig config;
   private final ClientTransport transport;
   private final Supplier<ServiceConfig> serviceConfig;
+  private final @Nullable ChannelCore core;
   private final Executor callbackExecutor;
   private volatile boolean shutdown;
 
+  /** A channel resolving its target and balancing its calls with {@code core}. */
+  public ChannelImpl(ChannelConfig config, ChannelCore core) {
+    this(config, core.transport(), core::serviceConfig, core);
+  }
+
   /**
-   * A channel making calls on {@code transport}, with the method settings of the service config
-   * {@code serviceConfig} returns when each call starts.
+   * A channel making calls on {@code transport} (always READY), with the method settings of the
+   * service config {@code serviceConfig} returns when each call starts.
    */
   public ChannelImpl(
       ChannelConfig config, ClientTransport transport, Supplier<ServiceConfig> serviceConfig) {
+    this(config, transport, serviceConfig, null);
+  }
+
+  private ChannelImpl(
+      ChannelConfig config,
+      ClientTransport transport,
+      Supplier<ServiceConfig> serviceConfig,
+      @Nullable ChannelCore core) {
     this.config = config;
     this.transport = transport;
     this.serviceConfig = serviceConfig;
+    this.core = core;
     Executor configured = config.callbackExecutor();
     this.callbackExecutor = configured != null ? configured : ChannelImpl::startCallbackThread;
   }
@@ -173,6 +190,29 @@ public final class ChannelImpl implements Channel {
   @Override
   public String authority() {
     return config.authority();
+  }
+
+  @Override
+  public ConnectivityState state(boolean requestConnection) {
+    if (shutdown) {
+      return ConnectivityState.SHUTDOWN;
+    }
+    return core == null ? ConnectivityState.READY : core.state(requestConnection);
+  }
+
+  @Override
+  public void addStateListener(Consumer<ConnectivityState> listener) {
+    requireNonNull(listener, "listener");
+    if (core != null) {
+      core.addStateListener(listener);
+    }
+  }
+
+  @Override
+  public void removeStateListener(Consumer<ConnectivityState> listener) {
+    if (core != null) {
+      core.removeStateListener(listener);
+    }
   }
 
   @Override

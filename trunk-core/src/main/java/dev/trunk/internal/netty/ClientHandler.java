@@ -45,7 +45,7 @@ final class ClientHandler extends GrpcConnectionHandler {
   private final InboundBudget budget;
   // Calls handed to this connection that have no HTTP/2 stream yet (any thread).
   private final AtomicInteger waiting = new AtomicInteger();
-  private boolean ready;
+  private volatile boolean ready;
   private @Nullable Status failure;
   private @Nullable Status goAway;
   private volatile boolean usable = true;
@@ -83,19 +83,30 @@ final class ClientHandler extends GrpcConnectionHandler {
      * @throws dev.trunk.StatusException if the channel is shut down
      */
     ClientHandler nextConnection();
+
+    /** {@code handler}'s connection is ready: the server's first SETTINGS arrived. */
+    void onReady(ClientHandler handler);
+
+    /** The server sent GOAWAY on {@code handler}'s connection, which takes no new streams. */
+    void onGoAway(ClientHandler handler, Status status);
   }
 
-  static ClientHandler create(ChannelConfig config, ClientKeepAlive keepAlive, Owner owner) {
+  static ClientHandler create(
+      ChannelConfig config, ClientKeepAlive keepAlive, Owner owner, String target) {
     Http2Settings settings =
         new Http2Settings()
             .initialWindowSize(FlowControl.STREAM_WINDOW)
             .maxHeaderListSize(config.maxHeaderListSize())
             .pushEnabled(false);
-    String target = config.host() + ":" + config.port();
     return HandlerBuilder.client(
         settings,
         (decoder, encoder, initial) ->
             new ClientHandler(decoder, encoder, initial, target, config, keepAlive, owner));
+  }
+
+  /** Whether the connection is ready: the server's first SETTINGS arrived. Any thread. */
+  boolean isReady() {
+    return ready;
   }
 
   /** Whether new streams may use this connection (not closed, no GOAWAY received). */
@@ -498,7 +509,16 @@ final class ClientHandler extends GrpcConnectionHandler {
     if (!ready) {
       ready = true;
       runPending();
+      owner.onReady(this);
     }
+  }
+
+  /** Why this connection takes no new streams (once it does not). */
+  Status closeStatus() {
+    Status status = failure != null ? failure : goAway;
+    return status != null
+        ? status
+        : Status.UNAVAILABLE.withDescription("the connection to " + target + " closed");
   }
 
   @Override
@@ -653,6 +673,7 @@ final class ClientHandler extends GrpcConnectionHandler {
       keepAlive.onGoAway(errorCode, debugData);
       usable = false;
       goAway = goAwayStatus();
+      owner.onGoAway(ClientHandler.this, goAway);
       streams.forEach(
           (id, stream) -> {
             if (id > lastStreamId) {

@@ -1,14 +1,12 @@
 package dev.trunk.internal.netty;
 
-import dev.trunk.Metadata;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
-import dev.trunk.TlsConfig;
 import dev.trunk.internal.client.CallStart;
-import dev.trunk.internal.client.ChannelConfig;
 import dev.trunk.internal.client.ClientStreamListener;
 import dev.trunk.internal.client.ClientTransport;
 import dev.trunk.internal.client.ClientTransportStream;
+import dev.trunk.internal.client.EndpointTransport;
 import dev.trunk.internal.wire.GrpcTimeout;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -21,50 +19,36 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.AsciiString;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A channel's connection to its server over Netty: connects lazily, reconnects after the connection
- * is lost or the server sent GOAWAY, and opens one HTTP/2 stream per call. Connections that are
- * being replaced keep their calls until those end; shutting the channel down reaches all of them.
+ * A subchannel's connections to its endpoint over Netty: connects when its subchannel asks, opens
+ * one HTTP/2 stream per call attempt, and tells the subchannel when a connection is ready and when
+ * it stops taking streams. A stream that arrives while no connection is usable (the connection was
+ * just lost) makes a new one to the same address. Connections that are being replaced keep their
+ * calls until those end; shutting down reaches all of them.
  */
-public final class NettyClientTransport implements ClientTransport, ClientHandler.Owner {
-  /** Trunk's user-agent product token (PROTOCOL-HTTP2.md: grpc-java/1.2.3 style). */
-  static final String USER_AGENT = "trunk-java/0.1.0";
-
-  private final ChannelConfig config;
-  private final @Nullable TlsSource tls;
-  private final AsciiString scheme;
-  private final AsciiString authority;
-  private final AsciiString userAgent;
-  private final ClientKeepAlive keepAlive;
+public final class NettyClientTransport implements EndpointTransport, ClientHandler.Owner {
+  private final NettyConnector shared;
+  private final Events events;
   private @Nullable ClientHandler connection; // guarded by this
+  private @Nullable SocketAddress address; // guarded by this
   // Every connection not yet closed: the current one and those draining (guarded by this).
   private final Set<ClientHandler> open = new HashSet<>();
   private boolean shutdown; // guarded by this
 
-  public NettyClientTransport(ChannelConfig config) {
-    this.config = config;
-    TlsConfig tlsConfig = config.tls();
-    try {
-      this.tls = tlsConfig == null ? null : TlsSource.forClient(tlsConfig);
-    } catch (SSLException e) {
-      throw new IllegalArgumentException("invalid TLS configuration: " + e.getMessage(), e);
-    }
-    this.scheme = tls == null ? GrpcHeaders.HTTP : GrpcHeaders.HTTPS;
-    this.authority = AsciiString.of(config.authority());
-    String prefix = config.userAgent();
-    this.userAgent = AsciiString.of(prefix == null ? USER_AGENT : prefix + " " + USER_AGENT);
-    this.keepAlive = new ClientKeepAlive(config.keepAlive(), config.host() + ":" + config.port());
+  NettyClientTransport(NettyConnector shared, Events events) {
+    this.shared = shared;
+    this.events = events;
   }
 
   @Override
@@ -74,8 +58,7 @@ public final class NettyClientTransport implements ClientTransport, ClientHandle
       boolean endOfStream,
       ClientStreamListener listener) {
     MethodDescriptor<?, ?> method = call.method();
-    Http2Headers headers =
-        requestHeaders(method, call.metadata(), call.timeoutNanos(), call.encoding());
+    Http2Headers headers = requestHeaders(call);
     ClientHandler handler = connection();
     if (!handler.tryEnterWaiting()) {
       throw handler.tooManyWaiting().asException();
@@ -87,25 +70,46 @@ public final class NettyClientTransport implements ClientTransport, ClientHandle
   }
 
   /** Request headers as PROTOCOL-HTTP2.md lists them: Call-Definition, then Custom-Metadata. */
-  private Http2Headers requestHeaders(
-      MethodDescriptor<?, ?> method,
-      Metadata metadata,
-      long timeoutNanos,
-      @Nullable String encoding) {
+  private Http2Headers requestHeaders(CallStart call) {
+    MethodDescriptor<?, ?> method = call.method();
     Http2Headers headers = GrpcHeaders.newHeaders();
-    headers.method(GrpcHeaders.POST).scheme(scheme).path(method.path()).authority(authority);
+    headers
+        .method(GrpcHeaders.POST)
+        .scheme(shared.scheme)
+        .path(method.path())
+        .authority(shared.authority);
     headers.set(GrpcHeaders.TE, GrpcHeaders.TRAILERS);
     headers.set(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.contentType(method.requestCodec().name()));
-    headers.set(GrpcHeaders.USER_AGENT, userAgent);
+    headers.set(GrpcHeaders.USER_AGENT, shared.userAgent);
+    long timeoutNanos = call.timeoutNanos();
     if (timeoutNanos >= 0) {
       headers.set(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.encode(timeoutNanos));
     }
+    String encoding = call.encoding();
     if (encoding != null) {
       headers.set(GrpcHeaders.GRPC_ENCODING, encoding);
     }
     headers.set(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcHeaders.ACCEPT_ENCODING);
-    GrpcHeaders.addMetadata(headers, metadata);
+    GrpcHeaders.addMetadata(headers, call.metadata());
     return headers;
+  }
+
+  @Override
+  public synchronized Object connect(SocketAddress to) {
+    if (shutdown) {
+      throw ClientTransport.channelClosed();
+    }
+    address = to;
+    ClientHandler current = connection;
+    if (current != null && current.isUsable()) {
+      if (current.isReady()) {
+        events.onReady(current);
+      }
+      return current;
+    }
+    current = open(to);
+    connection = current;
+    return current;
   }
 
   @Override
@@ -113,20 +117,36 @@ public final class NettyClientTransport implements ClientTransport, ClientHandle
     return connection();
   }
 
+  @Override
+  public void onReady(ClientHandler handler) {
+    events.onReady(handler);
+  }
+
+  @Override
+  public void onGoAway(ClientHandler handler, Status status) {
+    events.onClosed(handler, status);
+  }
+
   private synchronized ClientHandler connection() {
     if (shutdown) {
       throw ClientTransport.channelClosed();
     }
     ClientHandler current = connection;
-    if (current == null || !current.isUsable()) {
-      current = connect();
-      connection = current;
+    SocketAddress to = address;
+    if (current != null && current.isUsable()) {
+      return current;
     }
+    if (to == null) {
+      throw Status.UNAVAILABLE.withDescription("the subchannel never connected").asException();
+    }
+    current = open(to);
+    connection = current;
     return current;
   }
 
-  private ClientHandler connect() {
-    ClientHandler handler = ClientHandler.create(config, keepAlive, this);
+  private ClientHandler open(SocketAddress to) {
+    String target = describe(to);
+    ClientHandler handler = ClientHandler.create(shared.config, shared.keepAlive, this, target);
     EventLoop eventLoop = EventLoops.clientGroup().next();
     handler.bindEventLoop(eventLoop);
     Bootstrap bootstrap =
@@ -139,46 +159,63 @@ public final class NettyClientTransport implements ClientTransport, ClientHandle
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel channel) {
-                    String target = config.host() + ":" + config.port();
+                    TlsSource tls = shared.tls;
                     if (tls != null) {
                       channel.pipeline().addLast(new TlsHandshake.NotTlsServer(target));
-                      channel.pipeline().addLast(sslHandler(channel, tls.current()));
-                      channel.pipeline().addLast(new TlsHandshake.Client(target, config.tls()));
+                      channel.pipeline().addLast(sslHandler(channel, tls.current(), to));
+                      channel
+                          .pipeline()
+                          .addLast(new TlsHandshake.Client(target, shared.config.tls()));
                     } else {
                       channel.pipeline().addLast(new TlsHandshake.PlaintextClient(target));
                     }
                     channel.pipeline().addLast(handler);
                   }
                 });
-    ChannelFuture connected = bootstrap.connect(config.host(), config.port());
+    ChannelFuture connected = bootstrap.connect(to);
     open.add(handler);
-    connected.channel().closeFuture().addListener(closed -> forget(handler));
+    Channel channel = connected.channel();
+    // Reported after the other listeners of this moment ran (the connect failure's, the TLS
+    // handshake's), so the subchannel hears why the connection closed.
+    channel.closeFuture().addListener(closed -> channel.eventLoop().execute(() -> closed(handler)));
     connected.addListener(
         future -> {
           if (!future.isSuccess()) {
             Throwable cause = future.cause();
             handler.fail(
                 Status.UNAVAILABLE
-                    .withDescription(
-                        "cannot connect to " + config.host() + ":" + config.port() + ": " + cause)
+                    .withDescription("cannot connect to " + target + ": " + cause)
                     .withCause(cause));
           }
         });
     return handler;
   }
 
-  private int connectTimeoutMillis() {
-    return (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
+  /** How messages name an address: host:port (the name a passthrough target gave, if any). */
+  static String describe(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet) {
+      String host = inet.getHostString();
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+    }
+    return address.toString();
   }
 
-  private synchronized void forget(ClientHandler closed) {
-    open.remove(closed);
+  private int connectTimeoutMillis() {
+    return (int) Math.min(Integer.MAX_VALUE, shared.config.connectTimeout().toMillis());
+  }
+
+  private void closed(ClientHandler handler) {
+    synchronized (this) {
+      open.remove(handler);
+    }
+    events.onClosed(handler, handler.closeStatus());
   }
 
   /** TLS with SNI and host name verification against the authority (or its override). */
-  private SslHandler sslHandler(Channel channel, SslContext context) {
-    String host = hostOf(config.authority());
-    SslHandler handler = context.newHandler(channel.alloc(), host, config.port());
+  private SslHandler sslHandler(Channel channel, SslContext context, SocketAddress to) {
+    String host = hostOf(shared.config.authority());
+    int port = to instanceof InetSocketAddress inet ? inet.getPort() : -1;
+    SslHandler handler = context.newHandler(channel.alloc(), host, port);
     SSLEngine engine = handler.engine();
     SSLParameters parameters = engine.getSSLParameters();
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -206,23 +243,15 @@ public final class NettyClientTransport implements ClientTransport, ClientHandle
 
   @Override
   public void shutdown() {
-    stopTlsReload();
     detach().forEach(ClientHandler::closeGracefully);
   }
 
   @Override
   public void shutdownNow() {
-    stopTlsReload();
     detach().forEach(ClientHandler::closeNow);
   }
 
-  private void stopTlsReload() {
-    if (tls != null) {
-      tls.close();
-    }
-  }
-
-  /** Refuses new calls from now on; returns every connection still open, to close. */
+  /** Refuses new streams from now on; returns every connection still open, to close. */
   private synchronized List<ClientHandler> detach() {
     shutdown = true;
     connection = null;

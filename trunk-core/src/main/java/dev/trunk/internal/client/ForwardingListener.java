@@ -1,0 +1,36 @@
+package dev.trunk.internal.client;
+
+import dev.trunk.Metadata;
+import dev.trunk.Status;
+import dev.trunk.internal.InboundBudget;
+import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
+
+/** A {@link ClientStreamListener} passing everything on; subclasses listen in on some events. */
+abstract class ForwardingListener implements ClientStreamListener {
+  private final ClientStreamListener delegate;
+
+  ForwardingListener(ClientStreamListener delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public void onHeaders(Metadata headers, @Nullable String encoding, InboundBudget budget) {
+    delegate.onHeaders(headers, encoding, budget);
+  }
+
+  @Override
+  public boolean onData(ByteBuf data, boolean endOfStream) {
+    return delegate.onData(data, endOfStream);
+  }
+
+  @Override
+  public void onClose(Status status, Metadata trailers) {
+    delegate.onClose(status, trailers);
+  }
+
+  @Override
+  public void onWritten(int bytes) {
+    delegate.onWritten(bytes);
+  }
+}
