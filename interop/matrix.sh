@@ -6,7 +6,8 @@
 #   interop/matrix.sh --install-only    # only the packages (what CI needs before ./mvnw verify)
 #
 # - Debian packages (apt-get, when missing): nginx (the proxy path), python3-grpcio,
-#   python3-protobuf and python3-grpc-tools (the gRPC C-core/Python peer); nodejs and npm only if
+#   python3-protobuf and python3-grpc-tools (the gRPC C-core/Python peer), dnsmasq-base (the DNS
+#   server of DnsResolverIT; -base is the program without the system service); nodejs and npm only if
 #   npm is missing. The Node peers' packages come from the build itself (npm ci at
 #   pre-integration-test, from interop/src/test/node/package-lock.json); grpc-java's from Maven
 #   (interop-peer). Without -DskipTests the build runs this script's --install-only itself, just
@@ -18,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(nginx python3-grpcio python3-protobuf python3-grpc-tools)
+packages=(nginx python3-grpcio python3-protobuf python3-grpc-tools dnsmasq-base)
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi

@@ -13,6 +13,9 @@ module dev.trunk {
   requires io.netty.handler;
   requires io.netty.transport;
   requires io.netty.transport.classes.epoll;
+  requires io.netty.transport.unix.common;
+  // The dns resolver's queries to a named DNS server and its TXT lookups (JNDI's DNS provider).
+  requires java.naming;
   requires org.slf4j;
 
   // Log: whether SLF4J has a provider or fell back to its no-operation logger.
@@ -21,8 +24,14 @@ module dev.trunk {
   uses dev.trunk.spi.NameResolver.Provider;
   uses dev.trunk.spi.LoadBalancer.Provider;
 
+  // The built-in resolvers of gRPC's naming document; also in META-INF/services for the class path.
   provides dev.trunk.spi.NameResolver.Provider with
-      dev.trunk.internal.resolver.SystemDnsResolver.Provider;
+      dev.trunk.internal.resolver.DnsResolverProvider,
+      dev.trunk.internal.resolver.Ipv4ResolverProvider,
+      dev.trunk.internal.resolver.Ipv6ResolverProvider,
+      dev.trunk.internal.resolver.UnixResolverProvider,
+      dev.trunk.internal.resolver.UnixAbstractResolverProvider,
+      dev.trunk.internal.resolver.PassthroughResolverProvider;
   provides dev.trunk.spi.LoadBalancer.Provider with
       dev.trunk.internal.lb.PickFirst.Provider,
       dev.trunk.internal.lb.RoundRobinProvider,

@@ -7,6 +7,9 @@ import dev.trunk.internal.server.ServerConfig;
 import dev.trunk.internal.server.ServerImpl;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -44,7 +47,10 @@ public interface Server extends AutoCloseable {
    */
   Server start() throws IOException;
 
-  /** The bound port (useful after binding port 0). */
+  /**
+   * The bound port (useful after binding port 0), or 0 for a server on a {@linkplain
+   * Builder#unixSocket Unix domain socket}.
+   */
   int port();
 
   /**
@@ -128,7 +134,7 @@ public interface Server extends AutoCloseable {
     /** Default {@link #handshakeTimeout}, as grpc-java's {@code ServerBuilder.handshakeTimeout}. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(120);
 
-    private InetSocketAddress address = new InetSocketAddress(0);
+    private SocketAddress address = new InetSocketAddress(0);
     private final List<ServiceDefinition> services = new ArrayList<>();
     private final List<ServiceDefinition> nonBlockingServices = new ArrayList<>();
     private final List<ServiceDefinition> interruptibleServices = new ArrayList<>();
@@ -162,6 +168,22 @@ public interface Server extends AutoCloseable {
     /** Listens on {@code host} at {@code port} (0 picks a free port). */
     public Builder address(String host, int port) {
       this.address = new InetSocketAddress(requireNonNull(host, "host"), checkPort(port));
+      return this;
+    }
+
+    /**
+     * Listens on the Unix domain socket at {@code path} instead of a TCP port; clients connect with
+     * the target {@code unix:} followed by the path. Needs Netty's native epoll transport (Linux),
+     * else {@link Server#start()} throws. A socket file left at the path by an earlier server is
+     * replaced; any other file there makes {@code start()} fail. The file is removed when the
+     * server stops.
+     *
+     * <pre>{@code
+     * Server server = Server.builder().unixSocket(Path.of("/run/app/grpc.sock")).service(svc).build().start();
+     * }</pre>
+     */
+    public Builder unixSocket(Path path) {
+      this.address = UnixDomainSocketAddress.of(requireNonNull(path, "path"));
       return this;
     }
 

@@ -11,17 +11,26 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
-/** Listens on a TCP port and runs one {@link ServerHandler} per accepted connection. */
+/**
+ * Listens on a TCP port or a Unix domain socket (epoll only) and runs one {@link ServerHandler} per
+ * accepted connection.
+ */
 public final class NettyServerTransport {
   /** How long a failed start waits for the event loop threads it started to stop. */
   static final long STOP_AFTER_FAILED_START = TimeUnit.SECONDS.toMillis(5);
@@ -43,8 +52,9 @@ public final class NettyServerTransport {
   }
 
   /**
-   * Binds and starts accepting connections; returns the bound port. A failed start leaves nothing
-   * running: every thread this transport started has stopped before it throws.
+   * Binds and starts accepting connections; returns the bound port (0 on a Unix domain socket). A
+   * failed start leaves nothing running: every thread this transport started has stopped before it
+   * throws.
    *
    * @throws BindException if the address cannot be bound (in use, not local, not permitted)
    * @throws IOException if the TLS material cannot be loaded
@@ -67,17 +77,20 @@ public final class NettyServerTransport {
     }
   }
 
-  private int bind(@Nullable TlsSource tls) {
+  private int bind(@Nullable TlsSource tls) throws IOException {
+    SocketAddress address = config.address();
+    if (address instanceof UnixDomainSocketAddress unix) {
+      refuseToReplace(unix.getPath());
+    }
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
-            .channel(EventLoops.serverChannelType())
+            .channel(EventLoops.serverChannelType(address))
             .option(ChannelOption.SO_BACKLOG, 1024)
-            .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
-                new ChannelInitializer<SocketChannel>() {
+                new ChannelInitializer<Channel>() {
                   @Override
-                  protected void initChannel(SocketChannel channel) {
+                  protected void initChannel(Channel channel) {
                     connections.add(channel);
                     if (tls != null) {
                       channel.pipeline().addLast(tls.current().newHandler(channel.alloc()));
@@ -88,9 +101,29 @@ public final class NettyServerTransport {
                     channel.pipeline().addLast(ServerHandler.create(config, registry, budget));
                   }
                 });
-    Channel bound = bootstrap.bind(config.address()).syncUninterruptibly().channel();
+    if (address instanceof InetSocketAddress) {
+      bootstrap.childOption(ChannelOption.TCP_NODELAY, true); // a Unix socket has no Nagle delay
+    }
+    Channel bound = bootstrap.bind(EventLoops.toNetty(address)).syncUninterruptibly().channel();
     listener = bound;
-    return ((InetSocketAddress) bound.localAddress()).getPort();
+    return bound.localAddress() instanceof InetSocketAddress inet ? inet.getPort() : 0;
+  }
+
+  /**
+   * Refuses a path where a file other than a socket exists: binding first unlinks the path, which
+   * would delete that file. A socket left by an earlier server is replaced.
+   */
+  private static void refuseToReplace(Path path) throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    if (!attributes.isOther()) {
+      throw new IOException(
+          "a file that is not a socket exists there; remove it or choose another path");
+    }
   }
 
   private void stopAfterFailedStart() {
@@ -103,25 +136,45 @@ public final class NettyServerTransport {
    * What a failed bind throws: the address, the likely cause and its fix in words, and Netty's
    * exception (epoll's NativeIoException or NIO's BindException) as the cause.
    */
-  private static BindException bindFailure(InetSocketAddress address, Exception failure) {
+  private static BindException bindFailure(SocketAddress address, Exception failure) {
     String message = String.valueOf(failure.getMessage());
     String text = message.toLowerCase(Locale.ROOT);
-    String why;
-    if (text.contains("already in use")) {
-      why =
-          "the address is already in use (another server or process listens there);"
-              + " stop it, or choose another port (port 0 picks a free one)";
-    } else if (text.contains("permission denied")) {
-      why = "permission denied; ports below 1024 need privileges, so choose 1024 or above";
-    } else if (text.contains("cannot assign requested address")) {
-      why = "no interface of this machine has that address; listen on one of its own, or 0.0.0.0";
-    } else {
-      why = message;
-    }
-    String where = address.getHostString() + ":" + address.getPort();
-    BindException bind = new BindException("cannot listen on " + where + ": " + why);
+    String why = address instanceof InetSocketAddress ? tcpFailure(text) : unixSocketFailure(text);
+    String where =
+        address instanceof InetSocketAddress inet
+            ? inet.getHostString() + ":" + inet.getPort()
+            : "Unix domain socket " + address;
+    BindException bind =
+        new BindException("cannot listen on " + where + ": " + (why == null ? message : why));
     bind.initCause(failure);
     return bind;
+  }
+
+  private static @Nullable String tcpFailure(String text) {
+    if (text.contains("already in use")) {
+      return "the address is already in use (another server or process listens there);"
+          + " stop it, or choose another port (port 0 picks a free one)";
+    }
+    if (text.contains("permission denied")) {
+      return "permission denied; ports below 1024 need privileges, so choose 1024 or above";
+    }
+    if (text.contains("cannot assign requested address")) {
+      return "no interface of this machine has that address; listen on one of its own, or 0.0.0.0";
+    }
+    return null;
+  }
+
+  private static @Nullable String unixSocketFailure(String text) {
+    if (text.contains("permission denied")) {
+      return "permission denied; the server's user needs write access to the socket's directory";
+    }
+    if (text.contains("no such file")) {
+      return "the socket's directory does not exist; create it first";
+    }
+    if (text.contains("name too long")) {
+      return "the path is longer than a Unix socket address holds; choose a shorter one";
+    }
+    return null;
   }
 
   /**

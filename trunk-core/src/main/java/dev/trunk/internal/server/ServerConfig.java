@@ -3,14 +3,17 @@ package dev.trunk.internal.server;
 import dev.trunk.Interceptor;
 import dev.trunk.ServiceDefinition;
 import dev.trunk.TlsConfig;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** A server's settings, as collected by {@code Server.Builder}. */
+/**
+ * A server's settings, as collected by {@code Server.Builder}. The address is an {@link
+ * java.net.InetSocketAddress} (TCP) or a {@link java.net.UnixDomainSocketAddress}.
+ */
 public record ServerConfig(
-    InetSocketAddress address,
+    SocketAddress address,
     List<ServiceDefinition> services,
     List<ServiceDefinition> nonBlockingServices,
     List<ServiceDefinition> interruptibleServices,
