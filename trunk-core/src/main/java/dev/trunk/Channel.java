@@ -8,7 +8,10 @@ import dev.trunk.internal.client.ChannelImpl;
 import dev.trunk.internal.client.ConnectionBackoff;
 import dev.trunk.internal.client.KeepAliveConfig;
 import dev.trunk.internal.client.Resolvers;
+import dev.trunk.internal.client.config.ServiceConfig;
+import dev.trunk.internal.client.config.ServiceConfigParser;
 import dev.trunk.internal.netty.NettyConnector;
+import dev.trunk.spi.LoadBalancer;
 import dev.trunk.spi.NameResolver;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -159,12 +162,18 @@ public interface Channel extends AutoCloseable {
      */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
 
+    /** Default {@link #loadBalancingPolicy}: gRPC's default policy. */
+    public static final String DEFAULT_LOAD_BALANCING_POLICY = "pick_first";
+
     /** The port of a target that names none: 443, gRPC over TLS (gRPC's naming document). */
     public static final int DEFAULT_PORT = 443;
 
     private final String target;
     private final Map<String, NameResolver.Provider> resolvers = new HashMap<>();
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private String loadBalancingPolicy = DEFAULT_LOAD_BALANCING_POLICY;
+    private @Nullable ServiceConfig defaultServiceConfig;
+    private boolean lookUpServiceConfig;
     private Duration initialBackoff = ConnectionBackoff.INITIAL_BACKOFF;
     private @Nullable TlsConfig tls;
     private @Nullable String authority;
@@ -190,6 +199,59 @@ public interface Channel extends AutoCloseable {
      */
     public Builder nameResolver(NameResolver.Provider provider) {
       resolvers.put(requireNonNull(provider, "provider").scheme(), provider);
+      return this;
+    }
+
+    /**
+     * The load-balancing policy when the service config names none: {@code pick_first} (the
+     * default: one connection, to the first address that answers), {@code round_robin} (a
+     * connection to every address, calls in turn), {@code least_request_experimental}, {@code
+     * ring_hash_experimental}, or a policy registered with {@link java.util.ServiceLoader}.
+     *
+     * @throws IllegalArgumentException if no policy of that name is registered
+     */
+    public Builder loadBalancingPolicy(String policy) {
+      requireNonNull(policy, "policy");
+      if (LoadBalancer.Choice.provider(policy) == null) {
+        throw new IllegalArgumentException(
+            "unknown load-balancing policy '"
+                + policy
+                + "'; known policies are pick_first, round_robin, least_request_experimental,"
+                + " ring_hash_experimental and those registered with ServiceLoader");
+      }
+      this.loadBalancingPolicy = policy;
+      return this;
+    }
+
+    /**
+     * The service config (gRPC's JSON format: {@code methodConfig} with timeouts, wait-for-ready,
+     * message limits, {@code retryPolicy} or {@code hedgingPolicy}; {@code retryThrottling}; {@code
+     * loadBalancingConfig}; {@code healthCheckConfig}) used unless the name resolver supplies one
+     * (see {@link #lookUpServiceConfig}). See {@code docs/client.md}.
+     *
+     * <pre>{@code
+     * builder.defaultServiceConfig(
+     *     "{\"methodConfig\": [{\"name\": [{\"service\": \"routeguide.RouteGuide\"}],"
+     *         + " \"retryPolicy\": {\"maxAttempts\": 3, \"initialBackoff\": \"0.1s\","
+     *         + " \"maxBackoff\": \"1s\", \"backoffMultiplier\": 2,"
+     *         + " \"retryableStatusCodes\": [\"UNAVAILABLE\"]}}]}");
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the config is invalid; the message names the field
+     */
+    public Builder defaultServiceConfig(String json) {
+      this.defaultServiceConfig = ServiceConfigParser.parse(requireNonNull(json, "json"));
+      return this;
+    }
+
+    /**
+     * Whether to use the service config the name resolver finds (for {@code dns:} targets, the
+     * {@code _grpc_config.<host>} TXT record of gRFC A2). Off by default: the service owner's DNS
+     * then cannot change this client's retries or balancing. An invalid config found there is
+     * logged and ignored in favour of the last valid one, else the default (gRFC A21).
+     */
+    public Builder lookUpServiceConfig(boolean enabled) {
+      this.lookUpServiceConfig = enabled;
       return this;
     }
 
@@ -366,7 +428,12 @@ public interface Channel extends AutoCloseable {
       Resolvers.Resolved resolved = new Resolvers(resolvers).find(target);
       NameResolver.Args args =
           new NameResolver.Args(
-              DEFAULT_PORT, NettyConnector.scheduler(), ChannelCore.BLOCKING_TASKS, false);
+              DEFAULT_PORT,
+              NettyConnector.scheduler(),
+              ChannelCore.BLOCKING_TASKS,
+              lookUpServiceConfig);
+      // A resolver made and closed at once: its provider refuses a malformed target here.
+      resolved.provider().newResolver(resolved.target(), args).close();
       String effectiveAuthority =
           authority != null ? authority : resolved.provider().authority(resolved.target(), args);
       ChannelConfig config =
@@ -384,9 +451,10 @@ public interface Channel extends AutoCloseable {
               maxBufferedBytesPerConnection,
               new KeepAliveConfig(
                   nanos(keepAliveTime), nanos(keepAliveTimeout), keepAliveWithoutCalls),
-              null,
+              defaultServiceConfig,
               idleTimeout,
-              initialBackoff);
+              initialBackoff,
+              loadBalancingPolicy);
       ChannelCore core =
           new ChannelCore(
               config,

@@ -91,7 +91,9 @@ public interface NameResolver extends AutoCloseable {
     String scheme();
 
     /**
-     * A resolver for {@code target}, whose scheme is {@link #scheme()}.
+     * A resolver for {@code target}, whose scheme is {@link #scheme()}. It must not look anything
+     * up before {@link NameResolver#start}: a channel also makes (and closes) one when it is built,
+     * to refuse a malformed target there.
      *
      * @throws IllegalArgumentException if the target is malformed for this scheme; the message
      *     names the target and the expected form

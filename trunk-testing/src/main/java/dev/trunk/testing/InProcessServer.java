@@ -90,7 +90,8 @@ public final class InProcessServer implements AutoCloseable {
             KeepAliveConfig.OFF,
             null,
             Channel.Builder.DEFAULT_IDLE_TIMEOUT,
-            ConnectionBackoff.INITIAL_BACKOFF);
+            ConnectionBackoff.INITIAL_BACKOFF,
+            Channel.Builder.DEFAULT_LOAD_BALANCING_POLICY);
     return new ChannelImpl(
         channelConfig, transport.newClientTransport(), () -> ServiceConfig.EMPTY);
   }

@@ -24,4 +24,5 @@ public record ChannelConfig(
     KeepAliveConfig keepAlive,
     @Nullable ServiceConfig defaultServiceConfig,
     Duration idleTimeout,
-    Duration initialBackoff) {}
+    Duration initialBackoff,
+    String loadBalancingPolicy) {}

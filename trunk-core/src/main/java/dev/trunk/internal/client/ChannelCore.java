@@ -36,7 +36,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ChannelCore implements LoadBalancer.Helper {
   private static final Log log = Log.of(ChannelCore.class);
-  private static final String DEFAULT_POLICY = "pick_first";
   private static final Picker WAIT = info -> PickResult.waiting();
   private static final ThreadFactory RESOLVER_THREADS =
       Thread.ofVirtual().name("trunk-resolver").factory();
@@ -250,12 +249,13 @@ public final class ChannelCore implements LoadBalancer.Helper {
     }
   }
 
-  private static LoadBalancer.Choice policy(ServiceConfig chosen) {
+  /** The service config's policy, else the builder's (pick_first unless it named another). */
+  private LoadBalancer.Choice policy(ServiceConfig chosen) {
     LoadBalancer.Choice configured = chosen.loadBalancing();
     if (configured != null) {
       return configured;
     }
-    return LoadBalancer.Choice.select(List.of(Map.of(DEFAULT_POLICY, Map.of())));
+    return LoadBalancer.Choice.select(List.of(Map.of(config.loadBalancingPolicy(), Map.of())));
   }
 
   /**

@@ -360,17 +360,24 @@ public final class Json {
 
   // ---- writing ------------------------------------------------------------------------------
 
+  // Plain instanceof, no pattern switch: the Java 17 module descriptor build (trunk-core/pom.xml)
+  // compiles the service providers' sources, this class among them, at release 17.
   private static void write(@Nullable Object value, StringBuilder out) {
-    switch (value) {
-      case null -> out.append("null");
-      case String s -> writeString(s, out);
-      case Boolean b -> out.append(b);
-      case Number n -> writeNumber(n, out);
-      case Map<?, ?> map -> writeObject(map, out);
-      case List<?> list -> writeArray(list, out);
-      default ->
-          throw new IllegalArgumentException(
-              "cannot write a " + value.getClass().getName() + " as JSON");
+    if (value == null) {
+      out.append("null");
+    } else if (value instanceof String s) {
+      writeString(s, out);
+    } else if (value instanceof Boolean b) {
+      out.append(b);
+    } else if (value instanceof Number n) {
+      writeNumber(n, out);
+    } else if (value instanceof Map<?, ?> map) {
+      writeObject(map, out);
+    } else if (value instanceof List<?> list) {
+      writeArray(list, out);
+    } else {
+      throw new IllegalArgumentException(
+          "cannot write a " + value.getClass().getName() + " as JSON");
     }
   }
 

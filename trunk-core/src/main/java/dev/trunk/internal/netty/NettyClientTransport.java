@@ -152,8 +152,7 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
     Bootstrap bootstrap =
         new Bootstrap()
             .group(eventLoop)
-            .channel(EventLoops.channelType())
-            .option(ChannelOption.TCP_NODELAY, true)
+            .channel(EventLoops.clientChannelType(to))
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis())
             .handler(
                 new ChannelInitializer<Channel>() {
@@ -172,7 +171,10 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
                     channel.pipeline().addLast(handler);
                   }
                 });
-    ChannelFuture connected = bootstrap.connect(to);
+    if (to instanceof InetSocketAddress) {
+      bootstrap.option(ChannelOption.TCP_NODELAY, true);
+    }
+    ChannelFuture connected = bootstrap.connect(EventLoops.toNetty(to));
     open.add(handler);
     Channel channel = connected.channel();
     // Reported after the other listeners of this moment ran (the connect failure's, the TLS

@@ -4,9 +4,11 @@ import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
 import dev.trunk.Status;
 import dev.trunk.internal.Log;
+import dev.trunk.internal.client.config.ServiceConfigParser;
 import dev.trunk.spi.Endpoint;
 import dev.trunk.spi.NameResolver;
 import dev.trunk.spi.Target;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -175,7 +177,7 @@ final class DnsResolver implements NameResolver {
   private @Nullable String serviceConfig() {
     String txtName = TXT_NAME_PREFIX + name.host();
     try {
-      return grpcConfig(txtServer.txt(txtName));
+      return grpcConfig(txtServer.txt(txtName), localHostname());
     } catch (NamingException e) {
       log.debug("no service config in DNS for {}: {}", txtName, e.toString());
       return null;
@@ -183,16 +185,31 @@ final class DnsResolver implements NameResolver {
   }
 
   /**
-   * The value of the first {@code grpc_config=} record, unparsed: A2's list of service config
-   * choices, which the channel's service config parser reads and chooses from.
+   * The service config the {@code grpc_config=} records choose for this client (gRFC A2: the first
+   * choice for Java and this host, in a percentage draw), or null. Malformed choices are logged and
+   * passed on as they are, so the channel refuses them as an invalid config and keeps its last good
+   * one (gRFC A21).
    */
-  static @Nullable String grpcConfig(List<String> records) {
-    for (String record : records) {
-      if (record.startsWith(TXT_ATTRIBUTE)) {
-        return record.substring(TXT_ATTRIBUTE.length());
-      }
+  static @Nullable String grpcConfig(List<String> records, String clientHostname) {
+    try {
+      return ServiceConfigParser.fromDnsTxt(records, clientHostname).orElse(null);
+    } catch (IllegalArgumentException e) {
+      log.warn("the grpc_config TXT record is malformed: {}", e.getMessage());
+      return records.stream()
+          .filter(record -> record.startsWith(TXT_ATTRIBUTE))
+          .map(record -> record.substring(TXT_ATTRIBUTE.length()))
+          .findFirst()
+          .orElse(null);
     }
-    return null;
+  }
+
+  /** This machine's name, for A2's clientHostname; empty if it has none. */
+  private static String localHostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private Status error(Exception e) {

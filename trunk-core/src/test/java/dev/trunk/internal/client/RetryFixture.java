@@ -19,7 +19,6 @@ import dev.trunk.internal.client.config.MethodConfig;
 import dev.trunk.internal.client.config.RetryPolicy;
 import dev.trunk.internal.client.config.RetryThrottling;
 import dev.trunk.internal.client.config.ServiceConfig;
-import dev.trunk.internal.netty.NettyClientTransport;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -166,27 +165,13 @@ final class RetryFixture {
 
   /** A channel to the server whose service config gives {@code methodConfig} to every method. */
   Channel channel(MethodConfig methodConfig, @Nullable RetryThrottling throttling) {
-    ChannelConfig config =
-        new ChannelConfig(
-            "127.0.0.1",
-            server.port(),
-            "127.0.0.1:" + server.port(),
-            null,
-            List.of(),
-            Channel.Builder.DEFAULT_MAX_INBOUND_MESSAGE_SIZE,
-            Channel.Builder.DEFAULT_MAX_HEADER_LIST_SIZE,
-            null,
-            null,
-            Channel.Builder.DEFAULT_CONNECT_TIMEOUT,
-            Channel.Builder.DEFAULT_MAX_WAITING_CALLS,
-            Channel.Builder.DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION,
-            KeepAliveConfig.OFF);
+    ChannelConfig config = DirectTransports.config(server.port());
     ServiceConfig serviceConfig =
         new ServiceConfig(Map.of(SERVICE + "/", methodConfig), throttling, null, null);
     Channel channel =
         new ChannelImpl(
             config,
-            new TrackedAllocation(new NettyClientTransport(config), allocator),
+            new TrackedAllocation(DirectTransports.connected(config, server.port()), allocator),
             () -> serviceConfig);
     channels.add(channel);
     return channel;

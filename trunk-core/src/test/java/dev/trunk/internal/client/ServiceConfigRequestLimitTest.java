@@ -16,9 +16,7 @@ import dev.trunk.Status;
 import dev.trunk.StatusException;
 import dev.trunk.internal.client.config.ServiceConfig;
 import dev.trunk.internal.client.config.ServiceConfigParser;
-import dev.trunk.internal.netty.NettyClientTransport;
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,22 +75,10 @@ class ServiceConfigRequestLimitTest {
               "maxRequestMessageBytes": %d}]}
             """
                 .formatted(LIMIT));
-    ChannelConfig config =
-        new ChannelConfig(
-            "127.0.0.1",
-            server.port(),
-            "127.0.0.1:" + server.port(),
-            null,
-            List.of(),
-            Channel.Builder.DEFAULT_MAX_INBOUND_MESSAGE_SIZE,
-            Channel.Builder.DEFAULT_MAX_HEADER_LIST_SIZE,
-            null,
-            null,
-            Channel.Builder.DEFAULT_CONNECT_TIMEOUT,
-            Channel.Builder.DEFAULT_MAX_WAITING_CALLS,
-            Channel.Builder.DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION,
-            KeepAliveConfig.OFF);
-    channel = new ChannelImpl(config, new NettyClientTransport(config), () -> serviceConfig);
+    ChannelConfig config = DirectTransports.config(server.port());
+    channel =
+        new ChannelImpl(
+            config, DirectTransports.connected(config, server.port()), () -> serviceConfig);
   }
 
   @AfterEach

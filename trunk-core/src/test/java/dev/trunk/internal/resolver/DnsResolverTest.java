@@ -186,12 +186,22 @@ class DnsResolverTest {
   }
 
   @Test
-  void theFirstGrpcConfigRecordIsTheServiceConfig() {
+  void theGrpcConfigRecordsChoiceIsTheServiceConfig() {
     assertThat(
             DnsResolver.grpcConfig(
-                List.of("v=spf1 -all", "grpc_config=[{\"serviceConfig\":{}}]", "grpc_config=[]")))
-        .isEqualTo("[{\"serviceConfig\":{}}]");
-    assertThat(DnsResolver.grpcConfig(List.of("other=1"))).isNull();
+                List.of(
+                    "v=spf1 -all",
+                    "grpc_config=[{\"clientLanguage\":[\"go\"],\"serviceConfig\":{\"a\":1}}]",
+                    "grpc_config=[{\"serviceConfig\":{\"b\":2}}]"),
+                "host"))
+        .isEqualTo("{\"b\":2}");
+    assertThat(DnsResolver.grpcConfig(List.of("other=1"), "host")).isNull();
+  }
+
+  @Test
+  void malformedChoicesArePassedOnForTheChannelToRefuse() {
+    assertThat(DnsResolver.grpcConfig(List.of("grpc_config={\"not\":\"a list\"}"), "host"))
+        .isEqualTo("{\"not\":\"a list\"}");
   }
 
   private List<Endpoint> resolve(String text) throws Exception {
