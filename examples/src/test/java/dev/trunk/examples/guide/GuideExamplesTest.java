@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.trunk.CallInfo;
 import dev.trunk.CallObserver;
 import dev.trunk.Channel;
+import dev.trunk.ConnectivityState;
 import dev.trunk.Deadline;
 import dev.trunk.HealthStatus;
 import dev.trunk.Interceptor;
@@ -126,6 +127,22 @@ class GuideExamplesTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PATIENCE);
     assertThat(nestedDeadline.get()).as("the nested call's deadline").isPresent();
     assertThat(nestedDeadline.get().orElseThrow().remaining()).isLessThan(Duration.ofMillis(300));
+  }
+
+  @Test
+  void theBalancingChannelAnswersFromTheBackendsOfItsTarget() throws Exception {
+    Server first = pricing(Duration.ZERO);
+    Server second = pricing(Duration.ZERO);
+    Channel channel =
+        keep(
+            Balancing.pricingChannel(
+                "ipv4:127.0.0.1:" + first.port() + ",127.0.0.1:" + second.port()));
+    PricingClient pricing = PricingClient.create(channel);
+    for (int i = 0; i < 4; i++) {
+      assertThat(pricing.getPrice(ItemRequest.newBuilder().setSku("apple").build()).getCents())
+          .isEqualTo(PRICE_CENTS);
+    }
+    assertThat(channel.state(false)).isEqualTo(ConnectivityState.READY);
   }
 
   @Test
