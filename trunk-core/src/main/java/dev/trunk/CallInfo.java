@@ -36,6 +36,14 @@ public interface CallInfo<Req, Resp> {
   Optional<TlsInfo> tls();
 
   /**
+   * How many attempts the call has started so far: on the client 1, plus its retries and hedges
+   * (gRFC A6; transparent retries of refused streams are not counted). Read it when the call ends
+   * (in the observer's {@code onClose}) to measure retries per call. On the server always 1: the
+   * client's count arrives in the request metadata as {@link Metadata#PREVIOUS_RPC_ATTEMPTS}.
+   */
+  int attempts();
+
+  /**
    * Attaches {@code value} to this call under {@code key}, replacing an earlier one: later
    * interceptors read it with {@link #get}, and on the server the handler with {@link
    * ContextKey#get()}. Call it from {@code interceptCall} only.

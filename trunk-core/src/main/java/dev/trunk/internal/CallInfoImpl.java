@@ -11,6 +11,7 @@ import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +29,7 @@ public final class CallInfoImpl<Req, Resp> implements CallInfo<Req, Resp> {
   // Few calls carry values: allocated by the first put.
   private @Nullable Map<ContextKey<?>, Object> values;
   private volatile boolean frozen;
+  private volatile IntSupplier attempts = () -> 1;
 
   public CallInfoImpl(
       MethodDescriptor<Req, Resp> method,
@@ -42,6 +44,16 @@ public final class CallInfoImpl<Req, Resp> implements CallInfo<Req, Resp> {
     this.authority = authority;
     this.peer = peer;
     this.tls = tls;
+  }
+
+  /** Where {@link #attempts()} reads the count: the client call, once it started. */
+  public void countAttemptsWith(IntSupplier counter) {
+    this.attempts = counter;
+  }
+
+  @Override
+  public int attempts() {
+    return attempts.getAsInt();
   }
 
   @Override

@@ -132,11 +132,9 @@ public final class ChannelImpl implements Channel {
     Deadline deadline = earlier(options.effectiveDeadline(), configuredDeadline(methodConfig));
     deadline = earlier(deadline, parent == null ? null : parent.deadline().orElse(null));
     Metadata metadata = options.metadata();
-    ObserverChain<Req, Resp> observers =
-        ObserverChain.start(
-            config.interceptors(),
-            new CallInfoImpl<>(method, false, deadline, config.authority(), null, null),
-            metadata);
+    CallInfoImpl<Req, Resp> info =
+        new CallInfoImpl<>(method, false, deadline, config.authority(), null, null);
+    ObserverChain<Req, Resp> observers = ObserverChain.start(config.interceptors(), info, metadata);
     String encoding = options.compression().filter(e -> !e.equals("identity")).orElse(null);
     boolean waitForReady =
         options.waitForReady().orElse(Boolean.TRUE.equals(methodConfig.waitForReady()));
@@ -150,6 +148,7 @@ public final class ChannelImpl implements Channel {
             maxInboundMessageSize(methodConfig),
             observers,
             callbackExecutor);
+    info.countAttemptsWith(call::attempts);
     call.start(firstMessage);
     if (parent != null) {
       call.linkToParent(

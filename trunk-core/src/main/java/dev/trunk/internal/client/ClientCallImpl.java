@@ -166,6 +166,11 @@ public final class ClientCallImpl<Req, Resp>
     return Status.UNAVAILABLE.withDescription("cannot start the call: " + e).withCause(e);
   }
 
+  /** How many attempts the call started: its retrying stream's count, else 1. */
+  int attempts() {
+    return stream instanceof RetriableStream retrying ? retrying.attempts() : 1;
+  }
+
   /** Cancels this call when {@code unregister}'s owner (a server call) is cancelled. */
   void linkToParent(Runnable unregister) {
     parentUnregister = unregister;
