@@ -35,6 +35,9 @@ public record ServiceConfig(
    * else its service's, else the default, else {@link MethodConfig#NONE}.
    */
   public MethodConfig forMethod(String fullMethodName) {
+    if (methods.isEmpty()) {
+      return MethodConfig.NONE; // the usual case: no allocation per call
+    }
     MethodConfig exact = methods.get(fullMethodName);
     if (exact != null) {
       return exact;
