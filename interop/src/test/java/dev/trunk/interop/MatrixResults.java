@@ -38,6 +38,29 @@ final class MatrixResults {
         String.join("\t", testCase, peer, direction, path, passed ? "pass" : "fail", clean(note)));
   }
 
+  /**
+   * Runs {@code checks} and records the case as passed if they return, failed if they throw (the
+   * note then ends with the failure's message); the failure is rethrown.
+   */
+  static void recordChecks(
+      String testCase, String peer, String direction, String path, String note, Runnable checks) {
+    try {
+      checks.run();
+    } catch (RuntimeException | AssertionError e) {
+      String message = String.valueOf(e.getMessage());
+      int firstLine = message.indexOf('\n');
+      record(
+          testCase,
+          peer,
+          direction,
+          path,
+          false,
+          note + " Failed: " + (firstLine < 0 ? message : message.substring(0, firstLine)));
+      throw e;
+    }
+    record(testCase, peer, direction, path, true, note);
+  }
+
   /** Records a case the peer cannot express, with the reason; it is not run. */
   static void notApplicable(
       String testCase, String peer, String direction, String path, String reason) {
