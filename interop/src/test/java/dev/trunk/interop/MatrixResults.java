@@ -47,18 +47,28 @@ final class MatrixResults {
     try {
       checks.run();
     } catch (RuntimeException | AssertionError e) {
-      String message = String.valueOf(e.getMessage());
-      int firstLine = message.indexOf('\n');
-      record(
-          testCase,
-          peer,
-          direction,
-          path,
-          false,
-          note + " Failed: " + (firstLine < 0 ? message : message.substring(0, firstLine)));
+      record(testCase, peer, direction, path, false, note + " Failed: " + summary(e));
       throw e;
     }
     record(testCase, peer, direction, path, true, note);
+  }
+
+  /**
+   * The first line of a failure's message and, for an AssertJ failure whose description spans lines
+   * (a child's log), what follows the description: the expected and actual values.
+   */
+  private static String summary(Throwable failure) {
+    String message = String.valueOf(failure.getMessage());
+    int firstLineEnd = message.indexOf('\n');
+    if (firstLineEnd < 0) {
+      return message;
+    }
+    String summary = message.substring(0, firstLineEnd);
+    int descriptionEnd = message.lastIndexOf("] ");
+    if (descriptionEnd > firstLineEnd) {
+      summary += " ... " + message.substring(descriptionEnd + 2);
+    }
+    return summary.replaceAll("\\s+", " ");
   }
 
   /** Records a case the peer cannot express, with the reason; it is not run. */
