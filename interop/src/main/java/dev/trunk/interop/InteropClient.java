@@ -64,11 +64,12 @@ public final class InteropClient {
           "soak_min_time_ms_between_rpcs",
           "soak_request_size",
           "soak_response_size",
+          "service_config_json",
+          "target",
           // Accepted for compatibility with interop runners; only the cloud-to-prod cases use them.
           "default_service_account",
           "oauth_scope",
-          "service_account_key_file",
-          "service_config_json");
+          "service_account_key_file");
 
   /** Every call but timeout_on_sleeping_server gets this deadline, so a hung call fails. */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -99,11 +100,31 @@ public final class InteropClient {
     void run();
   }
 
-  /** How to reach the server: every channel of a run (channel_soak opens many) is built alike. */
+  /**
+   * How to reach the server: every channel of a run (channel_soak opens many) is built alike.
+   *
+   * @param target the Trunk target ({@code --target}), or null to use {@code host} and {@code port}
+   * @param serviceConfig the channel's default service config ({@code --service_config_json}), or
+   *     null for none
+   */
   private record Target(
-      String host, int port, String hostOverride, boolean useTls, boolean useTestCa) {
+      @Nullable String target,
+      String host,
+      int port,
+      String hostOverride,
+      boolean useTls,
+      boolean useTestCa,
+      @Nullable String serviceConfig) {
+
+    /**
+     * A channel to the server.
+     *
+     * @throws IllegalArgumentException if {@code --target} or {@code --service_config_json} is
+     *     invalid; the message names the flag and the problem
+     */
     Channel open(Interceptor... interceptors) {
-      Channel.Builder builder = Channel.forAddress(host, port);
+      Channel.Builder builder =
+          target == null ? Channel.forAddress(host, port) : Channel.forTarget(target);
       for (Interceptor interceptor : interceptors) {
         builder.intercept(interceptor);
       }
@@ -117,14 +138,35 @@ public final class InteropClient {
         builder.plaintext();
       }
       if (!hostOverride.isEmpty()) {
-        builder.overrideAuthority(hostOverride + ":" + port);
+        // With --target there is no one port: the override is the whole authority.
+        builder.overrideAuthority(target == null ? hostOverride + ":" + port : hostOverride);
       }
-      return builder.build();
+      if (serviceConfig != null) {
+        try {
+          builder.defaultServiceConfig(serviceConfig);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--service_config_json: " + e.getMessage(), e);
+        }
+      }
+      try {
+        return builder.build();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            (target == null ? "--server_host=" + host : "--target=" + target)
+                + ": "
+                + e.getMessage(),
+            e);
+      }
     }
 
     @Override
     public String toString() {
-      return host + ":" + port + (useTls ? " (TLS)" : " (plaintext)");
+      return (target == null ? host + ":" + port : target) + (useTls ? " (TLS)" : " (plaintext)");
+    }
+
+    /** The server as the soak log names it. */
+    String peer() {
+      return target == null ? host + ":" + port : target;
     }
   }
 
@@ -184,11 +226,13 @@ public final class InteropClient {
       }
       target =
           new Target(
+              nonEmpty(flags, "target"),
               flags.string("server_host", "localhost"),
               port,
               flags.string("server_host_override", ""),
               flags.bool("use_tls", false),
-              flags.bool("use_test_ca", false));
+              flags.bool("use_test_ca", false),
+              nonEmpty(flags, "service_config_json"));
       testCase = flags.string("test_case", "empty_unary");
       soak = SoakConfig.from(flags);
     } catch (Flags.UsageException e) {
@@ -200,7 +244,14 @@ public final class InteropClient {
     }
 
     Capture capture = new Capture();
-    Channel channel = target.open(capture);
+    Channel channel;
+    try {
+      channel = target.open(capture);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(usage());
+      return EXIT_USAGE;
+    }
     InteropClient client = new InteropClient(target, channel, capture, soak);
     Map<String, Case> cases = client.cases();
     Case body = cases.get(testCase);
@@ -230,14 +281,36 @@ public final class InteropClient {
     }
   }
 
+  /** The value of flag {@code name}, null if not given; given but empty is a usage error. */
+  private static @Nullable String nonEmpty(Flags flags, String name) throws Flags.UsageException {
+    if (!flags.has(name)) {
+      return null;
+    }
+    String value = flags.string(name, "");
+    if (value.isBlank()) {
+      throw new Flags.UsageException("--" + name + " must not be empty");
+    }
+    return value;
+  }
+
   private static String usage() {
     return "usage: client --server_host=HOST --server_port=PORT --test_case=NAME\n"
+        + "       client --target=TARGET --test_case=NAME\n"
         + "              [--use_tls=true|false] [--use_test_ca=true|false]"
         + " [--server_host_override=NAME]\n"
+        + "              [--service_config_json=JSON (the channel's default service config:"
+        + " methodConfig,\n"
+        + "               retryPolicy, hedgingPolicy, retryThrottling, loadBalancingConfig)]\n"
         + "              [--soak_iterations=N --soak_max_failures=N"
         + " --soak_per_iteration_max_acceptable_latency_ms=MS\n"
         + "               --soak_overall_timeout_seconds=S --soak_min_time_ms_between_rpcs=MS"
-        + " --soak_request_size=BYTES --soak_response_size=BYTES]";
+        + " --soak_request_size=BYTES --soak_response_size=BYTES]\n"
+        + "  --target is any Trunk target and overrides --server_host and --server_port:"
+        + " host:port,\n"
+        + "  dns:///host:port, ipv4:127.0.0.1:P1,127.0.0.2:P2, ipv6:[::1]:P, unix:/path,"
+        + " unix-abstract:name,\n"
+        + "  passthrough:///host:port. With --target, --server_host_override is the whole"
+        + " :authority.";
   }
 
   private Map<String, Case> cases() {
@@ -698,7 +771,7 @@ public final class InteropClient {
     long overallDeadline = start + TimeUnit.SECONDS.toNanos(soak.overallTimeoutSeconds());
     long maxLatencyNanos = TimeUnit.MILLISECONDS.toNanos(soak.maxAcceptableLatencyMs());
     long minGapNanos = TimeUnit.MILLISECONDS.toNanos(soak.minTimeMsBetweenRpcs());
-    String peer = target.host() + ":" + target.port();
+    String peer = target.peer();
     List<Long> latenciesMicros = new ArrayList<>();
     int completed = 0;
     int failures = 0;

@@ -17,10 +17,12 @@ public final class InteropMain {
       case "client" -> System.exit(InteropClient.run(rest));
       default -> {
         System.err.println(
-            "usage: java -jar trunk-interop.jar server --port=N --use_tls=BOOL\n"
+            "usage: java -jar trunk-interop.jar server --port=N --use_tls=BOOL [--address=IP]\n"
                 + "       java -jar trunk-interop.jar client --server_host=H --server_port=N"
                 + " --test_case=NAME [--use_tls=BOOL --use_test_ca=BOOL"
                 + " --server_host_override=NAME]\n"
+                + "       java -jar trunk-interop.jar client --target=TARGET --test_case=NAME"
+                + " [--service_config_json=JSON ...]\n"
                 + "Give --help after server or client for details.");
         System.exit(2);
       }

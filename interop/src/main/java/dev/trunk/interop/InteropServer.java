@@ -2,45 +2,68 @@ package dev.trunk.interop;
 
 import dev.trunk.Server;
 import dev.trunk.TlsConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * The Trunk interop server: serves {@code grpc.testing.TestService} on 127.0.0.1, cleartext or TLS
- * with gRPC's server1 test certificate, and prints one line once it listens.
+ * The Trunk interop server: serves {@code grpc.testing.TestService} on a loopback address
+ * (127.0.0.1 unless {@code --address} names another, such as 127.0.0.2), cleartext or TLS with
+ * gRPC's server1 test certificate, and prints one line once it listens.
  */
 public final class InteropServer {
-  /** Printed, followed by the port, once the server accepts connections. */
-  public static final String LISTENING = "Trunk interop server listening on 127.0.0.1:";
+  /** Printed, followed by {@code ADDRESS:PORT}, once the server accepts connections. */
+  public static final String LISTENING_ON = "Trunk interop server listening on ";
+
+  /** The address the server binds without {@code --address}. */
+  public static final String DEFAULT_ADDRESS = "127.0.0.1";
+
+  /** Printed, followed by the port, once a server on {@link #DEFAULT_ADDRESS} listens. */
+  public static final String LISTENING = LISTENING_ON + DEFAULT_ADDRESS + ":";
+
+  /**
+   * An IPv4 literal (four octets 0..255) or something with a colon, which {@link InetAddress}
+   * parses as an IPv6 literal or refuses: never a name it would look up.
+   */
+  private static final Pattern IP_LITERAL =
+      Pattern.compile("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)|.*:.*");
 
   /** Largest request accepted; very_large_request sends 10 MiB (grpc-java also allows 16 MiB). */
   static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 
-  private static final Set<String> FLAGS = Set.of("port", "use_tls");
+  private static final Set<String> FLAGS = Set.of("port", "use_tls", "address");
 
   private InteropServer() {}
 
   public static void main(String[] args) throws Exception {
     int port;
     boolean useTls;
+    String address;
     try {
       Flags flags = Flags.parse(args, FLAGS);
       port = flags.port("port", 8080);
       useTls = flags.bool("use_tls", false);
+      address = loopbackAddress(flags.string("address", DEFAULT_ADDRESS));
     } catch (Flags.UsageException e) {
       if (!e.getMessage().isEmpty()) {
         System.err.println(e.getMessage());
       }
       System.err.println(
           "usage: server [--port=PORT (default 8080; 0 picks a free one)]"
-              + " [--use_tls=true|false (default false)]");
+              + " [--use_tls=true|false (default false)]\n"
+              + "              [--address=IP (a loopback address to listen on, such as 127.0.0.2"
+              + " or ::1; default "
+              + DEFAULT_ADDRESS
+              + ")]");
       System.exit(2);
       return;
     }
 
     Server.Builder builder =
         Server.builder()
-            .address("127.0.0.1", port)
+            .address(address, port)
             .service(TestServiceImpl.definition())
             .reflection()
             .maxInboundMessageSize(MAX_MESSAGE_SIZE)
@@ -51,8 +74,38 @@ public final class InteropServer {
     }
     Server server = builder.build().start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "interop-server-shutdown"));
-    System.out.println(LISTENING + server.port() + (useTls ? " (TLS)" : " (plaintext)"));
+    String host = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
+    System.out.println(
+        LISTENING_ON + host + ":" + server.port() + (useTls ? " (TLS)" : " (plaintext)"));
     System.out.flush();
     server.awaitTermination();
+  }
+
+  /**
+   * {@code text} if it is a loopback IP literal (127.0.0.0/8 or ::1). The interop server answers
+   * anyone without authentication, so it never listens beyond this machine; a host name is refused
+   * rather than looked up.
+   */
+  private static String loopbackAddress(String text) throws Flags.UsageException {
+    String literal =
+        text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+    if (!IP_LITERAL.matcher(literal).matches()) {
+      throw new Flags.UsageException(
+          "--address=" + text + " is not an IP address; give a loopback one such as 127.0.0.2");
+    }
+    InetAddress parsed;
+    try {
+      parsed = InetAddress.getByName(literal); // a literal: parsed, never looked up
+    } catch (UnknownHostException e) {
+      throw new Flags.UsageException("--address=" + text + " is not a valid IP address");
+    }
+    if (!parsed.isLoopbackAddress()) {
+      throw new Flags.UsageException(
+          "--address="
+              + text
+              + " is not a loopback address: the interop server only listens on 127.0.0.0/8 or"
+              + " ::1");
+    }
+    return literal;
   }
 }

@@ -34,6 +34,13 @@ import java.util.concurrent.TimeUnit;
  * CompressedResponse, {@code interval_us} and {@code fill_server_id} (server_id and hostname).
  *
  * <p>UnimplementedCall is deliberately not bound: Trunk itself must answer UNIMPLEMENTED for it.
+ *
+ * <p>A Trunk-specific test hook, not part of the interop spec, lets a client see retries from
+ * outside: a UnaryCall with the request header {@value #FAIL_ATTEMPTS_KEY}{@code : N} fails with
+ * UNAVAILABLE while its {@code grpc-previous-rpc-attempts} header (absent: 0) is below N, with the
+ * trailer {@code grpc-retry-pushback-ms} set to the value of the header {@value #PUSHBACK_MS_KEY}
+ * if the request has one; it then answers as usual. Each such attempt prints one line starting with
+ * {@value #ATTEMPT_LOG}. Calls without the header never see the hook.
  */
 public final class TestServiceImpl {
   /** Request key echoed back in the response headers. */
@@ -41,6 +48,19 @@ public final class TestServiceImpl {
 
   /** Request key echoed back in the trailers. */
   public static final String ECHO_TRAILING_KEY = "x-grpc-test-echo-trailing-bin";
+
+  /** Test hook: how many attempts of this UnaryCall to fail with UNAVAILABLE. */
+  public static final String FAIL_ATTEMPTS_KEY = "x-trunk-fail-attempts";
+
+  /** Test hook: the {@code grpc-retry-pushback-ms} value to send with each failed attempt. */
+  public static final String PUSHBACK_MS_KEY = "x-trunk-pushback-ms";
+
+  /**
+   * Test hook: the start of the line printed for each attempt, followed by {@code
+   * previous_attempts=P at_ms=T failed|answered} (T: milliseconds on this server's monotonic
+   * clock).
+   */
+  public static final String ATTEMPT_LOG = "test hook: UnaryCall attempt";
 
   private static final String GZIP = "gzip";
 
@@ -75,6 +95,7 @@ public final class TestServiceImpl {
 
   private static SimpleResponse unaryCall(SimpleRequest request, String serverId) {
     echoMetadata();
+    failAttemptIfAsked();
     if (request.hasExpectCompressed()) {
       checkCompressed(request.getExpectCompressed());
     }
@@ -208,6 +229,59 @@ public final class TestServiceImpl {
     }
     for (byte[] value : request.getAllBinary(ECHO_TRAILING_KEY)) {
       call.responseTrailers().addBinary(ECHO_TRAILING_KEY, value);
+    }
+  }
+
+  /** The test hook of the class comment: fails this attempt if the request asks for it. */
+  private static void failAttemptIfAsked() {
+    CallContext call = CallContext.current();
+    Metadata request = call.requestHeaders();
+    String failAttempts = request.get(FAIL_ATTEMPTS_KEY);
+    if (failAttempts == null) {
+      return;
+    }
+    int attemptsToFail = headerInt(FAIL_ATTEMPTS_KEY, failAttempts);
+    String previousText = request.get(Metadata.PREVIOUS_RPC_ATTEMPTS);
+    int previous =
+        previousText == null ? 0 : headerInt(Metadata.PREVIOUS_RPC_ATTEMPTS, previousText);
+    boolean fail = previous < attemptsToFail;
+    long atMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+    System.out.println(
+        ATTEMPT_LOG
+            + " previous_attempts="
+            + previous
+            + " at_ms="
+            + atMillis
+            + (fail ? " failed" : " answered"));
+    System.out.flush();
+    if (!fail) {
+      return;
+    }
+    String pushback = request.get(PUSHBACK_MS_KEY);
+    if (pushback != null) {
+      call.responseTrailers().add(Metadata.RETRY_PUSHBACK_MS, pushback);
+    }
+    throw Status.UNAVAILABLE
+        .withDescription(
+            "attempt "
+                + (previous + 1)
+                + " of "
+                + (attemptsToFail + 1)
+                + " failed on purpose ("
+                + FAIL_ATTEMPTS_KEY
+                + ": "
+                + attemptsToFail
+                + ")")
+        .asException();
+  }
+
+  private static int headerInt(String key, String value) {
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw Status.INVALID_ARGUMENT
+          .withDescription("header " + key + ": '" + value + "' is not an integer")
+          .asException();
     }
   }
 

@@ -123,10 +123,19 @@ final class ChildProcess implements AutoCloseable {
    * @throws AssertionError if the process exits or {@code timeout} passes first
    */
   void awaitPort(int port, Duration timeout) {
+    awaitPort("127.0.0.1", port, timeout);
+  }
+
+  /**
+   * Waits until {@code host}:{@code port} accepts TCP connections.
+   *
+   * @throws AssertionError if the process exits or {@code timeout} passes first
+   */
+  void awaitPort(String host, int port, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        socket.connect(new InetSocketAddress(host, port), 500);
         return;
       } catch (IOException notYet) {
         // retry below
@@ -136,7 +145,9 @@ final class ChildProcess implements AutoCloseable {
             name
                 + " exited with "
                 + process.exitValue()
-                + " before port "
+                + " before "
+                + host
+                + ":"
                 + port
                 + " opened"
                 + describe());
@@ -144,7 +155,9 @@ final class ChildProcess implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
             name
-                + " did not accept connections on port "
+                + " did not accept connections on "
+                + host
+                + ":"
                 + port
                 + " within "
                 + timeout

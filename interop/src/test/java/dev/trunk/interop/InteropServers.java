@@ -16,23 +16,37 @@ final class InteropServers {
 
   /** {@code trunk-interop.jar server --port=0}; the port comes from its "listening" line. */
   static RunningServer startTrunk(boolean tls) {
+    return startTrunk(
+        "trunk-server-" + (tls ? "tls" : "plaintext"), InteropServer.DEFAULT_ADDRESS, tls);
+  }
+
+  /**
+   * {@code trunk-interop.jar server --port=0 --address=ADDRESS} in plaintext, logging to {@code
+   * name}.log, for tests that run several servers at once.
+   */
+  static RunningServer startTrunk(String name, String address) {
+    return startTrunk(name, address, false);
+  }
+
+  private static RunningServer startTrunk(String name, String address, boolean tls) {
     ChildProcess process =
         ChildProcess.startJava(
-            "trunk-server-" + (tls ? "tls" : "plaintext"),
+            name,
             List.of(),
             List.of(
                 "-jar",
                 InteropEnv.interopJar().toString(),
                 "server",
                 "--port=0",
-                "--use_tls=" + tls));
+                "--use_tls=" + tls,
+                "--address=" + address));
     try {
+      String listening = InteropServer.LISTENING_ON + address + ":";
       String line =
-          process.awaitLogLine(
-              l -> l.startsWith(InteropServer.LISTENING), InteropEnv.SERVER_START_TIMEOUT);
-      String rest = line.substring(InteropServer.LISTENING.length());
+          process.awaitLogLine(l -> l.startsWith(listening), InteropEnv.SERVER_START_TIMEOUT);
+      String rest = line.substring(listening.length());
       int port = Integer.parseInt(rest.substring(0, rest.indexOf(' ')));
-      process.awaitPort(port, InteropEnv.SERVER_START_TIMEOUT);
+      process.awaitPort(address, port, InteropEnv.SERVER_START_TIMEOUT);
       return new RunningServer(process, port);
     } catch (RuntimeException | Error e) {
       process.close();
@@ -46,12 +60,20 @@ final class InteropServers {
    * retried.
    */
   static RunningServer startGrpcJava(boolean tls) {
+    return startGrpcJava("grpc-java-server-" + (tls ? "tls" : "plaintext"), tls);
+  }
+
+  /**
+   * {@link #startGrpcJava(boolean)}, logging to {@code name-ATTEMPT}.log, for tests that run
+   * several servers at once.
+   */
+  static RunningServer startGrpcJava(String name, boolean tls) {
     AssertionError failure = null;
     for (int attempt = 1; attempt <= 3; attempt++) {
       int port = InteropEnv.freePort();
       ChildProcess process =
           ChildProcess.startJava(
-              "grpc-java-server-" + (tls ? "tls" : "plaintext") + "-" + attempt,
+              name + "-" + attempt,
               List.of("-Djdk.net.hosts.file=" + InteropEnv.loopbackHostsFile()),
               List.of(
                   "-cp",

@@ -38,6 +38,39 @@ final class MatrixResults {
         String.join("\t", testCase, peer, direction, path, passed ? "pass" : "fail", clean(note)));
   }
 
+  /**
+   * Runs {@code checks} and records the case as passed if they return, failed if they throw (the
+   * note then ends with the failure's message); the failure is rethrown.
+   */
+  static void recordChecks(
+      String testCase, String peer, String direction, String path, String note, Runnable checks) {
+    try {
+      checks.run();
+    } catch (RuntimeException | AssertionError e) {
+      record(testCase, peer, direction, path, false, note + " Failed: " + summary(e));
+      throw e;
+    }
+    record(testCase, peer, direction, path, true, note);
+  }
+
+  /**
+   * The first line of a failure's message and, for an AssertJ failure whose description spans lines
+   * (a child's log), what follows the description: the expected and actual values.
+   */
+  private static String summary(Throwable failure) {
+    String message = String.valueOf(failure.getMessage());
+    int firstLineEnd = message.indexOf('\n');
+    if (firstLineEnd < 0) {
+      return message;
+    }
+    String summary = message.substring(0, firstLineEnd);
+    int descriptionEnd = message.lastIndexOf("] ");
+    if (descriptionEnd > firstLineEnd) {
+      summary += " ... " + message.substring(descriptionEnd + 2);
+    }
+    return summary.replaceAll("\\s+", " ");
+  }
+
   /** Records a case the peer cannot express, with the reason; it is not run. */
   static void notApplicable(
       String testCase, String peer, String direction, String path, String reason) {
