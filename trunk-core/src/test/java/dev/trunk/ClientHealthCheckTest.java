@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -187,35 +188,68 @@ class ClientHealthCheckTest {
   }
 
   @Test
-  void aFailedWatchCallIsMadeAgainAfterTheBackoff() throws Exception {
-    AtomicInteger attempts = new AtomicInteger();
-    ServiceDefinition scripted =
-        ServiceDefinition.builder(HealthService.SERVICE_NAME)
-            .serverStreaming(
-                HealthService.WATCH,
-                (request, responses) -> {
-                  if (attempts.incrementAndGet() == 1) {
-                    throw Status.UNAVAILABLE.withDescription("not yet").asException();
-                  }
-                  responses.send(
-                      HealthCheckResponse.newBuilder().setStatus(ServingStatus.SERVING).build());
-                  CountDownLatch cancelled = new CountDownLatch(1);
-                  CallContext.current().onCancel(cancelled::countDown);
-                  try {
-                    cancelled.await();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                })
-            .build();
-    Backend backend = add(Server.builder().health(false).service(scripted));
-    try (Channel channel = channel(ROUND_ROBIN_CHECKING_SVC)) {
+  void aWatchCallThatFailedUnansweredIsMadeAgainAfterTheBackoff() throws Exception {
+    List<Long> attempts = new CopyOnWriteArrayList<>();
+    Backend backend = add(Server.builder().health(false).service(flakyHealth(attempts, false)));
+    Duration backoff = Duration.ofMillis(500);
+    try (Channel channel =
+        Channel.forTarget(target())
+            .defaultServiceConfig(ROUND_ROBIN_CHECKING_SVC)
+            .initialBackoffForTest(backoff)
+            .build()) {
       // Waits for ready: without, it could fail while the first Watch's failure is reported.
       channel.unaryCall(
           TestService.ECHO, StringValue.of("who"), FIVE_SECONDS.withWaitForReady(true));
-      assertThat(attempts.get()).isEqualTo(2);
+      assertThat(attempts).hasSize(2);
+      assertThat(attempts.get(1) - attempts.get(0))
+          .as("nanoseconds between the attempts")
+          .isGreaterThanOrEqualTo(backoff.toNanos() * 8 / 10);
       assertThat(backend.calls.get()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aWatchCallThatHadAnsweredIsMadeAgainAtOnce() throws Exception {
+    List<Long> attempts = new CopyOnWriteArrayList<>();
+    add(Server.builder().health(false).service(flakyHealth(attempts, true)));
+    try (Channel channel =
+        Channel.forTarget(target())
+            .defaultServiceConfig(ROUND_ROBIN_CHECKING_SVC)
+            .initialBackoffForTest(Duration.ofMinutes(1))
+            .build()) {
+      channel.state(true);
+      await(() -> attempts.size() == 2); // long before the backoff of a minute
+    }
+  }
+
+  /**
+   * A health service whose first Watch (after SERVING, if {@code answerFirst}) fails with
+   * UNAVAILABLE, and whose later ones answer SERVING and stay open. Records when each started.
+   */
+  private static ServiceDefinition flakyHealth(List<Long> attempts, boolean answerFirst) {
+    HealthCheckResponse serving =
+        HealthCheckResponse.newBuilder().setStatus(ServingStatus.SERVING).build();
+    return ServiceDefinition.builder(HealthService.SERVICE_NAME)
+        .serverStreaming(
+            HealthService.WATCH,
+            (request, responses) -> {
+              attempts.add(System.nanoTime());
+              if (attempts.size() == 1) {
+                if (answerFirst) {
+                  responses.send(serving);
+                }
+                throw Status.UNAVAILABLE.withDescription("not yet").asException();
+              }
+              responses.send(serving);
+              CountDownLatch cancelled = new CountDownLatch(1);
+              CallContext.current().onCancel(cancelled::countDown);
+              try {
+                cancelled.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })
+        .build();
   }
 
   @Test

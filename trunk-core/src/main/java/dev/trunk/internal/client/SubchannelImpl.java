@@ -278,11 +278,13 @@ final class SubchannelImpl implements Subchannel, EndpointTransport.Events, Heal
     moveTo(
         ConnectivityState.TRANSIENT_FAILURE, unhealthy("the health check call failed: " + status));
     long delay = watchResponded ? 0 : healthBackoff.nextDelayNanos();
+    Object failedOn = connection;
     watchRetry =
         control.schedule(
             () -> {
-              watchRetry = null;
-              if (connected && watch == null && state != ConnectivityState.SHUTDOWN) {
+              // A timer cancelled too late still runs: only for the same, still usable connection.
+              if (connected && connection == failedOn && watch == null) {
+                watchRetry = null;
                 startWatch();
               }
             },
