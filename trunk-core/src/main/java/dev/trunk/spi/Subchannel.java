@@ -10,7 +10,9 @@ import dev.trunk.Status;
  * TRANSIENT_FAILURE when every address failed. After a failure it waits out a backoff
  * (connection-backoff.md: 1 s, growing 1.6 times per failure up to 120 s, jittered by 20 %) and
  * returns to IDLE; a lost READY connection returns to IDLE at once. The balancer decides when to
- * connect again.
+ * connect again. A health-checked subchannel (gRFC A17) with its connection up is CONNECTING until
+ * the server's first health response, then READY while the server reports SERVING and
+ * TRANSIENT_FAILURE while it does not (TRANSIENT_FAILURE → READY directly).
  *
  * <p>Threads: call it from the control context only (any method of a {@link LoadBalancer}); state
  * changes are reported there too. A picker may hand it to calls from any thread.

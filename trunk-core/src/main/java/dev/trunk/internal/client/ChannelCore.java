@@ -381,6 +381,8 @@ public final class ChannelCore implements LoadBalancer.Helper {
             control,
             transports,
             new ConnectionBackoff(config.initialBackoff(), ConnectionBackoff.MAX_BACKOFF),
+            healthChecked ? () -> serviceConfig.healthCheckServiceName() : () -> null,
+            new ConnectionBackoff(config.initialBackoff(), ConnectionBackoff.MAX_BACKOFF),
             () -> {
               if (!shutdown) {
                 subchannels.remove(made[0]);

@@ -2,12 +2,16 @@ package dev.trunk.internal.client;
 
 import dev.trunk.ConnectivityState;
 import dev.trunk.Status;
+import dev.trunk.internal.Log;
+import dev.trunk.internal.health.v1.HealthCheckResponse.ServingStatus;
 import dev.trunk.spi.Endpoint;
 import dev.trunk.spi.Subchannel;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,12 +21,21 @@ import org.jspecify.annotations.Nullable;
  * TRANSIENT_FAILURE → IDLE after the backoff (gRFC A62: the balancer decides when to connect
  * again); READY → IDLE when the connection is lost or the server sends GOAWAY. State lives in the
  * control context; transport events are posted there.
+ *
+ * <p>With health checking (gRFC A17: the balancer asked for it and the service config names a
+ * service when a connection comes up), a connection that is up is reported CONNECTING until the
+ * server's first {@code Health/Watch} response, then READY while the latest says SERVING and
+ * TRANSIENT_FAILURE otherwise.
  */
-final class SubchannelImpl implements Subchannel, EndpointTransport.Events {
+final class SubchannelImpl implements Subchannel, EndpointTransport.Events, HealthWatch.Listener {
+  private static final Log log = Log.of(SubchannelImpl.class);
+
   private final Endpoint endpoint;
   private final ControlContext control;
   private final EndpointTransport transport;
   private final ConnectionBackoff backoff;
+  private final Supplier<@Nullable String> healthService;
+  private final ConnectionBackoff healthBackoff;
   private final Runnable onShutdown;
 
   // Control context only.
@@ -32,17 +45,33 @@ final class SubchannelImpl implements Subchannel, EndpointTransport.Events {
   private int addressIndex;
   private @Nullable Status lastFailure;
   private @Nullable ScheduledFuture<?> backoffTimer;
+  private boolean connected; // the connection is up, whatever its health
+  private @Nullable HealthWatch watch;
+  private String watchedService = "";
+  private boolean watchResponded;
+  private @Nullable ScheduledFuture<?> watchRetry;
+  private boolean healthUnimplementedLogged;
 
+  /**
+   * A subchannel connecting with {@code factory}'s transport, waiting {@code backoff} between
+   * failed connection attempts. {@code healthService} gives, when a connection comes up, the
+   * service to health-check (gRFC A17), or null for none; failed health checks are retried after
+   * {@code healthBackoff}.
+   */
   SubchannelImpl(
       Endpoint endpoint,
       ControlContext control,
       EndpointTransport.Factory factory,
       ConnectionBackoff backoff,
+      Supplier<@Nullable String> healthService,
+      ConnectionBackoff healthBackoff,
       Runnable onShutdown) {
     this.endpoint = endpoint;
     this.control = control;
     this.transport = factory.newTransport(this);
     this.backoff = backoff;
+    this.healthService = healthService;
+    this.healthBackoff = healthBackoff;
     this.onShutdown = onShutdown;
   }
 
@@ -99,6 +128,7 @@ final class SubchannelImpl implements Subchannel, EndpointTransport.Events {
     state = ConnectivityState.SHUTDOWN;
     connection = null;
     cancelBackoff();
+    stopHealthChecking(); // first: a graceful shutdown waits for open streams, the watch too
     if (now) {
       transport.shutdownNow();
     } else {
@@ -113,10 +143,11 @@ final class SubchannelImpl implements Subchannel, EndpointTransport.Events {
   public void onReady(Object ready) {
     control.execute(
         () -> {
-          if (ready == connection) {
+          if (ready == connection && !connected) {
+            connected = true;
             backoff.reset();
             lastFailure = null;
-            moveTo(ConnectivityState.READY, Status.OK);
+            startHealthChecking();
           }
         });
   }
@@ -131,7 +162,10 @@ final class SubchannelImpl implements Subchannel, EndpointTransport.Events {
       return;
     }
     connection = null;
-    if (state == ConnectivityState.READY) {
+    if (connected) {
+      // A17: a lost connection or a GOAWAY cancels the health check.
+      connected = false;
+      stopHealthChecking();
       moveTo(ConnectivityState.IDLE, Status.OK);
       return;
     }
@@ -158,6 +192,119 @@ final class SubchannelImpl implements Subchannel, EndpointTransport.Events {
       timer.cancel(false);
       backoffTimer = null;
     }
+  }
+
+  // ---- health checking (gRFC A17), control context -------------------------------------------
+
+  /** The connection is up: READY at once, or once the health service says SERVING. */
+  private void startHealthChecking() {
+    String service = healthService.get();
+    if (service == null) {
+      moveTo(ConnectivityState.READY, Status.OK);
+      return;
+    }
+    watchedService = service;
+    healthBackoff.reset();
+    startWatch();
+  }
+
+  /** Opens the Watch call; until it answers the subchannel is CONNECTING (A17). */
+  private void startWatch() {
+    moveTo(ConnectivityState.CONNECTING, Status.OK);
+    watchResponded = false;
+    watch = HealthWatch.start(transport, watchedService, this);
+  }
+
+  private void stopHealthChecking() {
+    HealthWatch current = watch;
+    watch = null;
+    if (current != null) {
+      current.cancel();
+    }
+    ScheduledFuture<?> retry = watchRetry;
+    watchRetry = null;
+    if (retry != null) {
+      retry.cancel(false);
+    }
+  }
+
+  @Override
+  public void onStatus(HealthWatch from, ServingStatus status) {
+    control.execute(
+        () -> {
+          if (from != watch) {
+            return;
+          }
+          // A17: a response resets the backoff, so the next attempt starts at once.
+          watchResponded = true;
+          healthBackoff.reset();
+          if (status == ServingStatus.SERVING) {
+            moveTo(ConnectivityState.READY, Status.OK);
+          } else {
+            moveTo(ConnectivityState.TRANSIENT_FAILURE, unhealthy(status.name()));
+          }
+        });
+  }
+
+  @Override
+  public void onEnd(HealthWatch from, Status status) {
+    control.execute(
+        () -> {
+          if (from == watch) {
+            watchEnded(status);
+          }
+        });
+  }
+
+  /**
+   * A17: UNIMPLEMENTED means the server has no health service: health checking is off for this
+   * connection and the subchannel is READY. Any other end is TRANSIENT_FAILURE and the call is made
+   * again: at once if it had answered, else after the backoff.
+   */
+  private void watchEnded(Status status) {
+    watch = null;
+    if (status.code() == Status.Code.UNIMPLEMENTED) {
+      if (!healthUnimplementedLogged) {
+        healthUnimplementedLogged = true;
+        log.warn(
+            "{} does not implement the health service (grpc.health.v1.Health/Watch: {}); health"
+                + " checking is disabled for it and it counts as healthy",
+            address(),
+            status);
+      }
+      moveTo(ConnectivityState.READY, Status.OK);
+      return;
+    }
+    moveTo(
+        ConnectivityState.TRANSIENT_FAILURE, unhealthy("the health check call failed: " + status));
+    long delay = watchResponded ? 0 : healthBackoff.nextDelayNanos();
+    Object failedOn = connection;
+    watchRetry =
+        control.schedule(
+            () -> {
+              // A timer cancelled too late still runs: only for the same, still usable connection.
+              if (connected && connection == failedOn && watch == null) {
+                watchRetry = null;
+                startWatch();
+              }
+            },
+            Duration.ofNanos(delay));
+  }
+
+  private Status unhealthy(String why) {
+    String service = watchedService.isEmpty() ? "the server" : "'" + watchedService + "'";
+    return Status.UNAVAILABLE.withDescription(
+        "health check of " + service + " on " + address() + ": " + why);
+  }
+
+  /** The address of the current connection, as host:port. */
+  private String address() {
+    SocketAddress address = endpoint.addresses().get(addressIndex);
+    if (address instanceof InetSocketAddress inet) {
+      String host = inet.getHostString();
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+    }
+    return address.toString();
   }
 
   private void moveTo(ConnectivityState next, Status status) {
