@@ -43,7 +43,6 @@ final class SubchannelImpl implements Subchannel, EndpointTransport.Events, Heal
   private @Nullable StateListener listener;
   private @Nullable Object connection;
   private int addressIndex;
-  private @Nullable Status lastFailure;
   private @Nullable ScheduledFuture<?> backoffTimer;
   private boolean connected; // the connection is up, whatever its health
   private @Nullable HealthWatch watch;
@@ -146,7 +145,6 @@ final class SubchannelImpl implements Subchannel, EndpointTransport.Events, Heal
           if (ready == connection && !connected) {
             connected = true;
             backoff.reset();
-            lastFailure = null;
             startHealthChecking();
           }
         });
@@ -169,7 +167,6 @@ final class SubchannelImpl implements Subchannel, EndpointTransport.Events, Heal
       moveTo(ConnectivityState.IDLE, Status.OK);
       return;
     }
-    lastFailure = status;
     if (++addressIndex < endpoint.addresses().size()) {
       connectTo(addressIndex);
       return;
@@ -317,11 +314,6 @@ final class SubchannelImpl implements Subchannel, EndpointTransport.Events, Heal
     if (current != null) {
       current.onStateChange(next, status);
     }
-  }
-
-  /** The last connection failure, for the status of calls that cannot be placed. */
-  @Nullable Status lastFailure() {
-    return lastFailure;
   }
 
   @Override
