@@ -239,6 +239,14 @@ class LoadBalancingTest {
       for (Future<?> worker : workers) {
         worker.get(10, TimeUnit.SECONDS);
       }
+      // The figures of the run, for the record (docs/client.md quotes one).
+      System.out.printf(
+          "backend killed under load: %d calls before the kill, %d in all, %d failed; per backend"
+              + " %s%n",
+          beforeKill,
+          succeeded.get(),
+          failures.values().stream().mapToInt(Integer::intValue).sum(),
+          backends.stream().map(backend -> backend.calls.get()).toList());
       assertThat(succeeded.get()).as("calls after the kill").isGreaterThan(beforeKill + 100);
     } finally {
       load.shutdownNow();
