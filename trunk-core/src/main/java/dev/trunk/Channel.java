@@ -462,10 +462,7 @@ public interface Channel extends AutoCloseable {
               resolved.provider(),
               args,
               new NettyConnector(config),
-              json -> {
-                throw new IllegalArgumentException(
-                    "service config from the resolver is not read yet");
-              });
+              ServiceConfigParser::parse);
       return new ChannelImpl(config, core);
     }
 

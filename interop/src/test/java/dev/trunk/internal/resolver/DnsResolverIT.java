@@ -1,8 +1,19 @@
 package dev.trunk.internal.resolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.StringValue;
+import dev.trunk.CallContext;
+import dev.trunk.CallOptions;
+import dev.trunk.Channel;
+import dev.trunk.Codec;
+import dev.trunk.Metadata;
+import dev.trunk.MethodDescriptor;
+import dev.trunk.Server;
+import dev.trunk.ServiceDefinition;
 import dev.trunk.Status;
+import dev.trunk.StatusException;
 import dev.trunk.spi.Endpoint;
 import dev.trunk.spi.NameResolver;
 import dev.trunk.spi.Target;
@@ -139,6 +150,61 @@ class DnsResolverIT {
       assertThat(resolution.endpoints())
           .containsExactly(Endpoint.of(new InetSocketAddress(InetAddress.getByName("::1"), 443)));
       assertThat(resolution.serviceConfigJson()).isNull();
+    }
+  }
+
+  /**
+   * A whole channel over the real DNS server: {@code dns://server/name:port} reaches a Trunk
+   * server, and with {@code lookUpServiceConfig(true)} the TXT record's retry policy applies (the
+   * server fails every first attempt), while without it the call fails.
+   */
+  @Test
+  void aChannelResolvesThroughTheDnsServerAndAppliesItsTxtServiceConfigWhenAllowed()
+      throws Exception {
+    MethodDescriptor<StringValue, StringValue> echo =
+        MethodDescriptor.of(
+            "dns.Test",
+            "Echo",
+            MethodDescriptor.Type.UNARY,
+            Codec.protobuf(StringValue.getDefaultInstance()),
+            Codec.protobuf(StringValue.getDefaultInstance()));
+    ServiceDefinition service =
+        ServiceDefinition.builder("dns.Test")
+            .unary(
+                echo,
+                request -> {
+                  if (CallContext.current().requestHeaders().get(Metadata.PREVIOUS_RPC_ATTEMPTS)
+                      == null) {
+                    throw Status.UNAVAILABLE.withDescription("first attempts fail").asException();
+                  }
+                  return request;
+                })
+            .build();
+    int port = freePort();
+    startDnsmasq(
+        port,
+        "host-record=backend.test,127.0.0.1",
+        "txt-record=_grpc_config.backend.test,"
+            + quoted(
+                "grpc_config=[{\"serviceConfig\":{\"methodConfig\":[{\"name\":[{\"service\":"
+                    + "\"dns.Test\"}],\"retryPolicy\":{\"maxAttempts\":3,\"initialBackoff\":"
+                    + "\"0.01s\",\"maxBackoff\":\"0.1s\",\"backoffMultiplier\":2,"
+                    + "\"retryableStatusCodes\":[\"UNAVAILABLE\"]}}]}}]"));
+    CallOptions options = CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10));
+    try (Server server =
+        Server.builder().address("127.0.0.1", 0).service(service).build().start()) {
+      String target = "dns://127.0.0.1:" + port + "/backend.test:" + server.port();
+      try (Channel channel = Channel.forTarget(target).lookUpServiceConfig(true).build()) {
+        assertThat(channel.authority()).isEqualTo("backend.test:" + server.port());
+        assertThat(channel.unaryCall(echo, StringValue.of("via dns"), options).getValue())
+            .isEqualTo("via dns");
+      }
+      try (Channel channel = Channel.forTarget(target).build()) {
+        assertThatThrownBy(() -> channel.unaryCall(echo, StringValue.of("no retry"), options))
+            .isInstanceOfSatisfying(
+                StatusException.class,
+                e -> assertThat(e.status().description()).isEqualTo("first attempts fail"));
+      }
     }
   }
 

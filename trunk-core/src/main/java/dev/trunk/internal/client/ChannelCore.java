@@ -16,10 +16,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -58,6 +62,8 @@ public final class ChannelCore implements LoadBalancer.Helper {
   private volatile long lastCallEndNanos = System.nanoTime();
   private volatile ServiceConfig serviceConfig;
   private volatile ConnectivityState state = ConnectivityState.IDLE;
+  // Completed by the first resolution, successful or not (or by shutdown).
+  private final CompletableFuture<Void> firstResolution = new CompletableFuture<>();
 
   // Control context only.
   private final Set<SubchannelImpl> subchannels = new HashSet<>();
@@ -99,7 +105,26 @@ public final class ChannelCore implements LoadBalancer.Helper {
 
   /** The service config calls starting now use. Any thread. */
   public ServiceConfig serviceConfig() {
+    if (resolverArgs.lookUpServiceConfig() && !firstResolution.isDone()) {
+      awaitFirstResolution();
+    }
     return serviceConfig;
+  }
+
+  /**
+   * When the channel reads its service config from the resolver, a call that starts before the
+   * first resolution waits for it (as grpc-java's do), for at most the connect timeout; after that
+   * it goes on with the default config.
+   */
+  private void awaitFirstResolution() {
+    exitIdle();
+    try {
+      firstResolution.get(config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("no resolution of target '{}' yet; the call uses the default config", target);
+    }
   }
 
   /** The channel's state; with {@code connect}, an idle channel starts connecting. Any thread. */
@@ -200,6 +225,7 @@ public final class ChannelCore implements LoadBalancer.Helper {
       return; // an invalid config and nothing to fall back on: resolutionFailed said so
     }
     serviceConfig = chosen;
+    firstResolution.complete(null);
     List<Endpoint> endpoints = resolution.endpoints();
     if (endpoints.isEmpty()) {
       resolutionFailed(
@@ -263,6 +289,7 @@ public final class ChannelCore implements LoadBalancer.Helper {
    * error}. The resolver is asked again after a backoff.
    */
   private void resolutionFailed(Status error) {
+    firstResolution.complete(null);
     LoadBalancer current = balancer;
     if (current != null) {
       current.onResolutionError(error);
@@ -334,6 +361,7 @@ public final class ChannelCore implements LoadBalancer.Helper {
   }
 
   private void shutdownInContext(boolean now) {
+    firstResolution.complete(null);
     boolean first = !shutdown;
     shutdown = true;
     for (SubchannelImpl subchannel : List.copyOf(subchannels)) {

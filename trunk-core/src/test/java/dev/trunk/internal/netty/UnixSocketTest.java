@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.trunk.CallOptions;
 import dev.trunk.Server;
+import dev.trunk.internal.health.HealthService;
+import dev.trunk.internal.health.v1.HealthCheckRequest;
+import dev.trunk.internal.health.v1.HealthCheckResponse;
 import dev.trunk.internal.resolver.AbstractUnixSocketAddress;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -37,6 +41,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -86,6 +91,22 @@ class UnixSocketTest {
       assertThat(((Http2Headers) answer.get(2)).get("grpc-status").toString()).isEqualTo("0");
     }
     assertThat(socket).doesNotExist();
+  }
+
+  @Test
+  void aTrunkChannelToAUnixTargetCallsTheServerOnThatSocket() throws Exception {
+    Path socket = dir.resolve("channel.sock");
+    try (Server server = Server.builder().unixSocket(socket).build().start();
+        dev.trunk.Channel channel = dev.trunk.Channel.forTarget("unix:" + socket).build()) {
+      HealthCheckResponse response =
+          channel.unaryCall(
+              HealthService.CHECK,
+              HealthCheckRequest.getDefaultInstance(),
+              CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(WAIT_SECONDS)));
+      assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      assertThat(channel.authority()).isEqualTo("localhost");
+      assertThat(server.port()).isZero(); // no TCP port: the call went over the socket
+    }
   }
 
   @Test
