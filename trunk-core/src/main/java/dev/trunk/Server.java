@@ -2,6 +2,7 @@ package dev.trunk;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trunk.internal.resolver.AbstractUnixSocketAddress;
 import dev.trunk.internal.server.ConnectionManagement;
 import dev.trunk.internal.server.ServerConfig;
 import dev.trunk.internal.server.ServerImpl;
@@ -184,6 +185,21 @@ public interface Server extends AutoCloseable {
      */
     public Builder unixSocket(Path path) {
       this.address = UnixDomainSocketAddress.of(requireNonNull(path, "path"));
+      return this;
+    }
+
+    /**
+     * Listens on a Unix domain socket in Linux's abstract namespace, named {@code name}: no file,
+     * removed with the server, and no file permissions either, so any local process may connect
+     * (prefer {@link #unixSocket} where that matters). Clients connect with the target {@code
+     * unix-abstract:} followed by the name. Needs Netty's native epoll transport, else {@link
+     * Server#start()} throws.
+     *
+     * @throws IllegalArgumentException if the name is empty, contains a NUL or is longer than 107
+     *     bytes
+     */
+    public Builder unixAbstractSocket(String name) {
+      this.address = AbstractUnixSocketAddress.of(requireNonNull(name, "name"));
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.trunk.internal.resolver;
 
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,11 +13,37 @@ import org.jspecify.annotations.Nullable;
 public final class AbstractUnixSocketAddress extends SocketAddress {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * The longest name, in bytes: Linux's {@code sockaddr_un.sun_path} holds 108, one of which is the
+   * leading NUL.
+   */
+  public static final int MAX_NAME_BYTES = 107;
+
   private final String name;
 
   /** The socket named {@code name} (without the leading NUL). */
   public AbstractUnixSocketAddress(String name) {
     this.name = name;
+  }
+
+  /**
+   * The socket named {@code name}, checked.
+   *
+   * @throws IllegalArgumentException if the name is empty, contains a NUL or is longer than {@link
+   *     #MAX_NAME_BYTES}
+   */
+  public static AbstractUnixSocketAddress of(String name) {
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("it names no socket");
+    }
+    if (name.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("the name contains a NUL");
+    }
+    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException(
+          "the name is longer than " + MAX_NAME_BYTES + " bytes, the system's limit");
+    }
+    return new AbstractUnixSocketAddress(name);
   }
 
   /** The name, without the leading NUL. */

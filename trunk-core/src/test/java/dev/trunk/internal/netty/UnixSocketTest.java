@@ -110,6 +110,24 @@ class UnixSocketTest {
   }
 
   @Test
+  void aTrunkChannelToAUnixAbstractTargetCallsTheServerListeningOnThatName() throws Exception {
+    String name = "trunk-channel-" + ProcessHandle.current().pid();
+    try (Server server = Server.builder().unixAbstractSocket(name).build().start();
+        dev.trunk.Channel channel = dev.trunk.Channel.forTarget("unix-abstract:" + name).build()) {
+      HealthCheckResponse response =
+          channel.unaryCall(
+              HealthService.CHECK,
+              HealthCheckRequest.getDefaultInstance(),
+              CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(WAIT_SECONDS)));
+      assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      assertThat(server.port()).isZero();
+    }
+    assertThatThrownBy(() -> Server.builder().unixAbstractSocket("bad\0name"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the name contains a NUL");
+  }
+
+  @Test
   void anExistingFileThatIsNotASocketIsNeverReplaced() throws Exception {
     Path file = Files.writeString(dir.resolve("keep.txt"), "keep");
     Server server = Server.builder().unixSocket(file).build();
