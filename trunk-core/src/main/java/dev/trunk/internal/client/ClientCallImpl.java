@@ -548,12 +548,11 @@ public final class ClientCallImpl<Req, Resp>
 
   @Override
   public void onHeaders(Metadata headers, @Nullable String responseEncoding, InboundBudget budget) {
-    String chosen = responseEncoding == null ? Compression.IDENTITY : responseEncoding;
-    if (!Compression.isSupported(chosen)) {
-      // compression.md: a response in an encoding the client does not support is INTERNAL.
-      endFromTransport(
-          Status.INTERNAL.withDescription(
-              "the server compressed with unsupported grpc-encoding '" + chosen + "'"));
+    String chosen;
+    try {
+      chosen = Compression.responseEncoding(responseEncoding);
+    } catch (StatusException e) {
+      endFromTransport(e.status());
       return;
     }
     inboundBudget = budget;

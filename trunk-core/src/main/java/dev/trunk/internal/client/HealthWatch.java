@@ -86,11 +86,11 @@ final class HealthWatch implements ClientStreamListener {
 
   @Override
   public void onHeaders(Metadata headers, @Nullable String encoding, InboundBudget received) {
-    String chosen = encoding == null ? Compression.IDENTITY : encoding;
-    if (!Compression.isSupported(chosen)) {
-      fail(
-          Status.INTERNAL.withDescription(
-              "the server compressed with unsupported grpc-encoding '" + chosen + "'"));
+    String chosen;
+    try {
+      chosen = Compression.responseEncoding(encoding);
+    } catch (StatusException e) {
+      fail(e.status());
       return;
     }
     budget = received;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The message encodings Trunk speaks (compression.md): {@value #IDENTITY} and {@value #GZIP}.
@@ -31,6 +32,21 @@ public final class Compression {
 
   public static boolean isSupported(String encoding) {
     return encoding.equals(IDENTITY) || encoding.equals(GZIP);
+  }
+
+  /**
+   * The encoding of a response whose grpc-encoding header is {@code header} (identity when absent).
+   *
+   * @throws dev.trunk.StatusException INTERNAL if the client does not support it (compression.md)
+   */
+  public static String responseEncoding(@Nullable String header) {
+    String chosen = header == null ? IDENTITY : header;
+    if (!isSupported(chosen)) {
+      throw Status.INTERNAL
+          .withDescription("the server compressed with unsupported grpc-encoding '" + chosen + "'")
+          .asException();
+    }
+    return chosen;
   }
 
   /** Compresses {@code data} (not released) with gzip into a new buffer. */
