@@ -1,18 +1,12 @@
 package dev.trunk.internal.netty;
 
-import dev.trunk.Deadline;
-import dev.trunk.Metadata;
 import dev.trunk.Status;
 import dev.trunk.internal.InboundBudget;
 import dev.trunk.internal.Log;
 import dev.trunk.internal.server.ConnectionManagement;
 import dev.trunk.internal.server.MethodRegistry;
-import dev.trunk.internal.server.RequestHead;
 import dev.trunk.internal.server.ServerCallImpl;
 import dev.trunk.internal.server.ServerConfig;
-import dev.trunk.internal.server.ServerMethod;
-import dev.trunk.internal.wire.Compression;
-import dev.trunk.internal.wire.GrpcTimeout;
 import dev.trunk.internal.wire.HttpStatusMapping;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -29,7 +23,6 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
@@ -143,127 +136,30 @@ final class ServerHandler extends GrpcConnectionHandler {
       int padding,
       boolean endOfStream) {
     Http2Stream stream = connection().stream(streamId);
-    NettyServerStream existing = stream.getProperty(streamKey);
+    Http2Exchange existing = stream.getProperty(streamKey);
     if (existing != null) {
-      // Trailing headers from the client: only their END_STREAM matters to gRPC.
-      ServerCallImpl<?, ?> call = existing.call();
-      if (call != null && endOfStream) {
-        call.onData(Unpooled.EMPTY_BUFFER, true);
+      // Trailing headers from the client: only their END_STREAM matters.
+      if (endOfStream) {
+        existing.onEndOfRequest();
       }
       return;
     }
-    NettyServerStream serverStream = new NettyServerStream(this, ctx, streamId);
-    stream.setProperty(streamKey, serverStream);
-    try {
-      startCall(serverStream, headers, endOfStream);
-    } catch (Rejection rejection) {
-      reject(ctx, streamId, rejection);
-    }
-  }
-
-  private void startCall(NettyServerStream stream, Http2Headers headers, boolean endOfStream) {
-    ServerMethod<?, ?> method = validate(headers);
-    RequestHead head = requestHead(headers);
-    ServerCallImpl<?, ?> call =
-        new ServerCallImpl<>(method, stream, head, config.maxInboundMessageSize());
-    stream.attach(call);
-    call.start();
-    if (endOfStream) {
-      call.onData(Unpooled.EMPTY_BUFFER, true);
-    }
-  }
-
-  /** Checks method, content-type, path and grpc-encoding (PROTOCOL-HTTP2.md, Requests). */
-  private ServerMethod<?, ?> validate(Http2Headers headers) {
-    if (!GrpcHeaders.POST.contentEquals(headers.method())) {
-      throw new Rejection(
-          405, Status.INTERNAL.withDescription("HTTP method " + headers.method() + " is not POST"));
-    }
-    CharSequence contentType = headers.get(GrpcHeaders.CONTENT_TYPE);
-    String subtype = GrpcHeaders.contentSubtype(contentType);
-    if (subtype == null) {
-      // PROTOCOL-HTTP2.md: servers SHOULD answer 415 to a content-type not application/grpc*.
-      throw new Rejection(
-          415,
-          Status.INTERNAL.withDescription(
-              "content-type '" + contentType + "' is not application/grpc"));
-    }
-    CharSequence path = headers.path();
-    ServerMethod<?, ?> method = path == null ? null : registry.lookup(path);
-    if (method == null) {
-      throw new Rejection(
-          200, Status.UNIMPLEMENTED.withDescription("unknown method '" + path + "'"));
-    }
-    String codec = method.descriptor().requestCodec().name();
-    if (!GrpcHeaders.subtypeFits(subtype, codec)) {
-      // The same 415 for a gRPC content-subtype the method's codec does not speak.
-      throw new Rejection(
-          415,
-          Status.UNIMPLEMENTED.withDescription(
-              "content-type '"
-                  + contentType
-                  + "' is not supported by "
-                  + method.descriptor().fullName()
-                  + "; use application/grpc or application/grpc+"
-                  + codec));
-    }
-    CharSequence encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
-    if (encoding != null && !Compression.isSupported(encoding.toString())) {
-      // compression.md: an unsupported request encoding is UNIMPLEMENTED, with what we accept.
-      throw new Rejection(
-          200,
-          Status.UNIMPLEMENTED.withDescription(
-              "grpc-encoding '" + encoding + "' is not supported; use gzip or identity"));
-    }
-    return method;
-  }
-
-  private static RequestHead requestHead(Http2Headers headers) {
-    Metadata metadata;
-    try {
-      metadata = GrpcHeaders.toMetadata(headers);
-    } catch (IllegalArgumentException e) {
-      throw new Rejection(200, Status.INTERNAL.withDescription("bad metadata: " + e.getMessage()));
-    }
-    Deadline deadline = null;
-    CharSequence timeout = headers.get(GrpcHeaders.GRPC_TIMEOUT);
-    if (timeout != null) {
-      try {
-        deadline = Deadline.afterNanos(GrpcTimeout.parseNanos(timeout));
-      } catch (IllegalArgumentException e) {
-        throw new Rejection(
-            200, Status.INTERNAL.withDescription("bad grpc-timeout: " + e.getMessage()));
-      }
-    }
-    CharSequence authority = headers.authority();
-    CharSequence encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
-    CharSequence accepted = headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING);
-    return new RequestHead(
-        metadata,
-        deadline,
-        authority == null ? "" : authority.toString(),
-        encoding == null ? Compression.IDENTITY : encoding.toString(),
-        accepted != null && AsciiString.containsIgnoreCase(accepted, Compression.GZIP));
-  }
-
-  private void reject(ChannelHandlerContext ctx, int streamId, Rejection rejection) {
-    Http2Headers response = NettyServerStream.trailersOnlyHead();
-    response.status(AsciiString.of(Integer.toString(rejection.httpStatus)));
-    response.set(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcHeaders.ACCEPT_ENCODING);
-    GrpcHeaders.addStatus(response, rejection.status);
-    writeTrailers(ctx, streamId, response);
-    flushSoon();
+    Http2Exchange exchange =
+        new Http2Exchange(
+            Protocols.forRequest(headers, config.maxInboundMessageSize()), this, ctx, streamId);
+    stream.setProperty(streamKey, exchange);
+    exchange.start(headers, endOfStream, registry, config.maxInboundMessageSize());
   }
 
   @Override
   public int onDataRead(
       ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
     int bytes = data.readableBytes() + padding;
-    ServerCallImpl<?, ?> call = callOf(streamId);
-    if (call == null) {
+    Http2Exchange exchange = exchangeOf(streamId);
+    if (exchange == null) {
       return bytes;
     }
-    return call.onData(data.retain(), endOfStream) ? bytes : 0;
+    return exchange.onBody(data.retain(), endOfStream) ? bytes : 0;
   }
 
   /**
@@ -273,7 +169,7 @@ final class ServerHandler extends GrpcConnectionHandler {
    */
   @Override
   protected void handleServerHeaderDecodeSizeError(ChannelHandlerContext ctx, Http2Stream stream) {
-    Http2Headers response = NettyServerStream.trailersOnlyHead();
+    Http2Headers response = GrpcProtocol.trailersOnlyHead(GrpcHeaders.APPLICATION_GRPC);
     GrpcHeaders.addStatus(
         response,
         Status.RESOURCE_EXHAUSTED.withDescription(
@@ -285,7 +181,8 @@ final class ServerHandler extends GrpcConnectionHandler {
 
   @Override
   public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
-    ServerCallImpl<?, ?> call = callOf(streamId);
+    Http2Exchange exchange = exchangeOf(streamId);
+    ServerCallImpl<?, ?> call = exchange == null ? null : exchange.call();
     if (call != null) {
       call.onReset(HttpStatusMapping.statusForClientReset(errorCode));
     }
@@ -306,13 +203,9 @@ final class ServerHandler extends GrpcConnectionHandler {
     pingEnforcer.onPingRead(this, connection().numActiveStreams() > 0);
   }
 
-  private @Nullable ServerCallImpl<?, ?> callOf(int streamId) {
+  private @Nullable Http2Exchange exchangeOf(int streamId) {
     Http2Stream stream = connection().stream(streamId);
-    if (stream == null) {
-      return null;
-    }
-    NettyServerStream serverStream = stream.getProperty(streamKey);
-    return serverStream == null ? null : serverStream.call();
+    return stream == null ? null : stream.getProperty(streamKey);
   }
 
   /**
@@ -358,13 +251,17 @@ final class ServerHandler extends GrpcConnectionHandler {
 
   /** Writes a DATA frame; {@code onWritten}, if given, runs once it has left (or failed). */
   void writeData(
-      ChannelHandlerContext ctx, int streamId, ByteBuf data, @Nullable Runnable onWritten) {
-    ChannelPromise promise = ctx.newPromise();
+      ChannelHandlerContext ctx,
+      int streamId,
+      ByteBuf data,
+      boolean endOfStream,
+      @Nullable Runnable onWritten) {
+    ChannelPromise promise = endOfStream ? stopRequestAfter(ctx, streamId) : ctx.newPromise();
     if (onWritten != null) {
       promise.addListener(future -> onWritten.run());
     }
     pingEnforcer.onHeadersOrDataSent();
-    encoder().writeData(ctx, streamId, data, 0, false, promise);
+    encoder().writeData(ctx, streamId, data, 0, endOfStream, promise);
   }
 
   /**
@@ -372,6 +269,15 @@ final class ServerHandler extends GrpcConnectionHandler {
    * RST_STREAM(NO_ERROR), as RFC 9113 section 8.1 allows after a complete response.
    */
   void writeTrailers(ChannelHandlerContext ctx, int streamId, Http2Headers trailers) {
+    pingEnforcer.onHeadersOrDataSent();
+    encoder().writeHeaders(ctx, streamId, trailers, 0, true, stopRequestAfter(ctx, streamId));
+  }
+
+  /**
+   * A promise for the write that completes the response: once it is written, a client still sending
+   * is told to stop with RST_STREAM(NO_ERROR), as RFC 9113 section 8.1 allows.
+   */
+  private ChannelPromise stopRequestAfter(ChannelHandlerContext ctx, int streamId) {
     ChannelPromise promise = ctx.newPromise();
     promise.addListener(
         (ChannelFutureListener)
@@ -384,8 +290,7 @@ final class ServerHandler extends GrpcConnectionHandler {
                 flushSoon();
               }
             });
-    pingEnforcer.onHeadersOrDataSent();
-    encoder().writeHeaders(ctx, streamId, trailers, 0, true, promise);
+    return promise;
   }
 
   void resetStream(ChannelHandlerContext ctx, int streamId, Status reason) {
@@ -548,24 +453,11 @@ final class ServerHandler extends GrpcConnectionHandler {
   private final class StreamCloser extends Http2ConnectionAdapter {
     @Override
     public void onStreamClosed(Http2Stream stream) {
-      NettyServerStream serverStream = stream.getProperty(streamKey);
-      ServerCallImpl<?, ?> call = serverStream == null ? null : serverStream.call();
+      Http2Exchange exchange = stream.getProperty(streamKey);
+      ServerCallImpl<?, ?> call = exchange == null ? null : exchange.call();
       if (call != null) {
         call.onStreamClosed();
       }
-    }
-  }
-
-  /** A request refused before any handler ran: the HTTP status and gRPC status to answer. */
-  private static final class Rejection extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final int httpStatus;
-    private final transient Status status;
-
-    Rejection(int httpStatus, Status status) {
-      super(status.toString(), null, false, false);
-      this.httpStatus = httpStatus;
-      this.status = status;
     }
   }
 

@@ -1,12 +1,17 @@
 package dev.trunk.internal.server;
 
+import com.google.protobuf.DescriptorProtos.MethodOptions.IdempotencyLevel;
+import com.google.protobuf.Descriptors.ServiceDescriptor;
 import dev.trunk.Interceptor;
+import dev.trunk.MethodDescriptor;
 import dev.trunk.ServiceDefinition;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +21,10 @@ import org.jspecify.annotations.Nullable;
 public final class MethodRegistry {
   // AsciiString keys: the :path the HPACK decoder produces is one, so a lookup copies nothing.
   private final Map<AsciiString, ServerMethod<?, ?>> byPath = new HashMap<>();
+  // The same methods with another codec, by codec name and path (e.g. JSON for protobuf methods).
+  private final Map<String, Map<AsciiString, ServerMethod<?, ?>>> byCodec = new HashMap<>();
+  // Methods whose schema marks them idempotency_level = NO_SIDE_EFFECTS (Connect GET, caching).
+  private final Set<MethodDescriptor<?, ?>> noSideEffects = new HashSet<>();
   private final RunningHandlers running = new RunningHandlers();
   private final List<Interceptor> serverInterceptors;
 
@@ -40,6 +49,9 @@ public final class MethodRegistry {
       ServiceDefinition service, boolean onTransportThread, boolean interruptOnCancel) {
     for (ServiceDefinition.Method<?, ?> method : service.methods()) {
       ServerMethod<?, ?> entry = entry(service, method, onTransportThread, interruptOnCancel);
+      if (isSideEffectFree(service, method.descriptor())) {
+        noSideEffects.add(method.descriptor());
+      }
       if (byPath.putIfAbsent(AsciiString.of(method.descriptor().path()), entry) != null) {
         throw new IllegalArgumentException(
             "method " + method.descriptor().fullName() + " is registered twice");
@@ -67,6 +79,42 @@ public final class MethodRegistry {
   /** The method served at {@code path} ({@code /service/method}), or null. */
   public @Nullable ServerMethod<?, ?> lookup(CharSequence path) {
     return byPath.get(path instanceof AsciiString ascii ? ascii : AsciiString.of(path));
+  }
+
+  /**
+   * The method served at {@code path} with the codec named {@code codec} (a content-subtype such as
+   * {@code json}) instead of its own, or null.
+   */
+  public @Nullable ServerMethod<?, ?> lookup(CharSequence path, String codec) {
+    Map<AsciiString, ServerMethod<?, ?>> methods = byCodec.get(codec);
+    return methods == null
+        ? null
+        : methods.get(path instanceof AsciiString ascii ? ascii : AsciiString.of(path));
+  }
+
+  /**
+   * Whether the method's schema marks it {@code idempotency_level = NO_SIDE_EFFECTS}, so that it
+   * may be called with GET (Connect protocol).
+   */
+  public boolean hasNoSideEffects(ServerMethod<?, ?> method) {
+    return noSideEffects.contains(method.descriptor());
+  }
+
+  private static boolean isSideEffectFree(
+      ServiceDefinition service, MethodDescriptor<?, ?> descriptor) {
+    ServiceDescriptor schema =
+        service
+            .schema()
+            .map(file -> file.findServiceByName(simpleName(service.name())))
+            .orElse(null);
+    com.google.protobuf.Descriptors.MethodDescriptor method =
+        schema == null ? null : schema.findMethodByName(descriptor.methodName());
+    return method != null
+        && method.getOptions().getIdempotencyLevel() == IdempotencyLevel.NO_SIDE_EFFECTS;
+  }
+
+  private static String simpleName(String fullName) {
+    return fullName.substring(fullName.lastIndexOf('.') + 1);
   }
 
   /** The handlers of this server's calls that are running now. */

@@ -243,6 +243,14 @@ public final class ServerCallImpl<Req, Resp>
     endEarly(status, new Metadata());
   }
 
+  /**
+   * The request broke its wire protocol's rules (e.g. bad base64): ends the call with {@code
+   * status}. Transport thread.
+   */
+  public void onProtocolError(Status status) {
+    failFromTransport(status);
+  }
+
   /** Ends the call now with {@code status} and these trailers, whatever its handler does next. */
   private void endEarly(Status status, Metadata trailers) {
     if (cancel(status, trailers)) {
