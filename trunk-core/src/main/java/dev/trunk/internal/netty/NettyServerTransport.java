@@ -78,6 +78,7 @@ public final class NettyServerTransport {
   }
 
   private int bind(@Nullable TlsSource tls) throws IOException {
+    ServerPipeline http = new ServerPipeline(config, registry, budget);
     SocketAddress address = config.address();
     if (address instanceof UnixDomainSocketAddress unix) {
       refuseToReplace(unix.getPath());
@@ -94,11 +95,11 @@ public final class NettyServerTransport {
                     connections.add(channel);
                     if (tls != null) {
                       channel.pipeline().addLast(tls.current().newHandler(channel.alloc()));
-                      channel.pipeline().addLast(new TlsHandshake.Server());
+                      channel.pipeline().addLast(new TlsHandshake.Server(http));
                     } else {
                       channel.pipeline().addLast(new TlsHandshake.PlaintextServer());
+                      channel.pipeline().addLast(new HttpVersionDetector(http));
                     }
-                    channel.pipeline().addLast(ServerHandler.create(config, registry, budget));
                   }
                 });
     if (address instanceof InetSocketAddress) {

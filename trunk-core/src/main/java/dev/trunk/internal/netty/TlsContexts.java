@@ -43,6 +43,18 @@ final class TlsContexts {
           ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
           ApplicationProtocolNames.HTTP_2);
 
+  /**
+   * A server offers HTTP/1.1 after h2, for gRPC-Web and Connect from browsers and HTTP/1.1-only
+   * proxies; gRPC clients select h2 (PROTOCOL-HTTP2.md).
+   */
+  private static final ApplicationProtocolConfig ALPN_SERVER =
+      new ApplicationProtocolConfig(
+          ApplicationProtocolConfig.Protocol.ALPN,
+          ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+          ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+          ApplicationProtocolNames.HTTP_2,
+          ApplicationProtocolNames.HTTP_1_1);
+
   private TlsContexts() {}
 
   /**
@@ -67,7 +79,7 @@ final class TlsContexts {
     if (trust != null) {
       builder.trustManager(trust.toArray(X509Certificate[]::new));
     }
-    return finish(builder.clientAuth(clientAuth));
+    return finish(builder.clientAuth(clientAuth), ALPN_SERVER);
   }
 
   /** A client context from the user's SSL context, or from {@code material} (PEM). */
@@ -86,15 +98,16 @@ final class TlsContexts {
     if (chain != null && key != null) {
       builder.keyManager(key, chain.toArray(X509Certificate[]::new));
     }
-    return finish(builder);
+    return finish(builder, ALPN_H2);
   }
 
-  private static SslContext finish(SslContextBuilder builder) throws SSLException {
+  private static SslContext finish(SslContextBuilder builder, ApplicationProtocolConfig alpn)
+      throws SSLException {
     return builder
         .sslProvider(SslProvider.JDK)
         .protocols(PROTOCOLS)
         .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE)
-        .applicationProtocolConfig(ALPN_H2)
+        .applicationProtocolConfig(alpn)
         .build();
   }
 
@@ -105,7 +118,7 @@ final class TlsContexts {
         client,
         CIPHER_SUITES,
         SupportedCipherSuiteFilter.INSTANCE,
-        ALPN_H2,
+        client ? ALPN_H2 : ALPN_SERVER,
         clientAuth,
         PROTOCOLS.toArray(String[]::new),
         false);

@@ -68,7 +68,12 @@ final class TlsHandshake {
    * TlsInfo} for the calls once the handshake succeeded.
    */
   static final class Server extends ChannelInboundHandlerAdapter {
+    private final ServerPipeline pipeline;
     private boolean failed;
+
+    Server(ServerPipeline pipeline) {
+      this.pipeline = pipeline;
+    }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
@@ -79,17 +84,27 @@ final class TlsHandshake {
           failed = true;
           logFailure(ctx, done.cause());
           ctx.close();
-        } else if (!ApplicationProtocolNames.HTTP_2.equals(alpn)) {
-          log.info(
-              "TLS client {} did not offer HTTP/2 (ALPN h2); closing the connection",
-              ctx.channel().remoteAddress());
-          ctx.close();
         } else {
           ctx.channel().attr(TLS_INFO).set(info(ssl.engine().getSession()));
+          addHttpHandlers(ctx, alpn);
           ctx.pipeline().remove(this);
         }
       }
       super.userEventTriggered(ctx, event);
+    }
+
+    /**
+     * The handlers for the protocol ALPN selected: h2 or http/1.1; without ALPN, the first bytes
+     * tell (RFC 7301: a client that does not offer ALPN gets none).
+     */
+    private void addHttpHandlers(ChannelHandlerContext ctx, @Nullable String alpn) {
+      if (ApplicationProtocolNames.HTTP_2.equals(alpn)) {
+        pipeline.http2(ctx.pipeline());
+      } else if (ApplicationProtocolNames.HTTP_1_1.equals(alpn)) {
+        pipeline.http1(ctx.pipeline());
+      } else {
+        ctx.pipeline().addLast(new HttpVersionDetector(pipeline));
+      }
     }
 
     /**
