@@ -4,6 +4,8 @@
  */
 module dev.trunk {
   requires transitive com.google.protobuf;
+  // JsonFormat, the proto3 JSON mapping (gRPC-Web, Connect, application/grpc+json).
+  requires com.google.protobuf.util;
   requires static transitive org.jspecify;
   requires io.netty.buffer;
   requires io.netty.codec;

@@ -15,10 +15,10 @@ import java.util.List;
  * code under test released all of them (an unpooled buffer is never recycled, so its reference
  * count stays 0 once freed). Single-threaded, like the fuzz tests that use it.
  */
-final class TrackingAllocator extends AbstractByteBufAllocator {
+public final class TrackingAllocator extends AbstractByteBufAllocator {
   private final List<ByteBuf> allocated = new ArrayList<>();
 
-  TrackingAllocator() {
+  public TrackingAllocator() {
     super(false);
   }
 
@@ -48,7 +48,7 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
   }
 
   /** Fails unless every buffer allocated here has been released. */
-  void assertAllReleased() {
+  public void assertAllReleased() {
     for (ByteBuf buffer : allocated) {
       assertThat(buffer.refCnt()).as("reference count of %s", buffer).isZero();
     }
