@@ -34,13 +34,12 @@ final class GrpcWebProtocol extends WireProtocol {
   private static final int PREFIX_BYTES = 5;
 
   private final boolean text;
-  private final @Nullable Base64Stream textCodec;
+  private @Nullable Base64Stream textCodec;
   private AsciiString contentType = APPLICATION_GRPC_WEB;
   private boolean headersSent;
 
   private GrpcWebProtocol(boolean text) {
     this.text = text;
-    this.textCodec = text ? new Base64Stream() : null;
   }
 
   /** The gRPC-Web protocol for a request with this content type, or null if it is not gRPC-Web. */
@@ -96,12 +95,12 @@ final class GrpcWebProtocol extends WireProtocol {
 
   @Override
   ByteBuf inbound(ServerExchange exchange, ByteBuf data, boolean endOfStream) {
-    Base64Stream decoder = textCodec;
-    if (decoder == null) {
+    if (!text) {
       return data;
     }
     try {
-      ByteBuf decoded = decoder.decode(data, exchange.allocator());
+      Base64Stream decoder = base64(exchange);
+      ByteBuf decoded = decoder.decode(data);
       if (endOfStream) {
         decoder.finish();
       }
@@ -156,7 +155,16 @@ final class GrpcWebProtocol extends WireProtocol {
   }
 
   private ByteBuf encoded(ServerExchange exchange, ByteBuf bytes) {
-    return text ? Base64Stream.encode(bytes, exchange.allocator()) : bytes;
+    return text ? base64(exchange).encode(bytes) : bytes;
+  }
+
+  private Base64Stream base64(ServerExchange exchange) {
+    Base64Stream codec = textCodec;
+    if (codec == null) {
+      codec = new Base64Stream(exchange.allocator());
+      textCodec = codec;
+    }
+    return codec;
   }
 
   /**

@@ -24,7 +24,9 @@ final class Protocols {
     if (web != null) {
       return web;
     }
-    return new GrpcProtocol();
+    ConnectProtocol connect =
+        ConnectProtocol.forRequest(request.method(), contentType, maxRequestBytes);
+    return connect != null ? connect : new GrpcProtocol();
   }
 
   /**

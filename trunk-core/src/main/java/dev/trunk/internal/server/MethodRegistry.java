@@ -2,9 +2,11 @@ package dev.trunk.internal.server;
 
 import com.google.protobuf.DescriptorProtos.MethodOptions.IdempotencyLevel;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
+import dev.trunk.Codec;
 import dev.trunk.Interceptor;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.ServiceDefinition;
+import dev.trunk.internal.web.JsonCodec;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MethodRegistry {
   // AsciiString keys: the :path the HPACK decoder produces is one, so a lookup copies nothing.
+  /** The codec name of the proto3 JSON mapping, which every method with a schema also speaks. */
+  static final String JSON = "json";
+
   private final Map<AsciiString, ServerMethod<?, ?>> byPath = new HashMap<>();
   // The same methods with another codec, by codec name and path (e.g. JSON for protobuf methods).
   private final Map<String, Map<AsciiString, ServerMethod<?, ?>>> byCodec = new HashMap<>();
@@ -49,14 +54,35 @@ public final class MethodRegistry {
       ServiceDefinition service, boolean onTransportThread, boolean interruptOnCancel) {
     for (ServiceDefinition.Method<?, ?> method : service.methods()) {
       ServerMethod<?, ?> entry = entry(service, method, onTransportThread, interruptOnCancel);
-      if (isSideEffectFree(service, method.descriptor())) {
-        noSideEffects.add(method.descriptor());
-      }
       if (byPath.putIfAbsent(AsciiString.of(method.descriptor().path()), entry) != null) {
         throw new IllegalArgumentException(
             "method " + method.descriptor().fullName() + " is registered twice");
       }
+      com.google.protobuf.Descriptors.MethodDescriptor schema = schemaOf(service, method);
+      if (schema != null) {
+        registerSchemaFeatures(entry, schema);
+      }
     }
+  }
+
+  /** What a method's schema allows: GET when side-effect free, JSON for protobuf methods. */
+  private void registerSchemaFeatures(
+      ServerMethod<?, ?> method, com.google.protobuf.Descriptors.MethodDescriptor schema) {
+    boolean sideEffectFree =
+        schema.getOptions().getIdempotencyLevel() == IdempotencyLevel.NO_SIDE_EFFECTS;
+    if (sideEffectFree) {
+      noSideEffects.add(method.descriptor());
+    }
+    if (!method.descriptor().requestCodec().name().equals(Codec.PROTO)) {
+      return;
+    }
+    ServerMethod<?, ?> json = jsonTwin(method, schema);
+    if (sideEffectFree) {
+      noSideEffects.add(json.descriptor());
+    }
+    byCodec
+        .computeIfAbsent(JSON, codec -> new HashMap<>())
+        .put(AsciiString.of(method.descriptor().path()), json);
   }
 
   private <Req, Resp> ServerMethod<Req, Resp> entry(
@@ -100,17 +126,38 @@ public final class MethodRegistry {
     return noSideEffects.contains(method.descriptor());
   }
 
-  private static boolean isSideEffectFree(
-      ServiceDefinition service, MethodDescriptor<?, ?> descriptor) {
+  /** The method's protobuf schema, if its service has one that declares it. */
+  private static com.google.protobuf.Descriptors.@Nullable MethodDescriptor schemaOf(
+      ServiceDefinition service, ServiceDefinition.Method<?, ?> method) {
     ServiceDescriptor schema =
         service
             .schema()
             .map(file -> file.findServiceByName(simpleName(service.name())))
             .orElse(null);
-    com.google.protobuf.Descriptors.MethodDescriptor method =
-        schema == null ? null : schema.findMethodByName(descriptor.methodName());
-    return method != null
-        && method.getOptions().getIdempotencyLevel() == IdempotencyLevel.NO_SIDE_EFFECTS;
+    return schema == null ? null : schema.findMethodByName(method.descriptor().methodName());
+  }
+
+  /**
+   * The same method with the proto3 JSON mapping as its codec (application/json, +json), the
+   * message types taken from its schema.
+   */
+  private static <Req, Resp> ServerMethod<Req, Resp> jsonTwin(
+      ServerMethod<Req, Resp> method, com.google.protobuf.Descriptors.MethodDescriptor schema) {
+    MethodDescriptor<Req, Resp> proto = method.descriptor();
+    MethodDescriptor<Req, Resp> json =
+        MethodDescriptor.of(
+            proto.serviceName(),
+            proto.methodName(),
+            proto.type(),
+            JsonCodec.of(proto.requestCodec(), schema.getInputType(), false),
+            JsonCodec.of(proto.responseCodec(), schema.getOutputType(), false));
+    return new ServerMethod<>(
+        json,
+        method.handler(),
+        method.interceptors(),
+        method.onTransportThread(),
+        method.interruptOnCancel(),
+        method.running());
   }
 
   private static String simpleName(String fullName) {

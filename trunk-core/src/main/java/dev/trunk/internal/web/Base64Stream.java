@@ -16,7 +16,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: one instance per request body, fed from one thread.
  */
-final class Base64Stream {
+public final class Base64Stream {
   /** Characters per base64 quantum, and the bytes a full one decodes to (RFC 4648 section 4). */
   private static final int QUANTUM_CHARS = 4;
 
@@ -51,7 +51,7 @@ final class Base64Stream {
   /** Characters consumed so far, over all chunks: the offset error messages name. */
   private long offset;
 
-  Base64Stream(ByteBufAllocator allocator) {
+  public Base64Stream(ByteBufAllocator allocator) {
     this.allocator = allocator;
   }
 
@@ -62,7 +62,7 @@ final class Base64Stream {
    * @throws IllegalArgumentException naming the body offset of a character that is not base64 or of
    *     misplaced padding
    */
-  ByteBuf decode(ByteBuf chunk) {
+  public ByteBuf decode(ByteBuf chunk) {
     try {
       int length = chunk.readableBytes();
       ByteBuf out = allocator.buffer((chars + length) / QUANTUM_CHARS * QUANTUM_BYTES);
@@ -86,7 +86,7 @@ final class Base64Stream {
    *
    * @throws IllegalArgumentException if characters of an incomplete quantum are left over
    */
-  void finish() {
+  public void finish() {
     if (chars > 0) {
       throw new IllegalArgumentException(
           "invalid base64 in the grpc-web-text request body: it ends with "
@@ -99,7 +99,7 @@ final class Base64Stream {
    * Encodes response bytes as one padded base64 piece, releasing {@code data}; the caller releases
    * the result. Each piece of a response may be padded on its own.
    */
-  ByteBuf encode(ByteBuf data) {
+  public ByteBuf encode(ByteBuf data) {
     try {
       int length = data.readableBytes();
       int groups = (length + QUANTUM_BYTES - 1) / QUANTUM_BYTES;

@@ -9,7 +9,7 @@ import java.util.Map;
  * code in Connect's JSON, the HTTP status a unary error is sent with, and the code a client infers
  * from an HTTP status when the response carries no Connect error ("HTTP to Error Code").
  */
-final class ConnectCodes {
+public final class ConnectCodes {
   /** The HTTP status of a successful unary response. */
   static final int HTTP_OK = 200;
 
@@ -31,7 +31,7 @@ final class ConnectCodes {
    *
    * @throws IllegalArgumentException for OK, which Connect has no name for (success is no error)
    */
-  static String name(Status.Code code) {
+  public static String name(Status.Code code) {
     return switch (code) {
       case OK -> throw new IllegalArgumentException("Connect has no error code for OK");
       case CANCELLED -> "canceled";
@@ -57,12 +57,12 @@ final class ConnectCodes {
    * The code with this Connect name, or UNKNOWN for any other text: the spec allows no user-defined
    * codes, and names are case-sensitive.
    */
-  static Status.Code fromName(String name) {
+  public static Status.Code fromName(String name) {
     return BY_NAME.getOrDefault(name, Status.Code.UNKNOWN);
   }
 
   /** The HTTP status of a unary response with this code (the spec's table; 200 for OK). */
-  static int httpStatus(Status.Code code) {
+  public static int httpStatus(Status.Code code) {
     return switch (code) {
       case OK -> HTTP_OK;
       case CANCELLED -> 499; // Client Closed Request
@@ -84,7 +84,7 @@ final class ConnectCodes {
    * to Error Code" table, a superset of gRPC's mapping): note 400 is INTERNAL and 404
    * UNIMPLEMENTED, since those mean the peer or a proxy did not understand the request.
    */
-  static Status.Code fromHttpStatus(int httpStatus) {
+  public static Status.Code fromHttpStatus(int httpStatus) {
     return switch (httpStatus) {
       case 400 -> Status.Code.INTERNAL;
       case 401 -> Status.Code.UNAUTHENTICATED;

@@ -26,21 +26,21 @@ import org.jspecify.annotations.Nullable;
  * message in standard base64 without padding. Readers accept padded or unpadded values in either
  * base64 alphabet, and ignore other properties (such as {@code debug}).
  */
-final class ConnectError {
+public final class ConnectError {
   /** The type URL prefix a detail's bare type name gets back (as {@code Any.pack} writes it). */
   private static final String TYPE_URL_PREFIX = "type.googleapis.com/";
 
   private ConnectError() {}
 
   /** What a Connect stream ends with: its status and trailing metadata. */
-  record EndStream(Status status, Metadata trailers) {}
+  public record EndStream(Status status, Metadata trailers) {}
 
   /**
    * The JSON error for a failed status.
    *
    * @throws IllegalArgumentException if the status is OK, which is no error
    */
-  static byte[] toJson(Status status) {
+  public static byte[] toJson(Status status) {
     return utf8(Json.write(errorObject(status)));
   }
 
@@ -51,7 +51,7 @@ final class ConnectError {
    * name gives UNKNOWN; a detail that is not an object with a string {@code type} and a base64
    * {@code value} is skipped.
    */
-  static Status fromJson(byte[] body, int httpStatus) {
+  public static Status fromJson(byte[] body, int httpStatus) {
     Status parsed = parseError(parseQuietly(body));
     if (parsed != null) {
       return parsed;
@@ -66,7 +66,7 @@ final class ConnectError {
    * error only when the status is not OK and the metadata only when there is some. Binary ({@code
    * -bin}) values are written in standard base64 without padding, as Connect sends binary headers.
    */
-  static byte[] endStreamJson(Status status, Metadata trailers) {
+  public static byte[] endStreamJson(Status status, Metadata trailers) {
     Map<String, Object> message = new LinkedHashMap<>();
     if (!status.isOk()) {
       message.put("error", errorObject(status));
@@ -86,7 +86,7 @@ final class ConnectError {
    *     {@code error} without a string {@code code}, metadata that is not an object of string
    *     arrays, or a {@code -bin} value that is not base64
    */
-  static EndStream parseEndStream(byte[] body) {
+  public static EndStream parseEndStream(byte[] body) {
     Object parsed;
     try {
       parsed = Json.parse(decodeUtf8(body));

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param codec the {@code encoding} parameter: the codec's name, e.g. {@code proto} or {@code json}
  * @param compression the {@code compression} parameter, or null if absent
  */
-record ConnectGet(ByteString message, String codec, @Nullable String compression) {
+public record ConnectGet(ByteString message, String codec, @Nullable String compression) {
   /** The only value of the {@code connect} parameter this version of the protocol defines. */
   static final String VERSION = "v1";
 
@@ -44,7 +44,7 @@ record ConnectGet(ByteString message, String codec, @Nullable String compression
    * @throws IllegalArgumentException naming the parameter that is missing, repeated, wrongly
    *     percent-encoded or not base64, or a {@code connect} version other than v1
    */
-  static ConnectGet parse(String rawQuery) {
+  public static ConnectGet parse(String rawQuery) {
     Map<String, byte[]> parameters = connectParameters(rawQuery);
     byte[] encoding = require(parameters, "encoding");
     byte[] message = require(parameters, "message");
@@ -69,7 +69,7 @@ record ConnectGet(ByteString message, String codec, @Nullable String compression
    * base64 (URL-safe, unpadded) when it is compressed, when the codec is {@code proto} or when it
    * is not UTF-8 text (the spec: binary data must be base64); otherwise percent-encoded text.
    */
-  static String query(byte[] message, String codec, @Nullable String compression) {
+  public static String query(byte[] message, String codec, @Nullable String compression) {
     boolean compressed = compression != null && !compression.equals("identity");
     boolean base64 = compressed || codec.equals(PROTO) || !isUtf8(message);
     StringBuilder query = new StringBuilder("connect=").append(VERSION);

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * type is defined in the message's .proto file or the files it imports (transitively); an {@code
  * Any} of another type fails.
  */
-final class JsonCodec<T> implements Codec<T> {
+public final class JsonCodec<T> implements Codec<T> {
   /** The codec's name: the content-subtype of JSON (gRPC, gRPC-Web and Connect alike). */
   static final String NAME = "json";
 
@@ -58,7 +58,7 @@ final class JsonCodec<T> implements Codec<T> {
    * @param ignoreUnknownFields whether JSON fields {@code type} does not have are skipped rather
    *     than refused
    */
-  static <T> Codec<T> of(Codec<T> protoCodec, Descriptor type, boolean ignoreUnknownFields) {
+  public static <T> Codec<T> of(Codec<T> protoCodec, Descriptor type, boolean ignoreUnknownFields) {
     return new JsonCodec<>(protoCodec, type, ignoreUnknownFields);
   }
 
