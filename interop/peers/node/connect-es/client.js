@@ -1,15 +1,19 @@
 // The connect-es interop client: runs one case of gRPC's interop-test-descriptions.md against a
-// server with connect-node's gRPC transport (HTTP/2), and checks everything the case says the
-// client asserts.
+// server with one of connect-node's transports (gRPC, gRPC-Web or the Connect protocol; HTTP/1.1
+// or HTTP/2; binary or JSON), and checks everything the case says the client asserts.
 //
 //   node client.js --server_host=H --server_port=N --test_case=NAME [--use_tls=BOOL]
 //       [--use_test_ca=BOOL] [--server_host_override=NAME] [--certs_dir=DIR]
+//       [--protocol=grpc|grpc-web|connect] [--http_version=1.1|2] [--use_json=BOOL]
 //       [--soak_iterations=N ... (the spec's soak flags, for rpc_soak and channel_soak)]
 //
-// Exit status: 0 passed, 1 failed, 2 bad flags, 3 the case cannot be expressed with connect-es.
-// Lines starting "note: " say what was not checked.
+// Exit status: 0 passed, 1 failed, 2 bad flags, 3 the case cannot be expressed with connect-es
+// in the chosen protocol and HTTP version. Lines starting "note: " say what was not checked or
+// what differed from the spec's gRPC procedure.
 import dns from 'node:dns';
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { toBinary } from '@bufbuild/protobuf';
 import {
@@ -19,14 +23,21 @@ import {
   decodeBinaryHeader,
   encodeBinaryHeader,
 } from '@connectrpc/connect';
-import { Http2SessionManager, compressionGzip, createGrpcTransport } from '@connectrpc/connect-node';
+import {
+  Http2SessionManager,
+  compressionGzip,
+  createConnectTransport,
+  createGrpcTransport,
+  createGrpcWebTransport,
+} from '@connectrpc/connect-node';
 import common from '../common.cjs';
 import { EmptySchema, PayloadType, TestService, UnimplementedService } from './gen.js';
 
 const USAGE =
   'usage: node client.js --server_host=HOST --server_port=PORT --test_case=NAME\n' +
   '         [--use_tls=true|false] [--use_test_ca=true|false] [--server_host_override=NAME]\n' +
-  '         [--certs_dir=DIR] [--soak_*=N]';
+  '         [--certs_dir=DIR] [--protocol=grpc|grpc-web|connect] [--http_version=1.1|2]\n' +
+  '         [--use_json=true|false] [--soak_*=N]';
 const FLAGS = [
   ...common.SOAK_FLAGS,
   'server_host',
@@ -36,12 +47,45 @@ const FLAGS = [
   'use_tls',
   'use_test_ca',
   'certs_dir',
+  'protocol',
+  'http_version',
+  'use_json',
   // Accepted for compatibility with interop runners; only the cloud-to-prod cases use them.
   'default_service_account',
   'oauth_scope',
   'service_account_key_file',
 ];
 const EXIT_UNSUPPORTED = 3;
+
+/** connect-node's transport for each --protocol. */
+const TRANSPORTS = {
+  grpc: createGrpcTransport,
+  'grpc-web': createGrpcWebTransport,
+  connect: createConnectTransport,
+};
+const HTTP_VERSIONS = ['1.1', '2'];
+
+/**
+ * Why a case that needs FullDuplexCall to be full duplex cannot run over HTTP/1.1: a request body
+ * and its response cannot be relied on to flow at the same time there, so connect-es's own server
+ * answers a bidi-streaming call over HTTP/1.x with 505 HTTP Version Not Supported.
+ */
+const NO_BIDI_OVER_HTTP1 =
+  'FullDuplexCall is bidirectional streaming, which needs HTTP/2: over HTTP/1.1 a request body' +
+  " and its response cannot be relied on to flow at once (connect-es's own server answers a" +
+  ' bidi-streaming call over HTTP/1.x with 505 HTTP Version Not Supported)';
+
+/** Where each protocol carries trailing metadata, for custom_metadata's note. */
+const TRAILER_NOTES = {
+  grpc: '',
+  'grpc-web': "gRPC-Web: the trailing metadata arrived in the response body's trailers frame (flag 0x80)",
+  connect:
+    'Connect: the unary call\'s trailing metadata arrived as "trailer-"-prefixed response headers,' +
+    " the streaming call's in the end-of-stream message",
+};
+
+/** How long timeout_on_sleeping_server's stand-in over HTTP/1.1 has the server wait: 2 s. */
+const SLEEPING_INTERVAL_US = 2_000_000;
 
 /** Every call but timeout_on_sleeping_server gets this deadline, so a hung call fails. */
 const CALL_TIMEOUT_MS = 30000;
@@ -229,9 +273,19 @@ function outputRequest(responseSize, payloadSize) {
 // -------------------------------------------------------------------------------------------------
 // Test cases
 
-function cases(makeTransport, soak, where) {
+function cases(makeTransport, soak, where, mode) {
   const client = createClient(TestService, makeTransport({}));
   const options = (extra = {}) => ({ timeoutMs: CALL_TIMEOUT_MS, ...extra });
+  const http1 = mode.httpVersion === '1.1';
+  const requireFullDuplex = () => {
+    if (http1) throw new Unsupported(NO_BIDI_OVER_HTTP1);
+  };
+  /** Over HTTP/1.1 a case's FullDuplexCall half runs as a StreamingOutputCall, and says so. */
+  const streamingStandIn = (what) =>
+    notes.push(
+      `over HTTP/1.1 the ${what} ran as a StreamingOutputCall instead of a FullDuplexCall` +
+        ` (${NO_BIDI_OVER_HTTP1})`
+    );
 
   return {
     async empty_unary() {
@@ -334,6 +388,7 @@ function cases(makeTransport, soak, where) {
     },
 
     async ping_pong() {
+      requireFullDuplex();
       const requestSizes = [27182, 8, 1828, 45904];
       const responseSizes = [31415, 9, 2653, 58979];
       const requests = new RequestStream();
@@ -353,6 +408,7 @@ function cases(makeTransport, soak, where) {
     },
 
     async empty_stream() {
+      requireFullDuplex();
       const requests = new RequestStream();
       requests.end();
       const responses = await all(client.fullDuplexCall(requests, options()));
@@ -376,13 +432,21 @@ function cases(makeTransport, soak, where) {
       checkPayload(response.payload, 314159, 'UnaryCall response');
       checkEchoed(unary.headers, unary.trailers, 'UnaryCall');
 
-      // 2. FullDuplexCall
+      // 2. FullDuplexCall (a StreamingOutputCall over HTTP/1.1)
       const duplex = {};
-      const requests = new RequestStream();
-      requests.push(outputRequest(314159, 271828));
-      requests.end();
-      checkResponses(await all(client.fullDuplexCall(requests, withMetadata(duplex))), [314159]);
-      checkEchoed(duplex.headers, duplex.trailers, 'FullDuplexCall');
+      if (http1) {
+        streamingStandIn('streaming half of the case');
+        const responses = await all(client.streamingOutputCall(outputRequest(314159, 271828), withMetadata(duplex)));
+        checkResponses(responses, [314159]);
+        checkEchoed(duplex.headers, duplex.trailers, 'StreamingOutputCall');
+      } else {
+        const requests = new RequestStream();
+        requests.push(outputRequest(314159, 271828));
+        requests.end();
+        checkResponses(await all(client.fullDuplexCall(requests, withMetadata(duplex))), [314159]);
+        checkEchoed(duplex.headers, duplex.trailers, 'FullDuplexCall');
+      }
+      if (TRAILER_NOTES[mode.protocol]) notes.push(TRAILER_NOTES[mode.protocol]);
     },
 
     async status_code_and_message() {
@@ -392,14 +456,21 @@ function cases(makeTransport, soak, where) {
       );
       checkStatus(unaryError, echo.code, echo.message, 'UnaryCall');
 
-      const duplexError = await expectFailure('FullDuplexCall with response_status', async () => {
-        const requests = new RequestStream();
-        requests.push({ responseStatus: echo });
-        requests.end();
-        const responses = await all(client.fullDuplexCall(requests, options()));
+      const streaming = http1 ? 'StreamingOutputCall' : 'FullDuplexCall';
+      if (http1) streamingStandIn('streaming half of the case');
+      const streamError = await expectFailure(`${streaming} with response_status`, async () => {
+        let responses;
+        if (http1) {
+          responses = await all(client.streamingOutputCall({ responseStatus: echo }, options()));
+        } else {
+          const requests = new RequestStream();
+          requests.push({ responseStatus: echo });
+          requests.end();
+          responses = await all(client.fullDuplexCall(requests, options()));
+        }
         check(responses.length === 0, `expected no response, got ${responses.length}`);
       });
-      checkStatus(duplexError, echo.code, echo.message, 'FullDuplexCall');
+      checkStatus(streamError, echo.code, echo.message, streaming);
     },
 
     async special_status_message() {
@@ -441,6 +512,7 @@ function cases(makeTransport, soak, where) {
     },
 
     async cancel_after_first_response() {
+      requireFullDuplex();
       const error = await expectFailure('FullDuplexCall cancelled after the first response', async () => {
         const abort = new AbortController();
         const requests = new RequestStream();
@@ -462,6 +534,21 @@ function cases(makeTransport, soak, where) {
     },
 
     async timeout_on_sleeping_server() {
+      if (http1) {
+        // The server waits SLEEPING_INTERVAL_US before its one response; the call must fail first.
+        streamingStandIn('call');
+        const request = {
+          responseType: PayloadType.COMPRESSABLE,
+          responseParameters: [{ size: 31415, intervalUs: SLEEPING_INTERVAL_US }],
+          payload: zeros(27182),
+        };
+        const error = await expectFailure('StreamingOutputCall with a 1 ms timeout', async () => {
+          const responses = await all(client.streamingOutputCall(request, { timeoutMs: 1 }));
+          throw new Error(`got ${responses.length} responses instead of failing with DEADLINE_EXCEEDED`);
+        });
+        checkCode(error, Code.DeadlineExceeded, 'StreamingOutputCall with a 1 ms timeout');
+        return;
+      }
       const error = await expectFailure('FullDuplexCall with a 1 ms timeout', async () => {
         const requests = new RequestStream();
         requests.push({ payload: zeros(27182) });
@@ -484,9 +571,11 @@ function cases(makeTransport, soak, where) {
     },
 
     async cacheable_unary() {
-      // The spec's procedure. connect-es's gRPC transport sends every call as POST (GET requests
-      // for side-effect-free methods exist only in the Connect protocol), so only a cache in front
-      // of the server could make the two payloads equal.
+      // The spec's procedure. connect-es's gRPC and gRPC-Web transports send every call as POST;
+      // its Connect transport sends a method marked NO_SIDE_EFFECTS (gen.js marks
+      // CacheableUnaryCall so) as a GET. Only a cache in front of the server could make the two
+      // payloads equal.
+      const sentAs = mode.protocol === 'connect' ? 'GET' : 'POST';
       const now = new TextEncoder().encode(process.hrtime.bigint().toString());
       const request = { responseType: PayloadType.COMPRESSABLE, payload: { type: PayloadType.COMPRESSABLE, body: now } };
       let cacheControl = null;
@@ -500,16 +589,18 @@ function cases(makeTransport, soak, where) {
       const second = await client.cacheableUnaryCall(request, options({ headers: { 'x-user-ip': '1.2.3.4' } }));
       const a = Buffer.from(first.payload.body);
       const b = Buffer.from(second.payload.body);
+      if (sentAs === 'GET') notes.push('both calls were sent as Connect GET requests');
       check(
         a.equals(b),
         `CacheableUnaryCall: the two payloads differ (${a} and ${b}, cache-control ` +
-          `${JSON.stringify(cacheControl)}): no cache answered the second call (connect-es sent both as POST)`
+          `${JSON.stringify(cacheControl)}): no cache answered the second call (connect-es sent both as ${sentAs})`
       );
     },
 
     async pick_first_unary() {
-      // connect-es has no load-balancing policies: a transport keeps one HTTP/2 connection to the
-      // one address of its base URL, so it is pick-first by construction.
+      // connect-es has no load-balancing policies: a transport keeps one HTTP/2 connection (or,
+      // over HTTP/1.1, Node's agent a pool of them) to the one address of its base URL, so it is
+      // pick-first by construction.
       const request = {
         responseType: PayloadType.COMPRESSABLE,
         responseSize: 1,
@@ -544,11 +635,11 @@ function cases(makeTransport, soak, where) {
     },
 
     async channel_soak() {
-      // A transport per iteration with a session manager of its own, so a new HTTP/2 connection,
-      // closed (aborted) after the call.
+      // A transport per iteration with a connection of its own (an HTTP/2 session manager or an
+      // HTTP/1.1 agent), closed after the call.
       await soakTest(soak, 'channel_soak', where, () => {
-        const { transport, manager } = makeTransport.withOwnConnection();
-        return { client: createClient(TestService, transport), close: () => manager.abort() };
+        const { transport, close } = makeTransport.withOwnConnection();
+        return { client: createClient(TestService, transport), close };
       });
     },
   };
@@ -592,6 +683,22 @@ async function soakTest(soak, name, peer, open) {
 
 // -------------------------------------------------------------------------------------------------
 
+/** --protocol, --http_version and --use_json; exits 2 on a value or pairing it cannot use. */
+function transportMode(flags) {
+  const protocol = flags.protocol ?? 'grpc';
+  const httpVersion = flags.http_version ?? '2';
+  if (!(protocol in TRANSPORTS)) {
+    common.usageError(`--protocol=${protocol} is not one of ${Object.keys(TRANSPORTS).join(', ')}`, USAGE);
+  }
+  if (!HTTP_VERSIONS.includes(httpVersion)) {
+    common.usageError(`--http_version=${httpVersion} is not one of ${HTTP_VERSIONS.join(', ')}`, USAGE);
+  }
+  if (protocol === 'grpc' && httpVersion !== '2') {
+    common.usageError('--protocol=grpc needs --http_version=2: gRPC runs over HTTP/2 only', USAGE);
+  }
+  return { protocol, httpVersion, useJson: common.bool(flags, 'use_json', false, USAGE) };
+}
+
 async function main() {
   const flags = common.parseFlags(process.argv.slice(2), FLAGS, USAGE);
   const host = flags.server_host || 'localhost';
@@ -601,6 +708,7 @@ async function main() {
   const useTls = common.bool(flags, 'use_tls', false, USAGE);
   const useTestCa = common.bool(flags, 'use_test_ca', false, USAGE);
   if (serverPort === 0) common.usageError('--server_port must not be 0', USAGE);
+  const mode = transportMode(flags);
 
   // The URL names --server_host_override when given: it is the :authority and, with TLS, the name
   // sent by SNI and checked against the certificate. The connection still goes to --server_host,
@@ -613,20 +721,33 @@ async function main() {
   }
   if (useTls && useTestCa) nodeOptions.ca = fs.readFileSync(path.join(common.certsDir(flags), 'ca.pem'));
   const baseUrl = `${useTls ? 'https' : 'http'}://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${serverPort}`;
-  const makeTransport = (extra) =>
-    createGrpcTransport({ baseUrl, httpVersion: '2', nodeOptions, ...extra });
-  /** A transport on a connection of its own, and the session manager that closes it. */
+  const create = TRANSPORTS[mode.protocol];
+  const base = {
+    baseUrl,
+    httpVersion: mode.httpVersion,
+    useBinaryFormat: !mode.useJson,
+    // Connect only: a method marked NO_SIDE_EFFECTS is called with GET.
+    ...(mode.protocol === 'connect' ? { useHttpGet: true } : {}),
+  };
+  const makeTransport = (extra) => create({ ...base, nodeOptions, ...extra });
+  /** A transport on a connection of its own, and a function that closes that connection. */
   makeTransport.withOwnConnection = () => {
+    if (mode.httpVersion === '1.1') {
+      const agent = new (useTls ? https : http).Agent({ keepAlive: true });
+      return { transport: makeTransport({ nodeOptions: { ...nodeOptions, agent } }), close: () => agent.destroy() };
+    }
     const manager = new Http2SessionManager(baseUrl, {}, nodeOptions);
-    return { transport: createGrpcTransport({ baseUrl, httpVersion: '2', sessionManager: manager }), manager };
+    return { transport: create({ ...base, sessionManager: manager }), close: () => manager.abort() };
   };
 
   const soak = common.soakFlags(flags, USAGE);
-  const all = cases(makeTransport, soak, `${host}:${serverPort}`);
+  const all = cases(makeTransport, soak, `${host}:${serverPort}`, mode);
   const body = all[testCase];
   if (!body) common.usageError(`unknown --test_case=${testCase}; known: ${Object.keys(all)}`, USAGE);
 
-  const where = `${host}:${serverPort}${useTls ? ' (TLS)' : ' (plaintext)'}`;
+  const where =
+    `${host}:${serverPort}${useTls ? ' (TLS)' : ' (plaintext)'}, ${mode.protocol} over HTTP/${mode.httpVersion}` +
+    `${mode.useJson ? ' in JSON' : ''}`;
   try {
     await body();
     for (const note of notes) console.log(`note: ${note}`);

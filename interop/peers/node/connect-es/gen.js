@@ -10,5 +10,11 @@ if (!fs.existsSync(path.join(dir, 'test_pb.js'))) {
 }
 
 export const { TestService, UnimplementedService } = await import('./gen/grpc/testing/test_pb.js');
+const { MethodOptions_IdempotencyLevel } = await import('@bufbuild/protobuf/wkt');
+
+// interop-test-descriptions.md makes CacheableUnaryCall's response cacheable, but test.proto does
+// not mark the method `idempotency_level = NO_SIDE_EFFECTS`, which the Connect protocol needs for
+// a GET. Marked here, so the Connect client sends it as a GET and the server accepts one.
+TestService.method.cacheableUnaryCall.idempotency = MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS;
 export const { EmptySchema } = await import('./gen/grpc/testing/empty_pb.js');
 export const { PayloadType } = await import('./gen/grpc/testing/messages_pb.js');

@@ -1,8 +1,11 @@
 // The connect-es interop server: grpc.testing.TestService as interop-test-descriptions.md
-// ("Server") describes it, served by connect-node with the gRPC protocol over HTTP/2 on
-// 127.0.0.1, plaintext (h2c) or TLS with gRPC's server1 test certificate.
+// ("Server") describes it, served by connect-node in the gRPC, gRPC-Web and Connect protocols on
+// one port on 127.0.0.1, plaintext or TLS with gRPC's server1 test certificate, over HTTP/2
+// (plaintext: prior knowledge; TLS: ALPN h2) or, with --http_version=1.1, over HTTP/1.1 (where
+// gRPC and bidi streaming cannot run).
 //
-//   node server.js [--port=N (0 picks a free one)] [--use_tls=BOOL] [--certs_dir=DIR]
+//   node server.js [--port=N (0 picks a free one)] [--use_tls=BOOL] [--http_version=1.1|2]
+//       [--certs_dir=DIR]
 //
 // Prints "connect-es interop server listening on 127.0.0.1:PORT" once it accepts connections.
 //
@@ -18,7 +21,9 @@
 // UNIMPLEMENTED).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import http2 from 'node:http2';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,7 +34,7 @@ import { PayloadType, TestService } from './gen.js';
 
 const USAGE =
   'usage: node server.js [--port=PORT (default 8080; 0 picks a free one)] [--use_tls=true|false]\n' +
-  '         [--certs_dir=DIR]';
+  '         [--http_version=1.1|2 (default 2)] [--certs_dir=DIR]';
 const LISTENING = 'connect-es interop server listening on 127.0.0.1:';
 const ECHO_INITIAL_KEY = 'x-grpc-test-echo-initial';
 const ECHO_TRAILING_KEY = 'x-grpc-test-echo-trailing-bin';
@@ -143,39 +148,49 @@ const service = {
   },
 };
 
+/** An HTTP/2 server (h2c, or TLS with ALPN h2 only) or, for --http_version=1.1, an HTTP/1.1 one. */
+function createServer(httpVersion, tlsOptions, handler) {
+  if (httpVersion === '1.1') {
+    return tlsOptions ? https.createServer(tlsOptions, handler) : http.createServer(handler);
+  }
+  return tlsOptions
+    ? http2.createSecureServer({ ...tlsOptions, allowHTTP1: false }, handler)
+    : http2.createServer(handler);
+}
+
 function main() {
-  const flags = common.parseFlags(process.argv.slice(2), ['port', 'use_tls', 'certs_dir'], USAGE);
+  const flags = common.parseFlags(process.argv.slice(2), ['port', 'use_tls', 'http_version', 'certs_dir'], USAGE);
   const port = common.port(flags, 'port', 8080, USAGE);
   const useTls = common.bool(flags, 'use_tls', false, USAGE);
+  const httpVersion = flags.http_version ?? '2';
+  if (httpVersion !== '1.1' && httpVersion !== '2') {
+    common.usageError(`--http_version=${httpVersion} is not 1.1 or 2`, USAGE);
+  }
 
   const handler = connectNodeAdapter({
     routes: (router) => router.service(TestService, service),
     grpc: true,
-    grpcWeb: false,
-    connect: false,
+    grpcWeb: true,
+    connect: true,
     readMaxBytes: MAX_MESSAGE_SIZE,
   });
-  let server;
+  let tlsOptions = null;
   if (useTls) {
     const certs = common.certsDir(flags);
-    server = http2.createSecureServer(
-      {
-        cert: fs.readFileSync(path.join(certs, 'server1.pem')),
-        key: fs.readFileSync(path.join(certs, 'server1.key')),
-        // ALPN h2 only: gRPC needs HTTP/2.
-        allowHTTP1: false,
-      },
-      handler
-    );
-  } else {
-    server = http2.createServer(handler);
+    tlsOptions = {
+      cert: fs.readFileSync(path.join(certs, 'server1.pem')),
+      key: fs.readFileSync(path.join(certs, 'server1.key')),
+    };
   }
+  const server = createServer(httpVersion, tlsOptions, handler);
   server.on('error', (error) => {
     console.error(`cannot listen on 127.0.0.1:${port}: ${error.message}`);
     process.exit(1);
   });
   server.listen(port, '127.0.0.1', () => {
-    console.log(`${LISTENING}${server.address().port}${useTls ? ' (TLS)' : ' (plaintext)'}`);
+    console.log(
+      `${LISTENING}${server.address().port}${useTls ? ' (TLS)' : ' (plaintext)'}, HTTP/${httpVersion}`
+    );
   });
   const stop = () => {
     server.close(() => process.exit(0));

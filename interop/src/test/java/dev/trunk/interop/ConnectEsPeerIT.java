@@ -12,7 +12,7 @@ import java.util.Map;
  */
 class ConnectEsPeerIT extends GrpcJsAndConnectEsPeers {
   /** Why the connect-es server cannot implement CompressedRequest. */
-  private static final String NO_COMPRESSED_REQUEST =
+  static final String NO_COMPRESSED_REQUEST =
       "connect-es's server does not show a handler a request message's Compressed-Flag, so it"
           + " cannot implement the CompressedRequest feature (expect_compressed) that this case"
           + " probes and relies on.";
@@ -24,14 +24,15 @@ class ConnectEsPeerIT extends GrpcJsAndConnectEsPeers {
           + " cannot implement the CompressedResponse feature (response_compressed,"
           + " ResponseParameters.compressed) this case asks for.";
 
+  /** Why the connect-es client cannot run client_compressed_streaming, in any protocol. */
+  static final String NO_PER_MESSAGE_COMPRESSION =
+      "connect-es compresses every request message of a call that is at least"
+          + " compressMinBytes long (one threshold per transport), so it cannot send a"
+          + " stream's first message compressed and its second, larger one"
+          + " uncompressed.";
+
   private static final Map<String, Limit> CLIENT_LIMITS =
-      Map.of(
-          "client_compressed_streaming",
-          Limit.of(
-              "connect-es compresses every request message of a call that is at least"
-                  + " compressMinBytes long (one threshold per transport), so it cannot send a"
-                  + " stream's first message compressed and its second, larger one"
-                  + " uncompressed."));
+      Map.of("client_compressed_streaming", Limit.of(NO_PER_MESSAGE_COMPRESSION));
 
   private static final Map<String, Limit> SERVER_LIMITS =
       Map.of(

@@ -435,7 +435,7 @@ abstract class GrpcJsAndConnectEsPeers {
   }
 
   /** Fails the test if the peer is not ready (the caller records the cell). */
-  private void requirePeer() {
+  void requirePeer() {
     String failure = setUpPeer();
     if (!failure.isEmpty()) {
       fail(failure);
@@ -569,7 +569,7 @@ abstract class GrpcJsAndConnectEsPeers {
   }
 
   /** Waits for {@code process} to print "{@code listening}PORT ..." and to accept connections. */
-  private static RunningServer awaitListening(ChildProcess process, String listening) {
+  static RunningServer awaitListening(ChildProcess process, String listening) {
     try {
       String line =
           process.awaitLogLine(l -> l.startsWith(listening), InteropEnv.SERVER_START_TIMEOUT);

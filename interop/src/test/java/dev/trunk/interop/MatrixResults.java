@@ -82,7 +82,10 @@ final class MatrixResults {
   }
 
   private static synchronized void write(String peer, String line) {
-    Path file = directory().resolve(peer + ".tsv");
+    // A peer's name may hold spaces, slashes and parentheses ("connect-es (connect, HTTP/1.1,
+    // JSON)"): the file is named after its letters, digits, dots and dashes only.
+    Path file =
+        directory().resolve(peer.replaceAll("[^A-Za-z0-9.-]+", "-").replaceAll("-$", "") + ".tsv");
     try {
       Files.createDirectories(file.getParent());
       Files.writeString(
