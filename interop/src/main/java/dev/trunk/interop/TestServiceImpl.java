@@ -1,6 +1,12 @@
 package dev.trunk.interop;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
+import com.google.protobuf.DescriptorProtos.MethodOptions.IdempotencyLevel;
+import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
+import com.google.protobuf.Descriptors.DescriptorValidationException;
+import com.google.protobuf.Descriptors.FileDescriptor;
 import dev.trunk.CallContext;
 import dev.trunk.Metadata;
 import dev.trunk.ServiceDefinition;
@@ -84,8 +90,34 @@ public final class TestServiceImpl {
         .clientStreaming(TestMethods.STREAMING_INPUT_CALL, TestServiceImpl::streamingInputCall)
         .bidiStreaming(TestMethods.FULL_DUPLEX_CALL, TestServiceImpl::fullDuplexCall)
         .bidiStreaming(TestMethods.HALF_DUPLEX_CALL, TestServiceImpl::halfDuplexCall)
-        .schema(io.grpc.testing.integration.Test.getDescriptor())
+        .schema(SCHEMA)
         .build();
+  }
+
+  /**
+   * test.proto with CacheableUnaryCall marked {@code idempotency_level = NO_SIDE_EFFECTS}: the case
+   * exists to be answered by a cache, and the Connect protocol sends GET (the only cacheable
+   * request) for methods marked so. The option changes nothing on the wire; connect-es's peer marks
+   * the method the same way in its generated code.
+   */
+  static final FileDescriptor SCHEMA =
+      markCacheable(io.grpc.testing.integration.Test.getDescriptor());
+
+  private static FileDescriptor markCacheable(FileDescriptor file) {
+    FileDescriptorProto.Builder proto = file.toProto().toBuilder();
+    for (ServiceDescriptorProto.Builder service : proto.getServiceBuilderList()) {
+      for (MethodDescriptorProto.Builder method : service.getMethodBuilderList()) {
+        if (method.getName().equals(TestMethods.CACHEABLE_UNARY_CALL.methodName())) {
+          method.getOptionsBuilder().setIdempotencyLevel(IdempotencyLevel.NO_SIDE_EFFECTS);
+        }
+      }
+    }
+    try {
+      return FileDescriptor.buildFrom(
+          proto.build(), file.getDependencies().toArray(FileDescriptor[]::new));
+    } catch (DescriptorValidationException e) {
+      throw new IllegalStateException("test.proto with one more option must still be valid", e);
+    }
   }
 
   private static Empty emptyCall(Empty request) {

@@ -124,7 +124,8 @@ class ConnectEsWebProtocolsIT {
   /** connect-es's server, one per HTTP version (node serves one version per socket). */
   private final Map<String, ServerPerTransport> connectEsServers =
       Map.of(
-          "1.1", new ServerPerTransport(tls -> startConnectEs("connect-es-web", scripts, "1.1", tls)),
+          "1.1",
+              new ServerPerTransport(tls -> startConnectEs("connect-es-web", scripts, "1.1", tls)),
           "2", new ServerPerTransport(tls -> startConnectEs("connect-es-web", scripts, "2", tls)));
 
   static Stream<Arguments> cells() {
@@ -245,7 +246,11 @@ class ConnectEsWebProtocolsIT {
     scripts.requirePeer();
     ChildProcess process =
         ChildProcess.start(
-            logPrefix + "-connect-es-server-h" + httpVersion + "-" + GrpcJsAndConnectEsPeers.path(tls),
+            logPrefix
+                + "-connect-es-server-h"
+                + httpVersion
+                + "-"
+                + GrpcJsAndConnectEsPeers.path(tls),
             List.of(
                 "node",
                 scripts.script("server.js"),

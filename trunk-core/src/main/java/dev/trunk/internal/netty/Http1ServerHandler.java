@@ -103,14 +103,31 @@ final class Http1ServerHandler extends ChannelDuplexHandler {
       return;
     }
     closeAfterResponse = !HttpUtil.isKeepAlive(request);
-    Http2Headers headers = HttpConversionUtil.toHttp2Headers(request, false);
-    headers.path(request.uri()); // the request target as sent, query included
+    Http2Headers headers = requestHeaders(ctx, request);
     Http1Exchange started =
         new Http1Exchange(
             Protocols.forRequest(headers, config.maxInboundMessageSize()), this, ctx, budget);
     exchange = started;
     requestEnded = false;
     started.start(headers, false, registry, config.maxInboundMessageSize());
+  }
+
+  /**
+   * The request as HTTP/2 headers, so that the protocols read one form: the pseudo-headers from the
+   * request line and Host, then the headers that are not specific to the connection.
+   */
+  private static Http2Headers requestHeaders(ChannelHandlerContext ctx, HttpRequest request) {
+    Http2Headers headers = GrpcHeaders.newHeaders();
+    headers.method(request.method().asciiName());
+    headers.path(request.uri());
+    headers.scheme(
+        Http2Exchange.tlsOf(ctx.channel()) == null ? GrpcHeaders.HTTP : GrpcHeaders.HTTPS);
+    String host = request.headers().get(HttpHeaderNames.HOST);
+    if (host != null) {
+      headers.authority(host);
+    }
+    HttpConversionUtil.toHttp2Headers(request.headers(), headers);
+    return headers;
   }
 
   private void onContent(HttpContent content) {

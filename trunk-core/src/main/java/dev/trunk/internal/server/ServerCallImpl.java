@@ -3,6 +3,7 @@ package dev.trunk.internal.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.trunk.CallContext;
+import dev.trunk.Codec;
 import dev.trunk.ContextKey;
 import dev.trunk.Deadline;
 import dev.trunk.Metadata;
@@ -421,12 +422,17 @@ public final class ServerCallImpl<Req, Resp>
     }
   }
 
-  /** Decodes and releases {@code message}; a codec failure is INTERNAL. */
+  /**
+   * Decodes and releases {@code message}. A codec failure is INTERNAL (bytes a program wrote),
+   * except for JSON, which people write by hand: INVALID_ARGUMENT, as Connect servers answer it.
+   */
   private Req decode(ByteBuf message) {
+    Codec<Req> codec = descriptor.requestCodec();
     try {
-      return descriptor.requestCodec().decode(message.nioBuffer());
+      return codec.decode(message.nioBuffer());
     } catch (IOException | RuntimeException e) {
-      throw Status.INTERNAL
+      Status status = codec.name().equals("json") ? Status.INVALID_ARGUMENT : Status.INTERNAL;
+      throw status
           .withDescription("cannot decode the request of " + descriptor.fullName() + ": " + e)
           .withCause(e)
           .asException();
