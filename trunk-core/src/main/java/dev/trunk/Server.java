@@ -143,6 +143,7 @@ public interface Server extends AutoCloseable {
     private @Nullable TlsConfig tls;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
+    private final List<String> corsAllowedOrigins = new ArrayList<>();
     private int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
     private long maxBufferedBytesPerConnection = DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
@@ -432,6 +433,25 @@ public interface Server extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Lets web pages from these origins call the server's gRPC-Web and Connect methods from a
+     * browser (CORS): preflight requests are answered, and responses name the origin and expose the
+     * status, error and metadata headers to the page. An origin is scheme, host and port, e.g.
+     * {@code "https://app.example.com"}; {@code "*"} allows any origin. None by default: browsers
+     * then refuse cross-origin calls, while same-origin pages and non-browser clients work.
+     */
+    public Builder corsAllowedOrigins(String... origins) {
+      for (String origin : origins) {
+        requireNonNull(origin, "origin");
+        if (!origin.equals("*") && !origin.contains("://")) {
+          throw new IllegalArgumentException(
+              "origin '" + origin + "' is not scheme://host[:port], e.g. https://app.example.com");
+        }
+        corsAllowedOrigins.add(origin);
+      }
+      return this;
+    }
+
     /** Builds the server; {@link Server#start()} starts listening. */
     public Server build() {
       atLeastOneMessage(maxBufferedBytesPerConnection, "maxBufferedBytesPerConnection");
@@ -460,7 +480,8 @@ public interface Server extends AutoCloseable {
                   Channel.Builder.nanos(maxConnectionIdle),
                   Channel.Builder.nanos(maxConnectionAge),
                   Channel.Builder.nanos(maxConnectionAgeGrace),
-                  Channel.Builder.nanos(handshakeTimeout)));
+                  Channel.Builder.nanos(handshakeTimeout)),
+              List.copyOf(corsAllowedOrigins));
       return new ServerImpl(config);
     }
 

@@ -63,7 +63,8 @@ public final class InProcessServer implements AutoCloseable {
             builder.shutdownGracePeriod,
             false,
             false,
-            ConnectionManagement.defaults());
+            ConnectionManagement.defaults(),
+            List.of());
     this.transport = new InProcessServerTransport(name, config);
   }
 

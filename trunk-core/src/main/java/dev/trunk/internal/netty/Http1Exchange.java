@@ -56,7 +56,7 @@ final class Http1Exchange extends ServerExchange {
   }
 
   @Override
-  void writeHead(Http2Headers head, boolean endOfStream) {
+  void sendHead(Http2Headers head, boolean endOfStream) {
     DefaultHttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status(head));
     HttpHeaders headers = response.headers();
     for (Map.Entry<CharSequence, CharSequence> header : head) {

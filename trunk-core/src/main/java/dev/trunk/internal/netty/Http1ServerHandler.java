@@ -109,7 +109,7 @@ final class Http1ServerHandler extends ChannelDuplexHandler {
             Protocols.forRequest(headers, config.maxInboundMessageSize()), this, ctx, budget);
     exchange = started;
     requestEnded = false;
-    started.start(headers, false, registry, config.maxInboundMessageSize());
+    started.start(headers, false, registry, config);
   }
 
   /**

@@ -37,7 +37,7 @@ final class Http2Exchange extends ServerExchange {
   }
 
   @Override
-  void writeHead(Http2Headers head, boolean endOfStream) {
+  void sendHead(Http2Headers head, boolean endOfStream) {
     if (endOfStream) {
       handler.writeTrailers(ctx, streamId, head);
     } else {

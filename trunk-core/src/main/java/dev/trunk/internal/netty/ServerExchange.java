@@ -4,6 +4,7 @@ import dev.trunk.Metadata;
 import dev.trunk.Status;
 import dev.trunk.internal.server.MethodRegistry;
 import dev.trunk.internal.server.ServerCallImpl;
+import dev.trunk.internal.server.ServerConfig;
 import dev.trunk.internal.server.ServerTransportStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -23,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 abstract class ServerExchange implements ServerTransportStream {
   final WireProtocol protocol;
   private @Nullable ServerCallImpl<?, ?> call;
+  private @Nullable CharSequence corsOrigin; // event loop only
 
   private final Runnable writePending = this::writePending;
 
@@ -51,8 +53,17 @@ abstract class ServerExchange implements ServerTransportStream {
   /** Whether this is an HTTP/2 stream (gRPC needs one; trailers exist only there). */
   abstract boolean isHttp2();
 
-  /** Writes the response head ({@code :status} and headers), ending the response if asked. */
-  abstract void writeHead(Http2Headers head, boolean endOfStream);
+  /**
+   * Writes the response head ({@code :status} and headers), ending the response if asked; with the
+   * CORS grant when the request came from an allowed origin.
+   */
+  final void writeHead(Http2Headers head, boolean endOfStream) {
+    CharSequence origin = corsOrigin;
+    sendHead(origin == null ? head : Cors.addTo(head, origin), endOfStream);
+  }
+
+  /** Writes the response head as it is. */
+  abstract void sendHead(Http2Headers head, boolean endOfStream);
 
   /** Writes response body bytes; {@code onWritten}, if given, runs once they left (or failed). */
   abstract void writeBody(ByteBuf data, boolean endOfStream, @Nullable Runnable onWritten);
@@ -70,7 +81,15 @@ abstract class ServerExchange implements ServerTransportStream {
    * form.
    */
   void start(
-      Http2Headers request, boolean endOfStream, MethodRegistry registry, int maxInboundSize) {
+      Http2Headers request, boolean endOfStream, MethodRegistry registry, ServerConfig config) {
+    if (request.contains(Cors.ORIGIN)) {
+      corsOrigin = Cors.allowedOrigin(request, config.corsAllowedOrigins());
+      if (Cors.isPreflight(request)) {
+        runOnEventLoop(() -> sendHead(Cors.preflightAnswer(request, corsOrigin), true));
+        return;
+      }
+    }
+    int maxInboundSize = config.maxInboundMessageSize();
     WireProtocol.Accepted accepted;
     try {
       accepted = protocol.accept(request, registry, isHttp2());

@@ -148,7 +148,7 @@ final class ServerHandler extends GrpcConnectionHandler {
         new Http2Exchange(
             Protocols.forRequest(headers, config.maxInboundMessageSize()), this, ctx, streamId);
     stream.setProperty(streamKey, exchange);
-    exchange.start(headers, endOfStream, registry, config.maxInboundMessageSize());
+    exchange.start(headers, endOfStream, registry, config);
   }
 
   @Override

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A server's settings, as collected by {@code Server.Builder}. The address is an {@link
- * java.net.InetSocketAddress} (TCP) or a {@link java.net.UnixDomainSocketAddress}.
+ * java.net.InetSocketAddress} (TCP) or a {@link java.net.UnixDomainSocketAddress}. {@code
+ * corsAllowedOrigins} lists the origins browsers may call from ("*": any); empty, none.
  */
 public record ServerConfig(
     SocketAddress address,
@@ -27,4 +28,5 @@ public record ServerConfig(
     Duration shutdownGracePeriod,
     boolean health,
     boolean reflection,
-    ConnectionManagement connections) {}
+    ConnectionManagement connections,
+    List<String> corsAllowedOrigins) {}
