@@ -122,6 +122,23 @@ class FloodTest {
   }
 
   @Test
+  void aPeerThatReadsOnlyAfterItsFloodStillGetsTheGoAwayBehindTheAnswers() throws Exception {
+    try (RawSocket peer = new RawSocket(server.port())) {
+      peer.write(RawSocket.grpcHeaders(1, ECHO, false, true));
+      peer.write(RawSocket.data(1, HELLO, true));
+      // 45 KB of SETTINGS acknowledgements that the peer does not read yet, more than its small
+      // receive buffer holds, so the GOAWAY still waits on the server's side when the resets trip
+      // the limit; and the peer is still writing then. A server that closed at once lost the
+      // GOAWAY: its own queue, or its kernel's reset of a socket closed with unread bytes.
+      writeRepeatedly(peer, RawSocket.settings(), 5_000);
+      writeRepeatedly(peer, RawSocket.data(1, new byte[1], false), 20_000);
+      RawSocket.GoAway goAway = peer.readUntilClosed(20_000);
+      assertEnhanceYourCalm(goAway);
+      assertThat(goAway.debug()).contains("RST");
+    }
+  }
+
+  @Test
   void rapidResetIsCutOffAndResetStreamsStartNoHandler() throws Exception {
     int streams = 6_000;
     ByteArrayOutputStream wire = new ByteArrayOutputStream();

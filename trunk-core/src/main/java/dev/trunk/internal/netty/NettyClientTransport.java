@@ -206,9 +206,17 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
     return (int) Math.min(Integer.MAX_VALUE, shared.config.connectTimeout().toMillis());
   }
 
+  /**
+   * Reports a closed connection, first forgetting it as the current one: this runs before Netty's
+   * channelInactive marks it unusable, and the subchannel, told of the close, connects again at
+   * once. Handed the dead connection back as ready, it would stay READY on it for good.
+   */
   private void closed(ClientHandler handler) {
     synchronized (this) {
       open.remove(handler);
+      if (connection == handler) {
+        connection = null;
+      }
     }
     events.onClosed(handler, handler.closeStatus());
   }

@@ -20,11 +20,13 @@ import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +45,7 @@ final class ServerHandler extends GrpcConnectionHandler {
   private final Http2Connection.PropertyKey streamKey;
   private final PingEnforcer pingEnforcer;
   private final ConnectionLifetime lifetime;
+  private final LingeringClose lingeringClose = new LingeringClose();
   private @Nullable HandshakeTimeout handshakeTimeout;
 
   // Handler starts waiting for the end of the read batch (event loop only), see dispatchAfterRead.
@@ -111,6 +114,7 @@ final class ServerHandler extends GrpcConnectionHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     super.handlerAdded(ctx);
+    ctx.pipeline().addBefore(ctx.name(), null, lingeringClose);
     handshakeTimeout = HandshakeTimeout.start(ctx, config.connections().handshakeTimeoutNanos());
     lifetime.start(ctx);
   }
@@ -322,6 +326,33 @@ final class ServerHandler extends GrpcConnectionHandler {
       return;
     }
     super.exceptionCaught(ctx, cause);
+  }
+
+  /**
+   * A connection error ends the connection at once: the close that follows its GOAWAY lingers until
+   * the peer could read the GOAWAY, see {@link LingeringClose}. An error that asks for a graceful
+   * shutdown lets the streams in progress finish as before.
+   */
+  @Override
+  protected void onConnectionError(
+      ChannelHandlerContext ctx,
+      boolean outbound,
+      Throwable cause,
+      @Nullable Http2Exception http2Ex) {
+    if (http2Ex == null || http2Ex.shutdownHint() == Http2Exception.ShutdownHint.HARD_SHUTDOWN) {
+      lingeringClose.arm();
+    }
+    super.onConnectionError(ctx, outbound, cause, http2Ex);
+  }
+
+  /** Decodes no more frames once a connection error is closing the connection. */
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (lingeringClose.armed()) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    super.decode(ctx, in, out);
   }
 
   private static boolean causedByIo(Throwable cause) {
