@@ -30,6 +30,13 @@ final class JsonCodec<T> implements Codec<T> {
   static final String NAME = "json";
 
   /**
+   * The deepest nesting of JSON arrays and objects read: twice JsonFormat's recursion limit of 100
+   * messages, since a repeated field adds an array level per message. The check runs before gson,
+   * whose tree reader recurses once per level and would overflow the stack on a deep input.
+   */
+  static final int MAX_DEPTH = 200;
+
+  /**
    * The JSON of the message {@link #encodedSize} measured last on this thread, so {@link #encode}
    * does not print it again (Trunk calls the two in turn on one thread); cleared by encode.
    */
@@ -90,6 +97,7 @@ final class JsonCodec<T> implements Codec<T> {
   @Override
   public T decode(ByteBuffer source) throws IOException {
     String json = utf8(source);
+    checkDepth(json);
     DynamicMessage.Builder builder = DynamicMessage.newBuilder(type);
     try {
       parser.merge(json, builder);
@@ -97,6 +105,36 @@ final class JsonCodec<T> implements Codec<T> {
       throw new IOException("invalid JSON for " + type.getFullName() + ": " + e.getMessage(), e);
     }
     return protoCodec.decode(builder.build().toByteString().asReadOnlyByteBuffer());
+  }
+
+  /** Refuses JSON nested deeper than {@link #MAX_DEPTH}, counting brackets outside strings. */
+  private void checkDepth(String json) throws IOException {
+    int depth = 0;
+    boolean inString = false;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++; // the escaped character cannot end the string
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '[' || c == '{') {
+        if (++depth > MAX_DEPTH) {
+          throw new IOException(
+              "invalid JSON for "
+                  + type.getFullName()
+                  + ": nested deeper than "
+                  + MAX_DEPTH
+                  + " arrays and objects at offset "
+                  + i);
+        }
+      } else if (c == ']' || c == '}') {
+        depth--;
+      }
+    }
   }
 
   private byte[] print(T message) {
