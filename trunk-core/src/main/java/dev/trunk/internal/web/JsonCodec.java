@@ -38,7 +38,8 @@ final class JsonCodec<T> implements Codec<T> {
 
   /**
    * The JSON of the message {@link #encodedSize} measured last on this thread, so {@link #encode}
-   * does not print it again (Trunk calls the two in turn on one thread); cleared by encode.
+   * does not print it again (Trunk calls the two in turn on one thread); cleared by encode. A
+   * measure without an encode keeps one message's JSON until the thread's next measure or encode.
    */
   private static final ThreadLocal<@Nullable Printed> LAST_PRINTED = new ThreadLocal<>();
 
@@ -47,7 +48,7 @@ final class JsonCodec<T> implements Codec<T> {
   private final JsonFormat.Parser parser;
   private final JsonFormat.Printer printer;
 
-  private record Printed(Object message, byte[] json) {}
+  private record Printed(JsonCodec<?> codec, Object message, byte[] json) {}
 
   private JsonCodec(Codec<T> protoCodec, Descriptor type, boolean ignoreUnknownFields) {
     this.protoCodec = protoCodec;
@@ -77,7 +78,7 @@ final class JsonCodec<T> implements Codec<T> {
   @Override
   public int encodedSize(T message) {
     byte[] json = print(message);
-    LAST_PRINTED.set(new Printed(message, json));
+    LAST_PRINTED.set(new Printed(this, message, json));
     return json.length;
   }
 
@@ -85,7 +86,10 @@ final class JsonCodec<T> implements Codec<T> {
   public void encode(T message, ByteBuffer target) throws IOException {
     Printed last = LAST_PRINTED.get();
     LAST_PRINTED.remove();
-    target.put(last != null && last.message() == message ? last.json() : print(message));
+    target.put(
+        last != null && last.codec() == this && last.message() == message
+            ? last.json()
+            : print(message));
   }
 
   /**
