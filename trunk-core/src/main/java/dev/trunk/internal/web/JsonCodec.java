@@ -30,8 +30,16 @@ public final class JsonCodec<T> implements Codec<T> {
   static final String NAME = "json";
 
   /**
+   * The deepest nesting of JSON arrays and objects read: twice JsonFormat's recursion limit of 100
+   * messages, since a repeated field adds an array level per message. The check runs before gson,
+   * whose tree reader recurses once per level and would overflow the stack on a deep input.
+   */
+  static final int MAX_DEPTH = 200;
+
+  /**
    * The JSON of the message {@link #encodedSize} measured last on this thread, so {@link #encode}
-   * does not print it again (Trunk calls the two in turn on one thread); cleared by encode.
+   * does not print it again (Trunk calls the two in turn on one thread); cleared by encode. A
+   * measure without an encode keeps one message's JSON until the thread's next measure or encode.
    */
   private static final ThreadLocal<@Nullable Printed> LAST_PRINTED = new ThreadLocal<>();
 
@@ -40,7 +48,7 @@ public final class JsonCodec<T> implements Codec<T> {
   private final JsonFormat.Parser parser;
   private final JsonFormat.Printer printer;
 
-  private record Printed(Object message, byte[] json) {}
+  private record Printed(JsonCodec<?> codec, Object message, byte[] json) {}
 
   private JsonCodec(Codec<T> protoCodec, Descriptor type, boolean ignoreUnknownFields) {
     this.protoCodec = protoCodec;
@@ -70,7 +78,7 @@ public final class JsonCodec<T> implements Codec<T> {
   @Override
   public int encodedSize(T message) {
     byte[] json = print(message);
-    LAST_PRINTED.set(new Printed(message, json));
+    LAST_PRINTED.set(new Printed(this, message, json));
     return json.length;
   }
 
@@ -78,7 +86,10 @@ public final class JsonCodec<T> implements Codec<T> {
   public void encode(T message, ByteBuffer target) throws IOException {
     Printed last = LAST_PRINTED.get();
     LAST_PRINTED.remove();
-    target.put(last != null && last.message() == message ? last.json() : print(message));
+    target.put(
+        last != null && last.codec() == this && last.message() == message
+            ? last.json()
+            : print(message));
   }
 
   /**
@@ -90,6 +101,7 @@ public final class JsonCodec<T> implements Codec<T> {
   @Override
   public T decode(ByteBuffer source) throws IOException {
     String json = utf8(source);
+    checkDepth(json);
     DynamicMessage.Builder builder = DynamicMessage.newBuilder(type);
     try {
       parser.merge(json, builder);
@@ -97,6 +109,36 @@ public final class JsonCodec<T> implements Codec<T> {
       throw new IOException("invalid JSON for " + type.getFullName() + ": " + e.getMessage(), e);
     }
     return protoCodec.decode(builder.build().toByteString().asReadOnlyByteBuffer());
+  }
+
+  /** Refuses JSON nested deeper than {@link #MAX_DEPTH}, counting brackets outside strings. */
+  private void checkDepth(String json) throws IOException {
+    int depth = 0;
+    boolean inString = false;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++; // the escaped character cannot end the string
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '[' || c == '{') {
+        if (++depth > MAX_DEPTH) {
+          throw new IOException(
+              "invalid JSON for "
+                  + type.getFullName()
+                  + ": nested deeper than "
+                  + MAX_DEPTH
+                  + " arrays and objects at offset "
+                  + i);
+        }
+      } else if (c == ']' || c == '}') {
+        depth--;
+      }
+    }
   }
 
   private byte[] print(T message) {

@@ -150,6 +150,24 @@ class JsonCodecTest {
     assertThatThrownBy(() -> decode(JSON, "")).isInstanceOf(IOException.class);
   }
 
+  @Test
+  void deeplyNestedJsonIsRefusedWithoutOverflowingTheStack() {
+    String deep = "{\"extra\":" + "[".repeat(100_000);
+
+    assertThatThrownBy(() -> decode(JSON, deep))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("nested deeper than 200");
+  }
+
+  @Test
+  void moderatelyNestedJsonWithBracketsInStringsIsRead() throws IOException {
+    String nested = "{\"a\":".repeat(30) + "\"[[{\\\"\"" + "}".repeat(30);
+
+    Everything read = decode(JSON, "{\"extra\":" + nested + "}");
+
+    assertThat(read.getExtra().getFieldsOrThrow("a").hasStructValue()).isTrue();
+  }
+
   private static String encode(Codec<Everything> codec, Everything message) throws IOException {
     ByteBuffer target = ByteBuffer.allocate(codec.encodedSize(message));
     codec.encode(message, target);
