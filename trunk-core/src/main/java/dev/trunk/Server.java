@@ -6,6 +6,7 @@ import dev.trunk.internal.resolver.AbstractUnixSocketAddress;
 import dev.trunk.internal.server.ConnectionManagement;
 import dev.trunk.internal.server.ServerConfig;
 import dev.trunk.internal.server.ServerImpl;
+import dev.trunk.internal.web.StaticFiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -140,6 +141,7 @@ public interface Server extends AutoCloseable {
     private final List<ServiceDefinition> nonBlockingServices = new ArrayList<>();
     private final List<ServiceDefinition> interruptibleServices = new ArrayList<>();
     private final List<Interceptor> interceptors = new ArrayList<>();
+    private final List<StaticFiles> staticFiles = new ArrayList<>();
     private @Nullable TlsConfig tls;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
@@ -452,6 +454,27 @@ public interface Server extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Also serves the files of {@code directory} to GET and HEAD requests whose path starts with
+     * {@code urlPrefix}, over HTTP/1.1 and HTTP/2, for example a web page that calls the services
+     * with gRPC-Web or Connect. A directory is served as its {@code index.html}; there are no
+     * listings; paths with {@code ..} segments get 400, missing and hidden ({@code .name}) files
+     * 404. The content type follows the extension (html, js, css, json, png, svg and a few more).
+     * Files are read when requested, whole, up to 16 MiB each. A Connect GET (a query with a {@code
+     * message} parameter) still calls its method. The first prefix that matches wins.
+     *
+     * <pre>{@code
+     * Server.builder().port(8080).service(svc).staticFiles("/", Path.of("web")).build().start();
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the prefix does not start with {@code /} or the directory
+     *     does not exist
+     */
+    public Builder staticFiles(String urlPrefix, Path directory) {
+      staticFiles.add(StaticFiles.of(urlPrefix, directory));
+      return this;
+    }
+
     /** Builds the server; {@link Server#start()} starts listening. */
     public Server build() {
       atLeastOneMessage(maxBufferedBytesPerConnection, "maxBufferedBytesPerConnection");
@@ -481,7 +504,8 @@ public interface Server extends AutoCloseable {
                   Channel.Builder.nanos(maxConnectionAge),
                   Channel.Builder.nanos(maxConnectionAgeGrace),
                   Channel.Builder.nanos(handshakeTimeout)),
-              List.copyOf(corsAllowedOrigins));
+              List.copyOf(corsAllowedOrigins),
+              List.copyOf(staticFiles));
       return new ServerImpl(config);
     }
 

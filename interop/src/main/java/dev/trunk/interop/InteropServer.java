@@ -4,6 +4,7 @@ import dev.trunk.Server;
 import dev.trunk.TlsConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -11,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The Trunk interop server: serves {@code grpc.testing.TestService} on a loopback address
  * (127.0.0.1 unless {@code --address} names another, such as 127.0.0.2), cleartext or TLS with
- * gRPC's server1 test certificate, and prints one line once it listens.
+ * gRPC's server1 test certificate, and prints one line once it listens. With {@code --static_dir}
+ * it also serves that directory's files under {@code /}, such as the grpc-web test page.
  */
 public final class InteropServer {
   /** Printed, followed by {@code ADDRESS:PORT}, once the server accepts connections. */
@@ -33,7 +35,7 @@ public final class InteropServer {
   /** Largest request accepted; very_large_request sends 10 MiB (grpc-java also allows 16 MiB). */
   static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 
-  private static final Set<String> FLAGS = Set.of("port", "use_tls", "address");
+  private static final Set<String> FLAGS = Set.of("port", "use_tls", "address", "static_dir");
 
   private InteropServer() {}
 
@@ -41,11 +43,13 @@ public final class InteropServer {
     int port;
     boolean useTls;
     String address;
+    String staticDir;
     try {
       Flags flags = Flags.parse(args, FLAGS);
       port = flags.port("port", 8080);
       useTls = flags.bool("use_tls", false);
       address = loopbackAddress(flags.string("address", DEFAULT_ADDRESS));
+      staticDir = flags.string("static_dir", "");
     } catch (Flags.UsageException e) {
       if (!e.getMessage().isEmpty()) {
         System.err.println(e.getMessage());
@@ -56,7 +60,9 @@ public final class InteropServer {
               + "              [--address=IP (a loopback address to listen on, such as 127.0.0.2"
               + " or ::1; default "
               + DEFAULT_ADDRESS
-              + ")]");
+              + ")]\n"
+              + "              [--static_dir=DIR (also serve DIR's files under /, such as a"
+              + " test page)]");
       System.exit(2);
       return;
     }
@@ -68,6 +74,9 @@ public final class InteropServer {
             .reflection()
             .maxInboundMessageSize(MAX_MESSAGE_SIZE)
             .shutdownGracePeriod(Duration.ofSeconds(2));
+    if (!staticDir.isEmpty()) {
+      builder.staticFiles("/", Path.of(staticDir));
+    }
     if (useTls) {
       builder.tls(
           TlsConfig.builder().keyPair(TestCerts.server1Pem(), TestCerts.server1Key()).build());

@@ -64,6 +64,7 @@ public final class InProcessServer implements AutoCloseable {
             false,
             false,
             ConnectionManagement.defaults(),
+            List.of(),
             List.of());
     this.transport = new InProcessServerTransport(name, config);
   }

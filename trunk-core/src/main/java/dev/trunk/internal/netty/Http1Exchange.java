@@ -65,7 +65,7 @@ final class Http1Exchange extends ServerExchange {
         headers.add(name, header.getValue());
       }
     }
-    if (endOfStream) {
+    if (endOfStream && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       headers.set(HttpHeaderNames.CONTENT_LENGTH, 0);
     } else if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

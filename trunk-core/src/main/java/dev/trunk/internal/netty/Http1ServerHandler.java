@@ -105,8 +105,7 @@ final class Http1ServerHandler extends ChannelDuplexHandler {
     closeAfterResponse = !HttpUtil.isKeepAlive(request);
     Http2Headers headers = requestHeaders(ctx, request);
     Http1Exchange started =
-        new Http1Exchange(
-            Protocols.forRequest(headers, config.maxInboundMessageSize()), this, ctx, budget);
+        new Http1Exchange(Protocols.forRequest(headers, config), this, ctx, budget);
     exchange = started;
     requestEnded = false;
     started.start(headers, false, registry, config);
@@ -178,6 +177,8 @@ final class Http1ServerHandler extends ChannelDuplexHandler {
     }
     ChannelHandlerContext context = ctx();
     if (closeAfterResponse) {
+      // Flushed first: a close drops writes still waiting for the flush.
+      context.flush();
       context.close();
       return;
     }

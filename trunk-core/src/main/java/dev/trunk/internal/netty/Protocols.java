@@ -3,6 +3,7 @@ package dev.trunk.internal.netty;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import dev.trunk.internal.server.MethodRegistry;
+import dev.trunk.internal.server.ServerConfig;
 import dev.trunk.internal.server.ServerMethod;
 import io.netty.handler.codec.http2.Http2Headers;
 import org.jspecify.annotations.Nullable;
@@ -15,10 +16,16 @@ final class Protocols {
   private Protocols() {}
 
   /**
-   * A new protocol instance for a request with these headers: gRPC-Web or Connect by their content
-   * types (or a GET), gRPC for everything else, which answers content types it does not know.
+   * A new protocol instance for a request with these headers: static files for a GET under one of
+   * their prefixes, gRPC-Web or Connect by their content types (or a GET), gRPC for everything
+   * else, which answers content types it does not know.
    */
-  static WireProtocol forRequest(Http2Headers request, int maxRequestBytes) {
+  static WireProtocol forRequest(Http2Headers request, ServerConfig config) {
+    StaticFileProtocol file = StaticFileProtocol.forRequest(request, config.staticFiles());
+    if (file != null) {
+      return file;
+    }
+    int maxRequestBytes = config.maxInboundMessageSize();
     CharSequence contentType = request.get(GrpcHeaders.CONTENT_TYPE);
     GrpcWebProtocol web = GrpcWebProtocol.forContentType(contentType);
     if (web != null) {

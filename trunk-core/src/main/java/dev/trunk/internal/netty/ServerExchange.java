@@ -89,6 +89,9 @@ abstract class ServerExchange implements ServerTransportStream {
         return;
       }
     }
+    if (protocol.answer(this, request)) {
+      return;
+    }
     int maxInboundSize = config.maxInboundMessageSize();
     WireProtocol.Accepted accepted;
     try {

@@ -23,6 +23,14 @@ abstract class WireProtocol {
   record Accepted(ServerMethod<?, ?> method, RequestHead head) {}
 
   /**
+   * Answers the request without a call and returns true, or returns false (what call protocols do)
+   * to have {@link #accept} start one.
+   */
+  boolean answer(ServerExchange exchange, Http2Headers request) {
+    return false;
+  }
+
+  /**
    * Validates the request head and finds the method it calls.
    *
    * @throws Rejection if the request cannot start a call

@@ -3,6 +3,7 @@ package dev.trunk.internal.server;
 import dev.trunk.Interceptor;
 import dev.trunk.ServiceDefinition;
 import dev.trunk.TlsConfig;
+import dev.trunk.internal.web.StaticFiles;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -29,4 +30,5 @@ public record ServerConfig(
     boolean health,
     boolean reflection,
     ConnectionManagement connections,
-    List<String> corsAllowedOrigins) {}
+    List<String> corsAllowedOrigins,
+    List<StaticFiles> staticFiles) {}
