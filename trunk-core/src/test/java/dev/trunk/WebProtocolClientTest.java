@@ -264,6 +264,35 @@ class WebProtocolClientTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}, HTTP/1.1: {1}")
+  @MethodSource("protocols")
+  void theServerSeesTheChosenProtocol(Channel.Protocol protocol, boolean http1) throws IOException {
+    AtomicReference<String> seen = new AtomicReference<>();
+    Server probe =
+        Server.builder()
+            .address("127.0.0.1", 0)
+            .service(new TestService().definition())
+            .intercept(
+                Interceptor.onStart(
+                    (call, headers) -> seen.set(headers.keys() + " " + call.authority())))
+            .build()
+            .start();
+    try (Channel channel =
+        http1
+            ? Channel.forAddress("127.0.0.1", probe.port()).protocol(protocol).http1().build()
+            : Channel.forAddress("127.0.0.1", probe.port()).protocol(protocol).build()) {
+      channel.unaryCall(TestService.ECHO, StringValue.of("x"), CallOptions.DEFAULT);
+    } finally {
+      probe.shutdownNow();
+    }
+    // gRPC-Web marks itself; the Connect server strips its connect-* headers from the metadata.
+    if (protocol == Channel.Protocol.GRPC_WEB) {
+      assertThat(seen.get()).contains("x-grpc-web");
+    } else {
+      assertThat(seen.get()).doesNotContain("x-grpc-web").doesNotContain("connect-");
+    }
+  }
+
   @Test
   void http1IsRefusedForGrpcWithAnActionableMessage() {
     assertThatThrownBy(() -> Channel.forAddress("127.0.0.1", 1).http1().build())

@@ -138,7 +138,7 @@ final class ConnectClientProtocol extends ClientWireProtocol {
     EnvelopeReader envelopes = java.util.Objects.requireNonNull(reader);
     ByteBuf messages;
     try {
-      messages = envelopes.read(data, end -> onEndStream(end));
+      messages = envelopes.read(data, this::onEndStream);
     } catch (StatusException e) {
       fail(e.status(), events);
       return true;

@@ -30,6 +30,9 @@ final class GrpcWebClientProtocol extends ClientWireProtocol {
   private final EnvelopeReader reader =
       new EnvelopeReader(GrpcWebProtocol.TRAILERS_FLAG, MAX_TRAILERS_BYTES, "gRPC-Web trailers");
   private boolean done;
+  // The trailers frame's status and trailers, once read.
+  private Status pendingStatus = Status.OK;
+  private Metadata pendingTrailers = new Metadata();
 
   GrpcWebClientProtocol(MethodDescriptor<?, ?> method, int maxInboundMessageSize) {
     super(method, maxInboundMessageSize);
@@ -100,7 +103,7 @@ final class GrpcWebClientProtocol extends ClientWireProtocol {
     }
     ByteBuf messages;
     try {
-      messages = reader.read(data, end -> onTrailersFrame(end, events));
+      messages = reader.read(data, this::onTrailersFrame);
     } catch (StatusException e) {
       done = true;
       reader.close();
@@ -121,11 +124,8 @@ final class GrpcWebClientProtocol extends ClientWireProtocol {
     return credit;
   }
 
-  private Status pendingStatus = Status.OK;
-  private Metadata pendingTrailers = new Metadata();
-
   /** Parses the trailers frame: "name: value" lines separated by CRLF. */
-  private void onTrailersFrame(EnvelopeReader.End end, Events events) {
+  private void onTrailersFrame(EnvelopeReader.End end) {
     Http2Headers trailers = GrpcHeaders.newHeaders();
     String block = end.payload().toString(StandardCharsets.UTF_8);
     end.payload().release();
