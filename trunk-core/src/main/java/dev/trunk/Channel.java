@@ -118,6 +118,26 @@ public interface Channel extends AutoCloseable {
   @Override
   void close();
 
+  /**
+   * The wire protocol a channel's calls use. gRPC-Web and Connect let a Java client reach a server
+   * through proxies that only pass HTTP/1.1 (see {@link Builder#http1()}); Trunk servers speak all
+   * three on one port.
+   */
+  enum Protocol {
+    /** gRPC over HTTP/2 (PROTOCOL-HTTP2.md): every call kind, trailers in HTTP/2 trailers. */
+    GRPC,
+    /**
+     * gRPC-Web (PROTOCOL-WEB.md): gRPC's messages with the trailers as a last body frame, over
+     * HTTP/2 or HTTP/1.1.
+     */
+    GRPC_WEB,
+    /**
+     * The Connect protocol (connectrpc.com/docs/protocol): a unary call's body is the bare message
+     * and errors are JSON; streaming calls use envelopes ending in a JSON end-of-stream message.
+     */
+    CONNECT
+  }
+
   /** Configures a {@link Channel}. Not thread-safe. */
   final class Builder {
     /** Default limit on a received message (PROTOCOL-HTTP2.md leaves it to implementations). */
@@ -188,6 +208,8 @@ public interface Channel extends AutoCloseable {
     private Duration keepAliveTime = DEFAULT_KEEPALIVE_TIME;
     private Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
     private boolean keepAliveWithoutCalls = DEFAULT_KEEPALIVE_WITHOUT_CALLS;
+    private Protocol protocol = Protocol.GRPC;
+    private boolean http1;
 
     private Builder(String target) {
       this.target = target;
@@ -275,6 +297,24 @@ public interface Channel extends AutoCloseable {
     /** Plain HTTP/2 with prior knowledge (the default). */
     public Builder plaintext() {
       this.tls = null;
+      return this;
+    }
+
+    /** The wire protocol of every call: {@link Protocol#GRPC} by default. */
+    public Builder protocol(Protocol protocol) {
+      this.protocol = requireNonNull(protocol, "protocol");
+      return this;
+    }
+
+    /**
+     * Speaks HTTP/1.1 instead of HTTP/2, for servers behind proxies that only pass HTTP/1.1; only
+     * with {@link Protocol#GRPC_WEB} or {@link Protocol#CONNECT}, and only in plaintext. Each call
+     * in progress has a connection of its own (idle connections are reused), and since HTTP/1.1
+     * sends the whole request before the response, bidirectional-streaming calls fail with
+     * UNIMPLEMENTED.
+     */
+    public Builder http1() {
+      this.http1 = true;
       return this;
     }
 
@@ -416,7 +456,14 @@ public interface Channel extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Builds the channel.
+     *
+     * @throws IllegalArgumentException if the settings contradict each other (HTTP/1.1 with gRPC or
+     *     TLS, a buffer smaller than a message) or a target or TLS setting is invalid
+     */
     public Channel build() {
+      checkHttpVersion();
       if (maxBufferedBytesPerConnection < maxInboundMessageSize) {
         throw new IllegalArgumentException(
             "maxBufferedBytesPerConnection ("
@@ -454,7 +501,9 @@ public interface Channel extends AutoCloseable {
               defaultServiceConfig,
               idleTimeout,
               initialBackoff,
-              loadBalancingPolicy);
+              loadBalancingPolicy,
+              protocol,
+              http1);
       ChannelCore core =
           new ChannelCore(
               config,
@@ -464,6 +513,21 @@ public interface Channel extends AutoCloseable {
               new NettyConnector(config),
               ServiceConfigParser::parse);
       return new ChannelImpl(config, core);
+    }
+
+    private void checkHttpVersion() {
+      if (!http1) {
+        return;
+      }
+      if (protocol == Protocol.GRPC) {
+        throw new IllegalArgumentException(
+            "gRPC needs HTTP/2 (PROTOCOL-HTTP2.md); to use HTTP/1.1 choose"
+                + " protocol(Protocol.GRPC_WEB) or protocol(Protocol.CONNECT)");
+      }
+      if (tls != null) {
+        throw new IllegalArgumentException(
+            "HTTP/1.1 channels are plaintext only for now; use HTTP/2 (drop http1()) with TLS");
+      }
     }
 
     static int positive(int value, String name) {

@@ -559,8 +559,13 @@ final class ClientHandler extends GrpcConnectionHandler {
     if (stream == null) {
       return;
     }
+    ClientWireProtocol web = stream.web;
     if (stream.headersReceived) {
-      onTrailers(stream, headers, false);
+      if (web != null) {
+        web.onTrailers(new WebEvents(stream));
+      } else {
+        onTrailers(stream, headers, false);
+      }
       return;
     }
     CharSequence httpStatus = headers.status();
@@ -572,6 +577,10 @@ final class ClientHandler extends GrpcConnectionHandler {
     }
     stream.headersReceived = true;
     stream.forget(); // the server has processed the stream: it can no longer move
+    if (web != null) {
+      web.onHead(headers, endOfStream, new WebEvents(stream));
+      return;
+    }
     Status httpFailure = GrpcHeaders.checkResponse(headers, stream.codecName);
     if (httpFailure != null) {
       reset(stream, httpFailure);
@@ -619,7 +628,44 @@ final class ClientHandler extends GrpcConnectionHandler {
     if (stream == null || stream.closed) {
       return bytes;
     }
+    ClientWireProtocol web = stream.web;
+    if (web != null) {
+      return web.onBody(data.retain(), endOfStream, new WebEvents(stream)) ? bytes : 0;
+    }
     return stream.listener.onData(data.retain(), endOfStream) ? bytes : 0;
+  }
+
+  /** What a gRPC-Web or Connect stream's protocol makes of its response, for its call. */
+  private final class WebEvents implements ClientWireProtocol.Events {
+    private final NettyClientStream stream;
+
+    WebEvents(NettyClientStream stream) {
+      this.stream = stream;
+    }
+
+    @Override
+    public void onHeaders(Metadata headers, @Nullable String encoding) {
+      stream.listener.onHeaders(headers, encoding, budget);
+    }
+
+    @Override
+    public boolean onData(ByteBuf data, boolean endOfStream) {
+      if (stream.closed) {
+        data.release();
+        return true;
+      }
+      return stream.listener.onData(data, endOfStream);
+    }
+
+    @Override
+    public void onEnd(Status status, Metadata trailers) {
+      close(stream, status, trailers);
+    }
+
+    @Override
+    public void onFailure(Status status) {
+      reset(stream, status);
+    }
   }
 
   @Override

@@ -256,7 +256,7 @@ final class GrpcHeaders {
    * http-grpc-status-mapping.md: the table applies only to a response without grpc-status; a
    * grpc-status that is present must be used.
    */
-  private static Status httpFailure(Http2Headers headers, @Nullable CharSequence httpStatus) {
+  static Status httpFailure(Http2Headers headers, @Nullable CharSequence httpStatus) {
     String from = "HTTP status " + httpStatus + " from the server";
     Status grpc = statusOf(headers);
     if (grpc != null && !grpc.isOk()) {

@@ -31,6 +31,8 @@ final class NettyClientStream implements ClientTransportStream {
   // The content-subtype a response may name: the method's response codec.
   final String codecName;
   final Http2Headers headers;
+  // gRPC-Web or Connect: how requests and responses are adapted; null for gRPC.
+  final @Nullable ClientWireProtocol web;
 
   // The connection the stream lives on; replaced once if the stream is retried elsewhere.
   volatile ClientHandler handler;
@@ -60,8 +62,10 @@ final class NettyClientStream implements ClientTransportStream {
       ClientHandler handler,
       ClientStreamListener listener,
       String codecName,
-      Http2Headers headers) {
+      Http2Headers headers,
+      @Nullable ClientWireProtocol web) {
     this.handler = handler;
+    this.web = web;
     this.listener = listener;
     this.codecName = codecName;
     this.headers = headers;
@@ -69,7 +73,8 @@ final class NettyClientStream implements ClientTransportStream {
   }
 
   @Override
-  public void write(@Nullable ByteBuf message, boolean endOfStream) {
+  public void write(@Nullable ByteBuf framed, boolean endOfStream) {
+    ByteBuf message = web == null ? framed : web.outbound(framed, listener);
     synchronized (this) {
       if (message != null) {
         pendingMessages.add(message);

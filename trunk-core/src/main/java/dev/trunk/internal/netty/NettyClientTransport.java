@@ -58,14 +58,18 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
       boolean endOfStream,
       ClientStreamListener listener) {
     MethodDescriptor<?, ?> method = call.method();
-    Http2Headers headers = requestHeaders(call);
+    ClientWireProtocol web =
+        ClientWireProtocol.forCall(
+            shared.config.protocol(), method, shared.config.maxInboundMessageSize());
+    Http2Headers headers = web == null ? requestHeaders(call) : web.requestHeaders(call, shared);
     ClientHandler handler = connection();
     if (!handler.tryEnterWaiting()) {
       throw handler.tooManyWaiting().asException();
     }
     NettyClientStream stream =
-        new NettyClientStream(handler, listener, method.responseCodec().name(), headers);
-    handler.runOnEventLoop(() -> handler.start(stream, firstMessage, endOfStream));
+        new NettyClientStream(handler, listener, method.responseCodec().name(), headers, web);
+    ByteBuf first = web == null ? firstMessage : web.outbound(firstMessage, listener);
+    handler.runOnEventLoop(() -> handler.start(stream, first, endOfStream));
     return stream;
   }
 

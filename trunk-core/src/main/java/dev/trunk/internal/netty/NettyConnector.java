@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What all connections of one channel share: the TLS context (reloaded from files), the keepalive
  * time (doubled for every later connection after a "too_many_pings" GOAWAY) and the request header
- * values. Makes one {@link NettyClientTransport} per subchannel.
+ * values. Makes one {@link NettyClientTransport} per subchannel ({@link Http1ClientTransport} for
+ * HTTP/1.1).
  */
 public final class NettyConnector implements EndpointTransport.Factory {
   /** Trunk's user-agent product token (PROTOCOL-HTTP2.md: grpc-java/1.2.3 style). */
@@ -48,8 +49,10 @@ public final class NettyConnector implements EndpointTransport.Factory {
   }
 
   @Override
-  public NettyClientTransport newTransport(EndpointTransport.Events events) {
-    return new NettyClientTransport(this, events);
+  public EndpointTransport newTransport(EndpointTransport.Events events) {
+    return config.http1()
+        ? new Http1ClientTransport(this, events)
+        : new NettyClientTransport(this, events);
   }
 
   @Override
