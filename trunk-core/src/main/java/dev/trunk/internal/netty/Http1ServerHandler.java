@@ -106,7 +106,10 @@ final class Http1ServerHandler extends ChannelDuplexHandler {
     Http2Headers headers = requestHeaders(ctx, request);
     Http1Exchange started =
         new Http1Exchange(
-            Protocols.forRequest(headers, config.maxInboundMessageSize()), this, ctx, budget);
+            Protocols.forRequest(headers, registry, config.maxInboundMessageSize()),
+            this,
+            ctx,
+            budget);
     exchange = started;
     requestEnded = false;
     started.start(headers, false, registry, config.maxInboundMessageSize());

@@ -15,14 +15,22 @@ final class Protocols {
   private Protocols() {}
 
   /**
-   * A new protocol instance for a request with these headers: gRPC-Web or Connect by their content
-   * types (or a GET), gRPC for everything else, which answers content types it does not know.
+   * A new protocol instance for a request with these headers: gRPC-Web by its content types, HTTP
+   * transcoding for a plain HTTP request off the methods' paths when the server has {@code
+   * google.api.http} bindings, Connect by its content types (or a GET), gRPC for everything else,
+   * which answers content types it does not know.
    */
-  static WireProtocol forRequest(Http2Headers request, int maxRequestBytes) {
+  static WireProtocol forRequest(
+      Http2Headers request, MethodRegistry registry, int maxRequestBytes) {
     CharSequence contentType = request.get(GrpcHeaders.CONTENT_TYPE);
     GrpcWebProtocol web = GrpcWebProtocol.forContentType(contentType);
     if (web != null) {
       return web;
+    }
+    TranscodingProtocol transcoding =
+        TranscodingProtocol.forRequest(request, registry, maxRequestBytes);
+    if (transcoding != null) {
+      return transcoding;
     }
     ConnectProtocol connect =
         ConnectProtocol.forRequest(request.method(), contentType, maxRequestBytes);

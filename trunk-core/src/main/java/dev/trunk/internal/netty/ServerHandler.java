@@ -146,7 +146,10 @@ final class ServerHandler extends GrpcConnectionHandler {
     }
     Http2Exchange exchange =
         new Http2Exchange(
-            Protocols.forRequest(headers, config.maxInboundMessageSize()), this, ctx, streamId);
+            Protocols.forRequest(headers, registry, config.maxInboundMessageSize()),
+            this,
+            ctx,
+            streamId);
     stream.setProperty(streamKey, exchange);
     exchange.start(headers, endOfStream, registry, config.maxInboundMessageSize());
   }
