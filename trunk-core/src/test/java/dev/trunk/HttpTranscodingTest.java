@@ -189,7 +189,7 @@ class HttpTranscodingTest {
     HttpResponse<String> response = send(transport, "GET", "/v1/shelves/abc", null);
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.body()).startsWith("{\"code\":3,\"message\":\"invalid the path for ");
+    assertThat(response.body()).startsWith("{\"code\":3,\"message\":\"bad path for ");
     assertThat(response.body()).contains("abc");
   }
 

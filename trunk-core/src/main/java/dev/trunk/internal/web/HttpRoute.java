@@ -114,14 +114,14 @@ public final class HttpRoute<T> {
     DynamicMessage.Builder message = DynamicMessage.newBuilder(input);
     String text = new String(body, StandardCharsets.UTF_8);
     if (!binding.body().isEmpty() && !text.isBlank()) {
-      merge(bodyJson(text), message, "the body");
+      merge(bodyJson(text), message, "body");
     }
     if (!rawQuery.isEmpty()) {
-      merge(Json.write(QueryParameters.toJson(input, rawQuery)), message, "the query");
+      merge(Json.write(QueryParameters.toJson(input, rawQuery)), message, "query");
     }
     Map<String, Object> path = new LinkedHashMap<>();
     variables.forEach((fieldPath, value) -> FieldPaths.put(path, fieldPath, value));
-    merge(Json.write(path), message, "the path");
+    merge(Json.write(path), message, "path");
     return message.build().toByteArray();
   }
 
@@ -139,7 +139,7 @@ public final class HttpRoute<T> {
       parser.merge(json, message);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new IllegalArgumentException(
-          "invalid " + where + " for " + input.getFullName() + ": " + e.getMessage(), e);
+          "bad " + where + " for " + input.getFullName() + ": " + e.getMessage(), e);
     }
   }
 
