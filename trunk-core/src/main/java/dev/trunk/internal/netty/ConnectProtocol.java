@@ -71,12 +71,16 @@ final class ConnectProtocol extends WireProtocol {
 
   /**
    * The Connect protocol for a request with this method and content type, or null if it is not a
-   * Connect request: a GET, {@code application/proto|json} (unary) or {@code application/connect+*}
-   * (streaming).
+   * Connect request: a GET with a query, {@code application/proto|json} (unary) or {@code
+   * application/connect+*} (streaming).
    */
   static @Nullable ConnectProtocol forRequest(
-      @Nullable CharSequence method, @Nullable CharSequence contentType, int maxRequestBytes) {
-    if (AsciiString.contentEquals("GET", method)) {
+      Http2Headers request, @Nullable CharSequence contentType, int maxRequestBytes) {
+    // A Connect GET carries its request in the query; a GET without one is not Connect's.
+    CharSequence path = request.path();
+    if (AsciiString.contentEquals("GET", request.method())
+        && path != null
+        && AsciiString.indexOf(path, '?', 0) >= 0) {
       return new ConnectProtocol(false, true, maxRequestBytes);
     }
     String subtype = unarySubtype(contentType);

@@ -105,7 +105,7 @@ final class Http1ServerHandler extends ChannelDuplexHandler {
     closeAfterResponse = !HttpUtil.isKeepAlive(request);
     Http2Headers headers = requestHeaders(ctx, request);
     Http1Exchange started =
-        new Http1Exchange(Protocols.forRequest(headers, config), this, ctx, budget);
+        new Http1Exchange(Protocols.forRequest(headers, registry, config), this, ctx, budget);
     exchange = started;
     requestEnded = false;
     started.start(headers, false, registry, config);

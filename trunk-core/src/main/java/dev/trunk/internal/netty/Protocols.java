@@ -17,10 +17,12 @@ final class Protocols {
 
   /**
    * A new protocol instance for a request with these headers: static files for a GET under one of
-   * their prefixes, gRPC-Web or Connect by their content types (or a GET), gRPC for everything
-   * else, which answers content types it does not know.
+   * their prefixes, gRPC-Web by its content types, HTTP transcoding for a plain HTTP request off
+   * the methods' paths when the server has {@code google.api.http} bindings, Connect by its content
+   * types (or a GET), gRPC for everything else, which answers content types it does not know.
    */
-  static WireProtocol forRequest(Http2Headers request, ServerConfig config) {
+  static WireProtocol forRequest(
+      Http2Headers request, MethodRegistry registry, ServerConfig config) {
     StaticFileProtocol file = StaticFileProtocol.forRequest(request, config.staticFiles());
     if (file != null) {
       return file;
@@ -31,8 +33,12 @@ final class Protocols {
     if (web != null) {
       return web;
     }
-    ConnectProtocol connect =
-        ConnectProtocol.forRequest(request.method(), contentType, maxRequestBytes);
+    TranscodingProtocol transcoding =
+        TranscodingProtocol.forRequest(request, registry, maxRequestBytes);
+    if (transcoding != null) {
+      return transcoding;
+    }
+    ConnectProtocol connect = ConnectProtocol.forRequest(request, contentType, maxRequestBytes);
     return connect != null ? connect : new GrpcProtocol();
   }
 

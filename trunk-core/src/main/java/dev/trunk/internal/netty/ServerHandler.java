@@ -149,7 +149,7 @@ final class ServerHandler extends GrpcConnectionHandler {
       return;
     }
     Http2Exchange exchange =
-        new Http2Exchange(Protocols.forRequest(headers, config), this, ctx, streamId);
+        new Http2Exchange(Protocols.forRequest(headers, registry, config), this, ctx, streamId);
     stream.setProperty(streamKey, exchange);
     exchange.start(headers, endOfStream, registry, config);
   }

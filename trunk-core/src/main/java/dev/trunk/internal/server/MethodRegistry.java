@@ -6,6 +6,7 @@ import dev.trunk.Codec;
 import dev.trunk.Interceptor;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.ServiceDefinition;
+import dev.trunk.internal.web.HttpRoutes;
 import dev.trunk.internal.web.JsonCodec;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ public final class MethodRegistry {
   private final Map<String, Map<AsciiString, ServerMethod<?, ?>>> byCodec = new HashMap<>();
   // Methods whose schema marks them idempotency_level = NO_SIDE_EFFECTS (Connect GET, caching).
   private final Set<MethodDescriptor<?, ?>> noSideEffects = new HashSet<>();
+  // HTTP/JSON transcoding routes of unary protobuf methods with google.api.http options.
+  private final HttpRoutes<ServerMethod<?, ?>> httpRoutes = new HttpRoutes<>();
   private final RunningHandlers running = new RunningHandlers();
   private final List<Interceptor> serverInterceptors;
 
@@ -65,7 +68,10 @@ public final class MethodRegistry {
     }
   }
 
-  /** What a method's schema allows: GET when side-effect free, JSON for protobuf methods. */
+  /**
+   * What a method's schema allows: GET when side-effect free, JSON for protobuf methods, HTTP/JSON
+   * transcoding for unary protobuf methods with {@code google.api.http} options.
+   */
   private void registerSchemaFeatures(
       ServerMethod<?, ?> method, com.google.protobuf.Descriptors.MethodDescriptor schema) {
     boolean sideEffectFree =
@@ -75,6 +81,9 @@ public final class MethodRegistry {
     }
     if (!method.descriptor().requestCodec().name().equals(Codec.PROTO)) {
       return;
+    }
+    if (method.descriptor().type() == MethodDescriptor.Type.UNARY) {
+      httpRoutes.add(method, schema);
     }
     ServerMethod<?, ?> json = jsonTwin(method, schema);
     if (sideEffectFree) {
@@ -124,6 +133,11 @@ public final class MethodRegistry {
    */
   public boolean hasNoSideEffects(ServerMethod<?, ?> method) {
     return noSideEffects.contains(method.descriptor());
+  }
+
+  /** The HTTP routes of the unary methods whose schema has {@code google.api.http} options. */
+  public HttpRoutes<ServerMethod<?, ?>> httpRoutes() {
+    return httpRoutes;
   }
 
   /** The method's protobuf schema, if its service has one that declares it. */
