@@ -64,7 +64,8 @@ class ConnectEsWebProtocolsIT {
           + " has none: connect-es's Connect client sent both calls as GET requests"
           + " (CacheableUnaryCall marked NO_SIDE_EFFECTS, useHttpGet), the server answered each"
           + " with a fresh timestamp, and the client's check that the two payloads are equal"
-          + " failed, as it must without a cache.";
+          + " failed, as it must without a cache. Through nginx's cache (the 'nginx cache' path)"
+          + " the same client passes.";
 
   /** What the client prints when its client_compressed_unary probe is not refused. */
   private static final String PROBE_NOT_REFUSED =
@@ -89,6 +90,12 @@ class ConnectEsWebProtocolsIT {
     List<String> flags() {
       return List.of(
           "--protocol=" + protocol, "--http_version=" + httpVersion, "--use_json=" + json);
+    }
+
+    /** The name of a client run's log: "connect-es-connect-h1.1-JSON-client-CASE-PATH". */
+    String logName(String testCase, String path) {
+      String name = "connect-es-" + protocol + "-h" + httpVersion + "-" + format();
+      return name + "-client-" + testCase + "-" + path.replace(' ', '-');
     }
 
     /** HTTP/1.1 in plaintext only; HTTP/2 in plaintext and over TLS. */
@@ -185,23 +192,8 @@ class ConnectEsWebProtocolsIT {
     ServerPerTransport servers =
         againstConnectEs() ? connectEsServers.get(mode.httpVersion()) : trunkServers;
     RunningServer server = servers.get(tls);
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "node",
-                scripts.script("client.js"),
-                "--server_host=127.0.0.1",
-                "--server_port=" + server.port(),
-                "--use_tls=" + tls,
-                "--use_test_ca=true",
-                "--server_host_override=" + TestCerts.SERVER_HOST_OVERRIDE,
-                "--test_case=" + testCase,
-                GrpcJsAndConnectEsPeers.certsFlag()));
-    command.addAll(mode.flags());
-    command.addAll(InteropEnv.soakFlags(testCase));
-    String name = "connect-es-" + mode.protocol() + "-h" + mode.httpVersion() + "-" + mode.format();
-    try (ChildProcess client =
-        ChildProcess.start(name + "-client-" + testCase + "-" + path, command)) {
+    List<String> command = clientCommand(scripts, mode, testCase, server.port(), tls);
+    try (ChildProcess client = ChildProcess.start(mode.logName(testCase, path), command)) {
       Integer exit = client.awaitExit(InteropEnv.CLIENT_TIMEOUT);
       String description =
           "\nthe connect-es client ("
@@ -221,7 +213,27 @@ class ConnectEsWebProtocolsIT {
     }
   }
 
-  private static String outcome(@Nullable Integer exit) {
+  /** The command that runs connect-es's client in {@code mode} on {@code testCase} at a port. */
+  static List<String> clientCommand(
+      ConnectEsPeerIT scripts, Mode mode, String testCase, int port, boolean tls) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "node",
+                scripts.script("client.js"),
+                "--server_host=127.0.0.1",
+                "--server_port=" + port,
+                "--use_tls=" + tls,
+                "--use_test_ca=true",
+                "--server_host_override=" + TestCerts.SERVER_HOST_OVERRIDE,
+                "--test_case=" + testCase,
+                GrpcJsAndConnectEsPeers.certsFlag()));
+    command.addAll(mode.flags());
+    command.addAll(InteropEnv.soakFlags(testCase));
+    return command;
+  }
+
+  static String outcome(@Nullable Integer exit) {
     return exit == null ? "timed out after " + InteropEnv.CLIENT_TIMEOUT : "exited " + exit;
   }
 

@@ -14,8 +14,8 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Line format, tab-separated: case, peer, direction, path, result, note. Direction is {@code
  * peer-client} (the peer's client against Trunk's server) or {@code peer-server} (Trunk's client
- * against the peer's server); path is {@code plaintext}, {@code tls} or {@code nginx}; result is
- * {@code pass}, {@code fail} or {@code n/a}.
+ * against the peer's server); path is {@code plaintext}, {@code tls}, {@code nginx} or {@code nginx
+ * cache}; result is {@code pass}, {@code fail} or {@code n/a}.
  */
 final class MatrixResults {
   /** The peer's client calls Trunk's server. */

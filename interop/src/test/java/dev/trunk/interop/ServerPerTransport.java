@@ -1,6 +1,7 @@
 package dev.trunk.interop;
 
 import dev.trunk.interop.InteropServers.RunningServer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -13,6 +14,7 @@ final class ServerPerTransport implements AutoCloseable {
   private final Function<Boolean, RunningServer> start;
   private final @Nullable RunningServer[] servers = new RunningServer[2];
   private final @Nullable String nginxName;
+  private final BiFunction<String, Integer, NginxProxy> startNginx;
   private @Nullable NginxProxy nginx;
 
   /** {@code start} starts a server, with TLS when given true. */
@@ -22,8 +24,25 @@ final class ServerPerTransport implements AutoCloseable {
 
   /** Also serves the {@code nginx} path through a proxy whose logs are named {@code nginxName}. */
   ServerPerTransport(Function<Boolean, RunningServer> start, @Nullable String nginxName) {
+    this(start, nginxName, NginxProxy::start);
+  }
+
+  /**
+   * Also serves an nginx in front of the plaintext server, named {@code nginxName} and started by
+   * {@code startNginx} (given the name and the upstream port), such as {@link NginxProxy#caching}.
+   */
+  ServerPerTransport(
+      Function<Boolean, RunningServer> start,
+      @Nullable String nginxName,
+      BiFunction<String, Integer, NginxProxy> startNginx) {
     this.start = start;
     this.nginxName = nginxName;
+    this.startNginx = startNginx;
+  }
+
+  /** The nginx in front of the plaintext server, starting both as needed. */
+  synchronized NginxProxy nginx() {
+    return nginxInFrontOf(get(false));
   }
 
   /**
@@ -33,7 +52,7 @@ final class ServerPerTransport implements AutoCloseable {
     return switch (path) {
       case "plaintext" -> get(false).port();
       case "tls" -> get(true).port();
-      case "nginx" -> nginxInFrontOf(get(false)).port();
+      case "nginx" -> nginx().port();
       default -> throw new IllegalArgumentException("unknown path " + path);
     };
   }
@@ -47,7 +66,7 @@ final class ServerPerTransport implements AutoCloseable {
       if (proxy != null) {
         proxy.close();
       }
-      proxy = NginxProxy.start(nginxName, upstream.port());
+      proxy = startNginx.apply(nginxName, upstream.port());
       nginx = proxy;
     }
     return proxy;
