@@ -66,6 +66,7 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
   private boolean reading;
   // Keepalive PINGs (gRFC A8, A9), when on: told of every read batch.
   private @Nullable KeepAlivePinger keepAlive;
+  private boolean keepAliveStarted;
 
   /** A handler over a codec made by {@link HandlerBuilder}. */
   GrpcConnectionHandler(
@@ -93,6 +94,18 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
     context = ctx;
     eventLoop = ctx.executor();
     super.handlerAdded(ctx);
+    if (ctx.channel().isActive()) {
+      // Added once the HTTP version is known: the connection is already active.
+      startKeepAlive();
+    }
+  }
+
+  private void startKeepAlive() {
+    KeepAlivePinger pinger = keepAlive;
+    if (pinger != null && !keepAliveStarted) {
+      keepAliveStarted = true;
+      pinger.start();
+    }
   }
 
   /** The handler's context; only once it has been added to the pipeline. */
@@ -203,9 +216,7 @@ abstract class GrpcConnectionHandler extends Http2ConnectionHandler implements H
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     super.channelActive(ctx);
-    if (keepAlive != null) {
-      keepAlive.start();
-    }
+    startKeepAlive();
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.trunk.TlsConfig;
 import dev.trunk.TlsInfo;
 import dev.trunk.internal.Log;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -71,8 +72,25 @@ final class TlsHandshake {
     private final ServerPipeline pipeline;
     private boolean failed;
 
+    private @Nullable HandshakeTimeout timeout;
+
     Server(ServerPipeline pipeline) {
       this.pipeline = pipeline;
+    }
+
+    /** The TLS handshake is bounded by the handshake timeout, as the HTTP/2 one is after it. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      timeout = HandshakeTimeout.start(ctx, pipeline.handshakeTimeoutNanos());
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+      HandshakeTimeout pending = timeout;
+      if (pending != null) {
+        pending.cancel();
+        timeout = null;
+      }
     }
 
     @Override
@@ -83,7 +101,7 @@ final class TlsHandshake {
         if (!done.isSuccess()) {
           failed = true;
           logFailure(ctx, done.cause());
-          ctx.close();
+          closeAfterFailure(ctx, done.cause());
         } else {
           ctx.channel().attr(TLS_INFO).set(info(ssl.engine().getSession()));
           addHttpHandlers(ctx, alpn);
@@ -92,6 +110,24 @@ final class TlsHandshake {
       }
       super.userEventTriggered(ctx, event);
     }
+
+    /**
+     * Closes a connection whose handshake failed. A client that sent plaintext first gets a TLS
+     * alert record (fatal, unexpected_message: RFC 8446 section 6), written below the TLS engine,
+     * so that it can tell it reached a TLS port.
+     */
+    private static void closeAfterFailure(ChannelHandlerContext ctx, Throwable cause) {
+      ChannelHandlerContext tls = ctx.pipeline().context(SslHandler.class);
+      if (find(cause, NotSslRecordException.class) == null || tls == null) {
+        ctx.close();
+        return;
+      }
+      tls.writeAndFlush(Unpooled.wrappedBuffer(UNEXPECTED_MESSAGE_ALERT))
+          .addListener(written -> ctx.close());
+    }
+
+    /** A TLS 1.2 record (type alert, 21) holding a fatal (2) unexpected_message (10) alert. */
+    private static final byte[] UNEXPECTED_MESSAGE_ALERT = {21, 3, 3, 0, 2, 2, 10};
 
     /**
      * The handlers for the protocol ALPN selected: h2 or http/1.1; without ALPN, the first bytes
@@ -297,6 +333,9 @@ final class TlsHandshake {
    * handler's "preface missing" error with a hex dump of the ClientHello.
    */
   static final class PlaintextServer extends ChannelInboundHandlerAdapter {
+    /** Length 0, type SETTINGS (4), no flags, stream 0. */
+    private static final byte[] EMPTY_SETTINGS_FRAME = {0, 0, 0, 4, 0, 0, 0, 0, 0};
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
       if (msg instanceof ByteBuf bytes && isHandshakeRecord(bytes)) {
@@ -306,7 +345,10 @@ final class TlsHandshake {
                 + " with Server.Builder.tls, or have the client connect with"
                 + " Channel.Builder.plaintext())",
             ctx.channel().remoteAddress());
-        ctx.close();
+        // The HTTP/2 server preface (an empty SETTINGS frame, RFC 9113 section 3.4) lets the
+        // client see that it reached a plaintext HTTP/2 port, and say so.
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(EMPTY_SETTINGS_FRAME))
+            .addListener(written -> ctx.close());
         return;
       }
       ctx.pipeline().remove(this);
