@@ -60,8 +60,7 @@ final class ConnectProtocol extends WireProtocol {
 
   // Unary: the request body until it is complete, and the response until its status is known.
   private @Nullable CompositeByteBuf requestBody;
-  private @Nullable Metadata responseHeaders;
-  private @Nullable ByteBuf responseMessage;
+  private final HeldResponse held = new HeldResponse();
 
   private ConnectProtocol(boolean streaming, boolean get, int maxRequestBytes) {
     this.streaming = streaming;
@@ -149,16 +148,8 @@ final class ConnectProtocol extends WireProtocol {
     }
     AsciiString encodingHeader = streaming ? STREAM_ENCODING : CONTENT_ENCODING;
     AsciiString acceptHeader = streaming ? STREAM_ACCEPT_ENCODING : ACCEPT_ENCODING;
-    String encoding = encoding(request.get(encodingHeader), encodingHeader);
-    requestEncoding = encoding;
-    CharSequence accepted = request.get(acceptHeader);
     RequestHead head =
-        new RequestHead(
-            metadata(request),
-            deadline(request),
-            Protocols.authority(request),
-            encoding,
-            accepted != null && AsciiString.containsIgnoreCase(accepted, Compression.GZIP));
+        requestHead(request, request.get(encodingHeader), encodingHeader, acceptHeader);
     if (!streaming) {
       requestBody = Unpooled.compositeBuffer(Integer.MAX_VALUE);
     }
@@ -185,19 +176,29 @@ final class ConnectProtocol extends WireProtocol {
                   + " may have side effects, so it cannot be called with GET; use POST, or mark"
                   + " the method option idempotency_level = NO_SIDE_EFFECTS"));
     }
-    String encoding = encoding(query.compression(), CONTENT_ENCODING);
-    requestEncoding = encoding;
-    CharSequence accepted = request.get(ACCEPT_ENCODING);
-    RequestHead head =
-        new RequestHead(
-            metadata(request),
-            deadline(request),
-            Protocols.authority(request),
-            encoding,
-            accepted != null && AsciiString.containsIgnoreCase(accepted, Compression.GZIP));
+    RequestHead head = requestHead(request, query.compression(), CONTENT_ENCODING, ACCEPT_ENCODING);
     requestBody = Unpooled.compositeBuffer(Integer.MAX_VALUE);
     requestBody.addComponent(true, Unpooled.wrappedBuffer(query.message().toByteArray()));
     return new Accepted(method, head);
+  }
+
+  /**
+   * The head of a Connect request whose message encoding is {@code encodingValue} (from {@code
+   * encodingHeader} or the GET query) and whose accepted encodings are in {@code acceptHeader}.
+   */
+  private RequestHead requestHead(
+      Http2Headers request,
+      @Nullable CharSequence encodingValue,
+      AsciiString encodingHeader,
+      AsciiString acceptHeader) {
+    requestEncoding = encoding(encodingValue, encodingHeader);
+    CharSequence accepted = request.get(acceptHeader);
+    return new RequestHead(
+        metadata(request),
+        deadline(request),
+        Protocols.authority(request),
+        requestEncoding,
+        accepted != null && AsciiString.containsIgnoreCase(accepted, Compression.GZIP));
   }
 
   private static void checkVersion(Http2Headers request) {
@@ -360,26 +361,17 @@ final class ConnectProtocol extends WireProtocol {
       @Nullable Runnable onWritten,
       @Nullable Status status,
       @Nullable Metadata trailers) {
-    if (headers != null) {
-      responseHeaders = headers;
-    }
-    if (messages != null) {
-      ByteBuf previous = responseMessage;
-      responseMessage = previous == null ? messages : Unpooled.wrappedBuffer(previous, messages);
-      if (onWritten != null) {
-        onWritten.run(); // held here until the status, not waiting for the network
-      }
-    }
+    held.hold(headers, messages, onWritten);
     if (status == null) {
       return;
     }
-    ByteBuf message = responseMessage;
-    responseMessage = null;
+    ByteBuf message = held.takeMessage();
     if (!status.isOk()) {
       if (message != null) {
         message.release();
       }
-      writeError(exchange, ConnectCodes.httpStatus(status.code()), status, headers(), trailers);
+      writeError(
+          exchange, ConnectCodes.httpStatus(status.code()), status, held.takeHeaders(), trailers);
       return;
     }
     writeSuccess(exchange, message, trailers);
@@ -388,7 +380,7 @@ final class ConnectProtocol extends WireProtocol {
   private void writeSuccess(
       ServerExchange exchange, @Nullable ByteBuf message, @Nullable Metadata trailers) {
     Http2Headers head = head(200, "application/" + codec);
-    addHeadersAndTrailers(head, headers(), trailers);
+    addHeadersAndTrailers(head, held.takeHeaders(), trailers);
     if (message == null || message.readableBytes() < PREFIX_BYTES) {
       if (message != null) {
         message.release();
@@ -419,12 +411,6 @@ final class ConnectProtocol extends WireProtocol {
     head.setInt(CONTENT_LENGTH, json.length);
     exchange.writeHead(head, false);
     exchange.writeBody(Unpooled.wrappedBuffer(json), true, null);
-  }
-
-  private @Nullable Metadata headers() {
-    Metadata headers = responseHeaders;
-    responseHeaders = null;
-    return headers;
   }
 
   /** Unary responses carry trailers as headers prefixed with {@code trailer-}. */

@@ -1,10 +1,8 @@
 package dev.trunk.internal.netty;
 
 import dev.trunk.Status;
-import dev.trunk.TlsInfo;
 import dev.trunk.internal.InboundBudget;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -17,10 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Headers;
-import java.net.SocketAddress;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +25,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class Http1Exchange extends ServerExchange {
   private final Http1ServerHandler handler;
-  private final ChannelHandlerContext ctx;
   private final InboundBudget budget;
   private boolean responseEnded;
 
@@ -39,9 +33,8 @@ final class Http1Exchange extends ServerExchange {
       Http1ServerHandler handler,
       ChannelHandlerContext ctx,
       InboundBudget budget) {
-    super(protocol);
+    super(protocol, ctx);
     this.handler = handler;
-    this.ctx = ctx;
     this.budget = budget;
   }
 
@@ -149,37 +142,7 @@ final class Http1Exchange extends ServerExchange {
   }
 
   @Override
-  public void execute(Runnable task) {
-    ctx.executor().execute(task);
-  }
-
-  @Override
-  public ScheduledFuture<?> schedule(Runnable task, long nanos) {
-    return ctx.executor().schedule(task, nanos, TimeUnit.NANOSECONDS);
-  }
-
-  @Override
-  public boolean inTransportThread() {
-    return ctx.executor().inEventLoop();
-  }
-
-  @Override
   public InboundBudget inboundBudget() {
     return budget;
-  }
-
-  @Override
-  public ByteBufAllocator allocator() {
-    return ctx.alloc();
-  }
-
-  @Override
-  public SocketAddress peer() {
-    return ctx.channel().remoteAddress();
-  }
-
-  @Override
-  public @Nullable TlsInfo tls() {
-    return Http2Exchange.tlsOf(ctx.channel());
   }
 }

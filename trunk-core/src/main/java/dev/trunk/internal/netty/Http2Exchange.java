@@ -4,25 +4,19 @@ import dev.trunk.Status;
 import dev.trunk.TlsInfo;
 import dev.trunk.internal.InboundBudget;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Headers;
-import java.net.SocketAddress;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /** An exchange on one HTTP/2 stream of a {@link ServerHandler}'s connection. */
 final class Http2Exchange extends ServerExchange {
   private final ServerHandler handler;
-  private final ChannelHandlerContext ctx;
   private final int streamId;
 
   Http2Exchange(WireProtocol protocol, ServerHandler handler, ChannelHandlerContext ctx, int id) {
-    super(protocol);
+    super(protocol, ctx);
     this.handler = handler;
-    this.ctx = ctx;
     this.streamId = id;
   }
 
@@ -83,38 +77,8 @@ final class Http2Exchange extends ServerExchange {
   }
 
   @Override
-  public void execute(Runnable task) {
-    ctx.executor().execute(task);
-  }
-
-  @Override
-  public ScheduledFuture<?> schedule(Runnable task, long nanos) {
-    return ctx.executor().schedule(task, nanos, TimeUnit.NANOSECONDS);
-  }
-
-  @Override
-  public boolean inTransportThread() {
-    return ctx.executor().inEventLoop();
-  }
-
-  @Override
   public InboundBudget inboundBudget() {
     return handler.inboundBudget();
-  }
-
-  @Override
-  public ByteBufAllocator allocator() {
-    return ctx.alloc();
-  }
-
-  @Override
-  public SocketAddress peer() {
-    return ctx.channel().remoteAddress();
-  }
-
-  @Override
-  public @Nullable TlsInfo tls() {
-    return tlsOf(ctx.channel());
   }
 
   /** The TLS session of a connection, or null on plaintext. */

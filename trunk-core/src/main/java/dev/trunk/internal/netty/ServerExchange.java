@@ -2,13 +2,19 @@ package dev.trunk.internal.netty;
 
 import dev.trunk.Metadata;
 import dev.trunk.Status;
+import dev.trunk.TlsInfo;
 import dev.trunk.internal.server.MethodRegistry;
 import dev.trunk.internal.server.ServerCallImpl;
 import dev.trunk.internal.server.ServerConfig;
 import dev.trunk.internal.server.ServerTransportStream;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.net.SocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class ServerExchange implements ServerTransportStream {
   final WireProtocol protocol;
+  final ChannelHandlerContext ctx;
   private @Nullable ServerCallImpl<?, ?> call;
   private @Nullable CharSequence corsOrigin; // event loop only
 
@@ -37,8 +44,9 @@ abstract class ServerExchange implements ServerTransportStream {
   private @Nullable Status pendingStatus;
   private @Nullable Metadata pendingTrailers;
 
-  ServerExchange(WireProtocol protocol) {
+  ServerExchange(WireProtocol protocol, ChannelHandlerContext ctx) {
     this.protocol = protocol;
+    this.ctx = ctx;
   }
 
   @Nullable ServerCallImpl<?, ?> call() {
@@ -205,5 +213,37 @@ abstract class ServerExchange implements ServerTransportStream {
     if (current != null) {
       current.onWritten(size);
     }
+  }
+
+  // ---- ServerTransportStream: what every exchange of a connection shares --------------------
+
+  @Override
+  public void execute(Runnable task) {
+    ctx.executor().execute(task);
+  }
+
+  @Override
+  public ScheduledFuture<?> schedule(Runnable task, long nanos) {
+    return ctx.executor().schedule(task, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public boolean inTransportThread() {
+    return ctx.executor().inEventLoop();
+  }
+
+  @Override
+  public ByteBufAllocator allocator() {
+    return ctx.alloc();
+  }
+
+  @Override
+  public SocketAddress peer() {
+    return ctx.channel().remoteAddress();
+  }
+
+  @Override
+  public @Nullable TlsInfo tls() {
+    return Http2Exchange.tlsOf(ctx.channel());
   }
 }

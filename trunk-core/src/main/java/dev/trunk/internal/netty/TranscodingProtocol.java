@@ -44,8 +44,7 @@ final class TranscodingProtocol extends WireProtocol {
 
   // The request body until it is complete, and the response until its status is known.
   private @Nullable CompositeByteBuf requestBody;
-  private @Nullable Metadata responseHeaders;
-  private @Nullable ByteBuf responseMessage;
+  private final HeldResponse held = new HeldResponse();
 
   private TranscodingProtocol(
       HttpRoutes.@Nullable Match<ServerMethod<?, ?>> match,
@@ -181,23 +180,12 @@ final class TranscodingProtocol extends WireProtocol {
       @Nullable Runnable onWritten,
       @Nullable Status status,
       @Nullable Metadata trailers) {
-    if (headers != null) {
-      responseHeaders = headers;
-    }
-    if (messages != null) {
-      ByteBuf previous = responseMessage;
-      responseMessage = previous == null ? messages : Unpooled.wrappedBuffer(previous, messages);
-      if (onWritten != null) {
-        onWritten.run(); // held here until the status, not waiting for the network
-      }
-    }
+    held.hold(headers, messages, onWritten);
     if (status == null) {
       return;
     }
-    ByteBuf message = responseMessage;
-    responseMessage = null;
-    Metadata head = responseHeaders;
-    responseHeaders = null;
+    ByteBuf message = held.takeMessage();
+    Metadata head = held.takeHeaders();
     byte[] json;
     try {
       json = status.isOk() ? responseJson(message) : errorJson(status);
