@@ -90,6 +90,9 @@ const SLEEPING_INTERVAL_US = 2_000_000;
 /** Every call but timeout_on_sleeping_server gets this deadline, so a hung call fails. */
 const CALL_TIMEOUT_MS = 30000;
 
+/** very_large_request's guard against a hung call (see there). */
+const LARGE_CALL_TIMEOUT_MS = 120000;
+
 const ECHO_INITIAL_KEY = 'x-grpc-test-echo-initial';
 const ECHO_INITIAL_VALUE = 'test_initial_metadata_value';
 const ECHO_TRAILING_KEY = 'x-grpc-test-echo-trailing-bin';
@@ -565,7 +568,9 @@ function cases(makeTransport, soak, where, mode) {
     async very_large_request() {
       const response = await client.unaryCall(
         { responseType: PayloadType.COMPRESSABLE, responseSize: 10, payload: zeros(10 * 1024 * 1024) },
-        options()
+        // 10 MiB as JSON is ~14 MiB of base64 to parse on both sides; on a loaded 2-core machine
+        // that has taken over 30 s, so this case gets the larger guard against a hung call.
+        options({ timeoutMs: LARGE_CALL_TIMEOUT_MS })
       );
       checkPayload(response.payload, 10, 'UnaryCall response to a 10 MiB request');
     },
