@@ -34,6 +34,7 @@ document.getElementById('point').addEventListener('submit', async (event) => {
   };
   const output = document.getElementById('feature');
   output.textContent = 'Asking…';
+  delete output.dataset.outcome; // set again once this call has an answer
   try {
     output.textContent = describe(await getFeature(point), point);
     output.dataset.outcome = 'feature';

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.trunk.interop.InteropServers.RunningServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -21,17 +19,14 @@ import org.junit.jupiter.api.Timeout;
  * server itself serves ({@code --static_dir}): {@code interop/peers/browser/page.js}, bundled by
  * esbuild, calls UnaryCall (large_unary's sizes), StreamingOutputCall (server_streaming's) and a
  * UnaryCall that asks for an error status, in grpcwebtext and grpcweb formats, and writes the
- * results into the page. {@code driver.js} (playwright-core) loads the page, keeps a screenshot in
- * {@code target/browser/grpc-web.png} and prints the results, which this test compares.
+ * results into the page. {@link ChromiumDriver} loads the page, waits for it to be done, keeps a
+ * screenshot in {@code target/browser/grpc-web.png} and reads the results, which this test
+ * compares.
  */
 class GrpcWebBrowserIT {
-  /** Debian's chromium package (interop/matrix.sh installs it). */
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-  private static final Duration DRIVER_TIMEOUT = Duration.ofSeconds(90);
-
-  /** What the driver prints before the page's results. */
-  private static final String RESULTS = "RESULTS ";
+  /** The driver's steps: wait until the page has made its calls, then read #results as JSON. */
+  private static final String STEPS =
+      "[{\"waitFor\": \"body[data-done=true]\"}, {\"json\": \"#results\", \"as\": \"results\"}]";
 
   /** One format's results: payload sizes, grpc-status and the error's grpc-message. */
   private static final String FORMAT_RESULTS =
@@ -43,24 +38,19 @@ class GrpcWebBrowserIT {
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void theOfficialGrpcWebClientInChromiumMakesUnaryAndStreamingCallsInBothFormats()
       throws IOException {
-    Path screenshot = moduleDir().resolve("target/browser/grpc-web.png");
-    Files.deleteIfExists(screenshot);
+    Path screenshot = ChromiumDriver.moduleDir().resolve("target/browser/grpc-web.png");
     Path site = buildPage();
     RunningServer server = startServer(site);
-    try (ChildProcess driver =
-        ChildProcess.start(
-            "grpc-web-browser-driver",
-            List.of(
-                "node",
-                copiedPeer().resolve("driver.js").toString(),
-                "--url=http://127.0.0.1:" + server.port() + "/",
-                "--screenshot=" + screenshot,
-                "--chromium=" + CHROMIUM))) {
-      Integer exit = driver.awaitExit(DRIVER_TIMEOUT);
-      String results = resultsLine(driver.output());
+    try {
+      ChromiumDriver.Drive drive =
+          ChromiumDriver.drive(
+              "grpc-web-browser-driver",
+              "http://127.0.0.1:" + server.port() + "/",
+              STEPS,
+              screenshot);
 
-      assertThat(exit).as("driver exit%s%s", driver.describe(), server.stateIfDead()).isZero();
-      assertThat(results)
+      assertThat(drive.exit()).as("driver exit%s%s", drive.output(), server.stateIfDead()).isZero();
+      assertThat(drive.results().get("results"))
           .as("the page's results")
           .isEqualTo("{\"text\":" + FORMAT_RESULTS + ",\"binary\":" + FORMAT_RESULTS + "}");
       assertThat(screenshot).isNotEmptyFile();
@@ -72,15 +62,15 @@ class GrpcWebBrowserIT {
 
   /** Copies the page's sources next to node_modules and bundles them with esbuild. */
   private static Path buildPage() throws IOException {
-    requireTools();
-    Path peer = copiedPeer();
+    ChromiumDriver.requireNodeModules(List.of("grpc-web", "google-protobuf", "esbuild"));
+    Path peer = ChromiumDriver.browserPeerCopy();
     Files.createDirectories(peer);
-    try (Stream<Path> files = Files.list(peerSource())) {
+    try (Stream<Path> files = Files.list(ChromiumDriver.browserPeerSource())) {
       for (Path file : files.toList()) {
         Files.copy(file, peer.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    Path site = moduleDir().resolve("target/browser/site");
+    Path site = ChromiumDriver.moduleDir().resolve("target/browser/site");
     Files.createDirectories(site);
     Files.copy(
         peer.resolve("index.html"),
@@ -102,18 +92,6 @@ class GrpcWebBrowserIT {
     return site;
   }
 
-  private static void requireTools() {
-    Path modules = GrpcJsAndConnectEsPeers.nodeDir().resolve("node_modules");
-    for (String module : List.of("grpc-web", "google-protobuf", "esbuild", "playwright-core")) {
-      if (!Files.isDirectory(modules.resolve(module))) {
-        fail(modules + "/" + module + " is missing: run the tests with 'mvn verify' (npm ci)");
-      }
-    }
-    if (!Files.isExecutable(CHROMIUM)) {
-      fail(CHROMIUM + " is missing: install Debian's chromium (interop/matrix.sh --install-only)");
-    }
-  }
-
   /** {@code trunk-interop.jar server --port=0 --static_dir=SITE}. */
   private static RunningServer startServer(Path site) {
     ChildProcess process =
@@ -127,32 +105,5 @@ class GrpcWebBrowserIT {
                 "--port=0",
                 "--static_dir=" + site));
     return GrpcJsAndConnectEsPeers.awaitListening(process, InteropServer.LISTENING);
-  }
-
-  private static String resultsLine(String output) {
-    return output
-        .lines()
-        .filter(line -> line.startsWith(RESULTS))
-        .map(line -> line.substring(RESULTS.length()))
-        .findFirst()
-        .orElse("(no results; the driver printed:\n" + output + ")");
-  }
-
-  /** interop/peers/browser, the page's sources. */
-  private static Path peerSource() {
-    return moduleDir().resolve("peers/browser");
-  }
-
-  /** target/node/peers/browser, where node finds node_modules from. */
-  private static Path copiedPeer() {
-    return GrpcJsAndConnectEsPeers.peersCopy().resolve("browser");
-  }
-
-  private static Path moduleDir() {
-    Path dir = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-    if (!Files.isDirectory(dir.resolve("peers"))) {
-      throw new UncheckedIOException(new IOException(dir + " is not the interop module"));
-    }
-    return dir;
   }
 }
