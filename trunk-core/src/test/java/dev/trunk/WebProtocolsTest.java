@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.StringValue;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -352,6 +355,63 @@ class WebProtocolsTest {
       assertThat(StringValue.parseFrom(frames(response.body()).getFirst().payload).getValue())
           .isEqualTo("n" + i);
     }
+  }
+
+  @Test
+  void aClientExpecting100ContinueGetsItBeforeSendingTheBody() throws Exception {
+    byte[] body = "\"after continue\"".getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket("127.0.0.1", plaintext.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /"
+                  + TestService.NAME
+                  + "/Echo HTTP/1.1\r\nHost: localhost\r\n"
+                  + "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                  + "Content-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      assertThat(readHead(in)).startsWith("HTTP/1.1 100 Continue");
+
+      out.write(body);
+      out.flush();
+      assertThat(readHead(in)).startsWith("HTTP/1.1 200 OK");
+      assertThat(new String(in.readNBytes(body.length), StandardCharsets.UTF_8))
+          .isEqualTo("\"after continue\"");
+    }
+  }
+
+  @Test
+  void anExpectationOtherThan100ContinueIs417() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", plaintext.port())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /"
+                      + TestService.NAME
+                      + "/Echo HTTP/1.1\r\nHost: localhost\r\n"
+                      + "Content-Type: application/json\r\nExpect: teapot\r\n"
+                      + "Content-Length: 2\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 417 Expectation Failed");
+    }
+  }
+
+  /** A response's status line and headers, up to the empty line. */
+  private static String readHead(InputStream in) throws Exception {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    return head.toString();
   }
 
   @ParameterizedTest

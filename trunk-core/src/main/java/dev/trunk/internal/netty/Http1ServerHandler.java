@@ -102,6 +102,17 @@ final class Http1ServerHandler extends ChannelDuplexHandler {
       refuse(ctx, result.cause());
       return;
     }
+    String expect = request.headers().get(HttpHeaderNames.EXPECT);
+    if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
+      refuseExpectation(ctx);
+      return;
+    }
+    if (HttpUtil.is100ContinueExpected(request)) {
+      // RFC 9110 section 10.1.1: a client that sent "Expect: 100-continue" (curl does above 1 MiB)
+      // waits for this interim response, up to a second in curl, before it sends the body.
+      ctx.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      ctx.flush();
+    }
     closeAfterResponse = !HttpUtil.isKeepAlive(request);
     Http2Headers headers = requestHeaders(ctx, request);
     Http1Exchange started =
@@ -153,10 +164,20 @@ final class Http1ServerHandler extends ChannelDuplexHandler {
             : cause.getClass().getSimpleName().contains("Header")
                 ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
                 : HttpResponseStatus.BAD_REQUEST;
+    log.debug("bad HTTP/1.1 request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    answerAndClose(ctx, status);
+  }
+
+  /** RFC 9110 section 10.1.1: an expectation other than 100-continue gets 417, and the close. */
+  private static void refuseExpectation(ChannelHandlerContext ctx) {
+    log.debug("HTTP/1.1 request from {} with an unsupported Expect", ctx.channel().remoteAddress());
+    answerAndClose(ctx, HttpResponseStatus.EXPECTATION_FAILED);
+  }
+
+  private static void answerAndClose(ChannelHandlerContext ctx, HttpResponseStatus status) {
     DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-    log.debug("bad HTTP/1.1 request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.writeAndFlush(response).addListener(done -> ctx.close());
   }
 

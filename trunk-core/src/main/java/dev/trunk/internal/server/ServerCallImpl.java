@@ -433,12 +433,18 @@ public final class ServerCallImpl<Req, Resp>
     } catch (IOException | RuntimeException e) {
       Status status = codec.name().equals("json") ? Status.INVALID_ARGUMENT : Status.INTERNAL;
       throw status
-          .withDescription("cannot decode the request of " + descriptor.fullName() + ": " + e)
+          .withDescription(
+              "cannot decode the request of " + descriptor.fullName() + ": " + reason(e))
           .withCause(e)
           .asException();
     } finally {
       message.release();
     }
+  }
+
+  /** A codec's own words when it failed as codecs report bad input; the exception's type else. */
+  private static String reason(Exception e) {
+    return e instanceof IOException && e.getMessage() != null ? e.getMessage() : e.toString();
   }
 
   @Override
