@@ -66,6 +66,8 @@ public final class InteropClient {
           "soak_response_size",
           "service_config_json",
           "target",
+          "protocol",
+          "http_version",
           // Accepted for compatibility with interop runners; only the cloud-to-prod cases use them.
           "default_service_account",
           "oauth_scope",
@@ -73,6 +75,31 @@ public final class InteropClient {
 
   /** Every call but timeout_on_sleeping_server gets this deadline, so a hung call fails. */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  /** {@code --protocol} values and the channel protocol each selects. */
+  private static final Map<String, Channel.Protocol> PROTOCOLS =
+      Map.of(
+          "grpc", Channel.Protocol.GRPC,
+          "grpc-web", Channel.Protocol.GRPC_WEB,
+          "connect", Channel.Protocol.CONNECT);
+
+  /** {@code --http_version} values. */
+  private static final Set<String> HTTP_VERSIONS = Set.of("1.1", "2");
+
+  /**
+   * Why a case that needs FullDuplexCall to be full duplex cannot run over HTTP/1.1 (Trunk's client
+   * fails a bidi-streaming call there with UNIMPLEMENTED, see {@code Channel.Builder.http1()}).
+   */
+  static final String NO_BIDI_OVER_HTTP1 =
+      "FullDuplexCall is bidirectional streaming, which needs HTTP/2: over HTTP/1.1 the whole"
+          + " request is sent before the response, so request and response messages cannot"
+          + " alternate (Trunk's HTTP/1.1 channel fails bidi-streaming calls with UNIMPLEMENTED)";
+
+  /**
+   * How long timeout_on_sleeping_server's stand-in over HTTP/1.1 has the server wait before its one
+   * response: far longer than the call's 1 ms deadline, so the deadline must end the call.
+   */
+  private static final int SLEEPING_INTERVAL_US = 2_000_000;
 
   private static final String ECHO_INITIAL_VALUE = "test_initial_metadata_value";
   private static final byte[] ECHO_TRAILING_VALUE = {(byte) 0xab, (byte) 0xab, (byte) 0xab};
@@ -106,6 +133,8 @@ public final class InteropClient {
    * @param target the Trunk target ({@code --target}), or null to use {@code host} and {@code port}
    * @param serviceConfig the channel's default service config ({@code --service_config_json}), or
    *     null for none
+   * @param protocol the wire protocol ({@code --protocol})
+   * @param http1 whether the channel speaks HTTP/1.1 ({@code --http_version=1.1}) instead of HTTP/2
    */
   private record Target(
       @Nullable String target,
@@ -114,7 +143,9 @@ public final class InteropClient {
       String hostOverride,
       boolean useTls,
       boolean useTestCa,
-      @Nullable String serviceConfig) {
+      @Nullable String serviceConfig,
+      Channel.Protocol protocol,
+      boolean http1) {
 
     /**
      * A channel to the server.
@@ -127,6 +158,10 @@ public final class InteropClient {
           target == null ? Channel.forAddress(host, port) : Channel.forTarget(target);
       for (Interceptor interceptor : interceptors) {
         builder.intercept(interceptor);
+      }
+      builder.protocol(protocol);
+      if (http1) {
+        builder.http1();
       }
       if (useTls) {
         TlsConfig.Builder tls = TlsConfig.builder();
@@ -161,7 +196,12 @@ public final class InteropClient {
 
     @Override
     public String toString() {
-      return (target == null ? host + ":" + port : target) + (useTls ? " (TLS)" : " (plaintext)");
+      String transport = useTls ? "TLS" : "plaintext";
+      if (protocol != Channel.Protocol.GRPC || http1) {
+        String name = protocol.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        transport += ", " + name + " over HTTP/" + (http1 ? "1.1" : "2");
+      }
+      return (target == null ? host + ":" + port : target) + " (" + transport + ")";
     }
 
     /** The server as the soak log names it. */
@@ -232,7 +272,9 @@ public final class InteropClient {
               flags.string("server_host_override", ""),
               flags.bool("use_tls", false),
               flags.bool("use_test_ca", false),
-              nonEmpty(flags, "service_config_json"));
+              nonEmpty(flags, "service_config_json"),
+              protocol(flags),
+              http1(flags));
       testCase = flags.string("test_case", "empty_unary");
       soak = SoakConfig.from(flags);
     } catch (Flags.UsageException e) {
@@ -281,6 +323,34 @@ public final class InteropClient {
     }
   }
 
+  /** {@code --protocol}: grpc (the default), grpc-web or connect. */
+  private static Channel.Protocol protocol(Flags flags) throws Flags.UsageException {
+    String name = flags.string("protocol", "grpc");
+    Channel.Protocol protocol = PROTOCOLS.get(name);
+    if (protocol == null) {
+      throw new Flags.UsageException(
+          "--protocol=" + name + " is not one of " + new java.util.TreeSet<>(PROTOCOLS.keySet()));
+    }
+    return protocol;
+  }
+
+  /** {@code --http_version}: true for 1.1, which only gRPC-Web and Connect can use. */
+  private static boolean http1(Flags flags) throws Flags.UsageException {
+    String version = flags.string("http_version", "2");
+    if (!HTTP_VERSIONS.contains(version)) {
+      throw new Flags.UsageException("--http_version=" + version + " is not 1.1 or 2");
+    }
+    if (version.equals("2")) {
+      return false;
+    }
+    if (protocol(flags) == Channel.Protocol.GRPC) {
+      throw new Flags.UsageException(
+          "--http_version=1.1 needs --protocol=grpc-web or --protocol=connect: gRPC runs over"
+              + " HTTP/2 only (PROTOCOL-HTTP2.md)");
+    }
+    return true;
+  }
+
   /** The value of flag {@code name}, null if not given; given but empty is a usage error. */
   private static @Nullable String nonEmpty(Flags flags, String name) throws Flags.UsageException {
     if (!flags.has(name)) {
@@ -298,6 +368,9 @@ public final class InteropClient {
         + "       client --target=TARGET --test_case=NAME\n"
         + "              [--use_tls=true|false] [--use_test_ca=true|false]"
         + " [--server_host_override=NAME]\n"
+        + "              [--protocol=grpc|grpc-web|connect (default grpc)]"
+        + " [--http_version=1.1|2 (default 2;\n"
+        + "               1.1 only with grpc-web or connect, in plaintext)]\n"
         + "              [--service_config_json=JSON (the channel's default service config:"
         + " methodConfig,\n"
         + "               retryPolicy, hedgingPolicy, retryThrottling, loadBalancingConfig)]\n"
@@ -310,7 +383,11 @@ public final class InteropClient {
         + "  dns:///host:port, ipv4:127.0.0.1:P1,127.0.0.2:P2, ipv6:[::1]:P, unix:/path,"
         + " unix-abstract:name,\n"
         + "  passthrough:///host:port. With --target, --server_host_override is the whole"
-        + " :authority.";
+        + " :authority.\n"
+        + "  Over HTTP/1.1 ping_pong, empty_stream and cancel_after_first_response are unsupported"
+        + " (exit 3: they\n"
+        + "  need a full-duplex FullDuplexCall); custom_metadata, status_code_and_message and\n"
+        + "  timeout_on_sleeping_server run their streaming call as a StreamingOutputCall.";
   }
 
   private Map<String, Case> cases() {
@@ -515,7 +592,25 @@ public final class InteropClient {
             + " it (the spec makes this check optional)");
   }
 
-  private void pingPong() {
+  /** Ends a case that needs FullDuplexCall to be full duplex when the channel is HTTP/1.1. */
+  private void requireFullDuplex() throws UnsupportedCase {
+    if (target.http1()) {
+      throw new UnsupportedCase(NO_BIDI_OVER_HTTP1);
+    }
+  }
+
+  /** Over HTTP/1.1 a case's FullDuplexCall half runs as a StreamingOutputCall: says so. */
+  private void noteStreamingStandIn(String what) {
+    notes.add(
+        "over HTTP/1.1 the "
+            + what
+            + " ran as a StreamingOutputCall instead of a FullDuplexCall ("
+            + NO_BIDI_OVER_HTTP1
+            + ")");
+  }
+
+  private void pingPong() throws UnsupportedCase {
+    requireFullDuplex();
     int[] requestSizes = {27182, 8, 1828, 45904};
     int[] responseSizes = {31415, 9, 2653, 58979};
     List<StreamingOutputCallResponse> responses = new ArrayList<>();
@@ -535,7 +630,8 @@ public final class InteropClient {
     checkResponses(responses, responseSizes);
   }
 
-  private void emptyStream() {
+  private void emptyStream() throws UnsupportedCase {
+    requireFullDuplex();
     try (BidiStreamingCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call =
         channel.bidiStreamingCall(TestMethods.FULL_DUPLEX_CALL, options)) {
       call.closeSend();
@@ -557,7 +653,12 @@ public final class InteropClient {
     checkPayload(unary.getPayload(), 314159, "UnaryCall response");
     checkEchoed(capture.headers, capture.trailers, "UnaryCall");
 
-    // 2. FullDuplexCall
+    // 2. FullDuplexCall (a StreamingOutputCall over HTTP/1.1)
+    if (target.http1()) {
+      noteStreamingStandIn("streaming half of the case");
+      customMetadataStreamingOutput(withMetadata);
+      return;
+    }
     Metadata headers;
     Metadata trailers;
     try (BidiStreamingCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call =
@@ -575,6 +676,26 @@ public final class InteropClient {
     checkEchoed(headers, trailers, "FullDuplexCall");
   }
 
+  /** custom_metadata's streaming half as a StreamingOutputCall, for HTTP/1.1. */
+  private void customMetadataStreamingOutput(CallOptions withMetadata) {
+    Metadata headers;
+    Metadata trailers;
+    List<StreamingOutputCallResponse> responses = new ArrayList<>();
+    try (ResponseStream<StreamingOutputCallResponse> stream =
+        channel.serverStreamingCall(
+            TestMethods.STREAMING_OUTPUT_CALL,
+            outputRequest(314159, 271828).build(),
+            withMetadata)) {
+      for (StreamingOutputCallResponse response : stream) {
+        responses.add(response);
+      }
+      headers = stream.responseHeaders();
+      trailers = stream.trailers();
+    }
+    checkResponses(responses, new int[] {314159});
+    checkEchoed(headers, trailers, "StreamingOutputCall");
+  }
+
   private void statusCodeAndMessage() {
     EchoStatus echo = EchoStatus.newBuilder().setCode(2).setMessage("test status message").build();
 
@@ -588,6 +709,24 @@ public final class InteropClient {
                     options));
     checkStatus(unary, echo, "UnaryCall");
 
+    if (target.http1()) {
+      noteStreamingStandIn("streaming half of the case");
+      StatusException streaming =
+          expectFailure(
+              "StreamingOutputCall with response_status",
+              () -> {
+                StreamingOutputCallRequest request =
+                    StreamingOutputCallRequest.newBuilder().setResponseStatus(echo).build();
+                try (ResponseStream<StreamingOutputCallResponse> stream =
+                    channel.serverStreamingCall(
+                        TestMethods.STREAMING_OUTPUT_CALL, request, options)) {
+                  StreamingOutputCallResponse response = stream.receive();
+                  check(response == null, "expected no response, got " + describe(response));
+                }
+              });
+      checkStatus(streaming, echo, "StreamingOutputCall");
+      return;
+    }
     StatusException duplex =
         expectFailure(
             "FullDuplexCall with response_status",
@@ -652,7 +791,8 @@ public final class InteropClient {
     checkCode(e, Status.Code.CANCELLED, "StreamingInputCall cancelled before sending");
   }
 
-  private void cancelAfterFirstResponse() {
+  private void cancelAfterFirstResponse() throws UnsupportedCase {
+    requireFullDuplex();
     StatusException e =
         expectFailure(
             "FullDuplexCall cancelled after the first response",
@@ -676,6 +816,10 @@ public final class InteropClient {
 
   private void timeoutOnSleepingServer() {
     CallOptions oneMillisecond = CallOptions.DEFAULT.withTimeout(Duration.ofMillis(1));
+    if (target.http1()) {
+      timeoutOnSleepingServerStreamingOutput(oneMillisecond);
+      return;
+    }
     StatusException e =
         expectFailure(
             "FullDuplexCall with a 1 ms timeout",
@@ -692,6 +836,35 @@ public final class InteropClient {
               }
             });
     checkCode(e, Status.Code.DEADLINE_EXCEEDED, "FullDuplexCall with a 1 ms timeout");
+  }
+
+  /**
+   * timeout_on_sleeping_server over HTTP/1.1: a StreamingOutputCall whose one response the server
+   * sends only after {@link #SLEEPING_INTERVAL_US}; the 1 ms deadline must end it first.
+   */
+  private void timeoutOnSleepingServerStreamingOutput(CallOptions oneMillisecond) {
+    noteStreamingStandIn("call");
+    StreamingOutputCallRequest request =
+        outputRequest(31415, 27182)
+            .setResponseParameters(
+                0,
+                ResponseParameters.newBuilder().setSize(31415).setIntervalUs(SLEEPING_INTERVAL_US))
+            .build();
+    StatusException e =
+        expectFailure(
+            "StreamingOutputCall with a 1 ms timeout",
+            () -> {
+              try (ResponseStream<StreamingOutputCallResponse> stream =
+                  channel.serverStreamingCall(
+                      TestMethods.STREAMING_OUTPUT_CALL, request, oneMillisecond)) {
+                StreamingOutputCallResponse response = stream.receive();
+                throw new AssertionError(
+                    "receive() returned "
+                        + (response == null ? "the end of the stream" : describe(response))
+                        + " instead of failing with DEADLINE_EXCEEDED");
+              }
+            });
+    checkCode(e, Status.Code.DEADLINE_EXCEEDED, "StreamingOutputCall with a 1 ms timeout");
   }
 
   private void veryLargeRequest() {

@@ -18,7 +18,7 @@ class ConnectEsPeerIT extends GrpcJsAndConnectEsPeers {
           + " probes and relies on.";
 
   /** Why the connect-es server cannot implement CompressedResponse. */
-  private static final String NO_COMPRESSED_RESPONSE =
+  static final String NO_COMPRESSED_RESPONSE =
       "connect-node compresses every response message of at least compressMinBytes in an"
           + " encoding the client accepts, chosen per server rather than per call or message, so it"
           + " cannot implement the CompressedResponse feature (response_compressed,"
