@@ -308,10 +308,10 @@ public interface Channel extends AutoCloseable {
 
     /**
      * Speaks HTTP/1.1 instead of HTTP/2, for servers behind proxies that only pass HTTP/1.1; only
-     * with {@link Protocol#GRPC_WEB} or {@link Protocol#CONNECT}, and only in plaintext. Each call
-     * in progress has a connection of its own (idle connections are reused), and since HTTP/1.1
-     * sends the whole request before the response, bidirectional-streaming calls fail with
-     * UNIMPLEMENTED.
+     * with {@link Protocol#GRPC_WEB} or {@link Protocol#CONNECT}, in plaintext or with {@link
+     * #tls(TlsConfig)} (which then offers ALPN {@code http/1.1} only). Each call in progress has a
+     * connection of its own (idle connections are reused), and since HTTP/1.1 sends the whole
+     * request before the response, bidirectional-streaming calls fail with UNIMPLEMENTED.
      */
     public Builder http1() {
       this.http1 = true;
@@ -459,8 +459,8 @@ public interface Channel extends AutoCloseable {
     /**
      * Builds the channel.
      *
-     * @throws IllegalArgumentException if the settings contradict each other (HTTP/1.1 with gRPC or
-     *     TLS, a buffer smaller than a message) or a target or TLS setting is invalid
+     * @throws IllegalArgumentException if the settings contradict each other (HTTP/1.1 with gRPC, a
+     *     buffer smaller than a message) or a target or TLS setting is invalid
      */
     public Channel build() {
       checkHttpVersion();
@@ -523,10 +523,6 @@ public interface Channel extends AutoCloseable {
         throw new IllegalArgumentException(
             "gRPC needs HTTP/2 (PROTOCOL-HTTP2.md); to use HTTP/1.1 choose"
                 + " protocol(Protocol.GRPC_WEB) or protocol(Protocol.CONNECT)");
-      }
-      if (tls != null) {
-        throw new IllegalArgumentException(
-            "HTTP/1.1 channels are plaintext only for now; use HTTP/2 (drop http1()) with TLS");
       }
     }
 

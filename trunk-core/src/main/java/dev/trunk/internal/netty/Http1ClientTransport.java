@@ -2,6 +2,7 @@ package dev.trunk.internal.netty;
 
 import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
+import dev.trunk.StatusException;
 import dev.trunk.internal.InboundBudget;
 import dev.trunk.internal.client.CallStart;
 import dev.trunk.internal.client.ClientStreamListener;
@@ -13,10 +14,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
@@ -153,13 +160,17 @@ final class Http1ClientTransport implements EndpointTransport {
     return connection;
   }
 
-  /** Opens a connection; {@code onConnected} or {@code onFailed} runs on its event loop. */
+  /**
+   * Opens a connection, TLS first if the channel has it; {@code onConnected} (once the handshake
+   * succeeded) or {@code onFailed} runs on its event loop.
+   */
   private void dial(
       SocketAddress to,
       EventLoop eventLoop,
       Consumer<Channel> onConnected,
       Consumer<Status> onFailed) {
     String target = NettyClientTransport.describe(to);
+    Http1ClientHandler handler = new Http1ClientHandler(target, eventLoop.newPromise());
     Bootstrap bootstrap =
         new Bootstrap()
             .group(eventLoop)
@@ -169,6 +180,7 @@ final class Http1ClientTransport implements EndpointTransport {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel channel) {
+                    addTls(channel, to, target);
                     channel
                         .pipeline()
                         .addLast(
@@ -176,7 +188,7 @@ final class Http1ClientTransport implements EndpointTransport {
                                 MAX_INITIAL_LINE_LENGTH,
                                 shared.config.maxHeaderListSize(),
                                 MAX_CHUNK_SIZE),
-                            new Http1ClientHandler(target));
+                            handler);
                   }
                 });
     if (to instanceof InetSocketAddress) {
@@ -190,18 +202,47 @@ final class Http1ClientTransport implements EndpointTransport {
     channel.closeFuture().addListener(closed -> forget(channel));
     connected.addListener(
         future -> {
+          if (!future.isSuccess()) {
+            handler.ready.tryFailure(future.cause());
+          }
+        });
+    handler.ready.addListener(
+        future -> {
           if (future.isSuccess()) {
             onConnected.accept(channel);
             return;
           }
-          Throwable cause = future.cause();
-          Status status =
-              Status.UNAVAILABLE
-                  .withDescription("cannot connect to " + target + ": " + cause)
-                  .withCause(cause);
+          Status status = connectFailure(target, future.cause());
           lost(status);
           onFailed.accept(status);
         });
+  }
+
+  /**
+   * TLS in front of the HTTP/1.1 codec, offering ALPN http/1.1; {@link TlsHandshake.Client} turns a
+   * failed handshake or another protocol into an UNAVAILABLE status with the reason.
+   */
+  private void addTls(Channel channel, SocketAddress to, String target) {
+    TlsSource tls = shared.tls;
+    if (tls == null) {
+      return;
+    }
+    channel
+        .pipeline()
+        .addLast(
+            new TlsHandshake.NotTlsServer(target),
+            NettyClientTransport.sslHandler(channel, tls.current(), to, shared.config.authority()),
+            new TlsHandshake.Client(target, shared.config.tls(), true));
+  }
+
+  /** The status of a connection that could not be made (or secured): the TLS reason if any. */
+  private static Status connectFailure(String target, Throwable cause) {
+    if (cause instanceof StatusException known) {
+      return known.status();
+    }
+    return Status.UNAVAILABLE
+        .withDescription("cannot connect to " + target + ": " + cause)
+        .withCause(cause);
   }
 
   /** A connection attempt failed: the subchannel's logical connection is over. */
@@ -257,19 +298,40 @@ final class Http1ClientTransport implements EndpointTransport {
     all.forEach(Channel::close);
   }
 
-  /** The connection's handler: passes the response to the exchange in progress. */
-  private final class Http1ClientHandler extends io.netty.channel.ChannelInboundHandlerAdapter {
+  /**
+   * The connection's handler: makes it ready (connected, and the TLS handshake done if any), then
+   * passes each response to the exchange in progress.
+   */
+  private final class Http1ClientHandler extends ChannelInboundHandlerAdapter {
     private final String target;
+    final Promise<Void> ready;
 
-    Http1ClientHandler(String target) {
+    Http1ClientHandler(String target, Promise<Void> ready) {
       this.target = target;
+      this.ready = ready;
     }
 
     @Override
-    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      if (ctx.pipeline().get(SslHandler.class) == null) {
+        ready.trySuccess(null);
+      }
+      super.channelActive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+      if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+        ready.trySuccess(null); // after TlsHandshake.Client, which failed it if ALPN was wrong
+      }
+      super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
       Http1ClientStream stream = ctx.channel().attr(Http1ClientStream.EXCHANGE).get();
       if (stream == null) {
-        io.netty.util.ReferenceCountUtil.release(msg); // nothing asked: an idle connection
+        ReferenceCountUtil.release(msg); // nothing asked: an idle connection
         ctx.close();
         return;
       }
@@ -280,21 +342,26 @@ final class Http1ClientTransport implements EndpointTransport {
     }
 
     @Override
-    public void channelInactive(io.netty.channel.ChannelHandlerContext ctx) {
+    public void channelInactive(ChannelHandlerContext ctx) {
+      Status closed = Status.UNAVAILABLE.withDescription("the connection to " + target + " closed");
+      ready.tryFailure(closed.asException());
       Http1ClientStream stream = ctx.channel().attr(Http1ClientStream.EXCHANGE).getAndSet(null);
       if (stream != null) {
-        stream.lost(Status.UNAVAILABLE.withDescription("the connection to " + target + " closed"));
+        stream.lost(closed);
       }
     }
 
     @Override
-    public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ready.tryFailure(cause);
       Http1ClientStream stream = ctx.channel().attr(Http1ClientStream.EXCHANGE).getAndSet(null);
       if (stream != null) {
         stream.lost(
-            Status.UNAVAILABLE
-                .withDescription("the connection to " + target + " failed: " + cause)
-                .withCause(cause));
+            cause instanceof StatusException known
+                ? known.status()
+                : Status.UNAVAILABLE
+                    .withDescription("the connection to " + target + " failed: " + cause)
+                    .withCause(cause));
       }
       ctx.close();
     }

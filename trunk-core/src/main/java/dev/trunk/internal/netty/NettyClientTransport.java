@@ -165,7 +165,10 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
                     TlsSource tls = shared.tls;
                     if (tls != null) {
                       channel.pipeline().addLast(new TlsHandshake.NotTlsServer(target));
-                      channel.pipeline().addLast(sslHandler(channel, tls.current(), to));
+                      channel
+                          .pipeline()
+                          .addLast(
+                              sslHandler(channel, tls.current(), to, shared.config.authority()));
                       channel
                           .pipeline()
                           .addLast(new TlsHandshake.Client(target, shared.config.tls()));
@@ -226,8 +229,9 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
   }
 
   /** TLS with SNI and host name verification against the authority (or its override). */
-  private SslHandler sslHandler(Channel channel, SslContext context, SocketAddress to) {
-    String host = hostOf(shared.config.authority());
+  static SslHandler sslHandler(
+      Channel channel, SslContext context, SocketAddress to, String authority) {
+    String host = hostOf(authority);
     int port = to instanceof InetSocketAddress inet ? inet.getPort() : -1;
     SslHandler handler = context.newHandler(channel.alloc(), host, port);
     SSLEngine engine = handler.engine();
