@@ -39,9 +39,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * A subchannel's HTTP/1.1 connections to its endpoint, for gRPC-Web and Connect: one call at a time
  * per connection, so each call in progress has a connection of its own, and a connection whose
- * exchange ended cleanly waits, idle, for the next call (keep-alive). The subchannel sees one
- * logical connection per {@link #connect}: ready once a first TCP connection is made, closed when a
- * later one cannot be made.
+ * exchange ended cleanly goes to the next waiting call or waits, idle, for one (keep-alive). At
+ * most {@code http1MaxConnections} are open (connecting, busy or idle); calls beyond wait in a
+ * queue of at most {@code maxWaitingCalls}, in order, and leave it when reset (cancelled,
+ * deadline). The subchannel sees one logical connection per {@link #connect}: ready once a first
+ * connection is made, closed when a later one cannot be made.
  */
 final class Http1ClientTransport implements EndpointTransport {
   /** Longest request line or response status line (Netty's HttpObjectDecoder default). */
@@ -53,8 +55,11 @@ final class Http1ClientTransport implements EndpointTransport {
   private final NettyConnector shared;
   private final Events events;
   private final InboundBudget budget;
+  private final int maxConnections;
   private final ArrayDeque<Channel> idle = new ArrayDeque<>(); // guarded by this
   private final Set<Channel> open = new HashSet<>(); // guarded by this
+  private final ArrayDeque<Http1ClientStream> waiting = new ArrayDeque<>(); // guarded by this
+  private int dialing; // guarded by this: connections being opened, not yet in open
   private @Nullable SocketAddress address; // guarded by this
   private @Nullable Object generation; // guarded by this
   private boolean shutdown; // guarded by this
@@ -66,6 +71,7 @@ final class Http1ClientTransport implements EndpointTransport {
         InboundBudget.of(
             "this endpoint's HTTP/1.1 connections (maxBufferedBytesPerConnection)",
             shared.config.maxBufferedBytesPerConnection());
+    this.maxConnections = shared.config.http1MaxConnections();
   }
 
   @Override
@@ -89,25 +95,73 @@ final class Http1ClientTransport implements EndpointTransport {
                 shared.config.protocol(), method, shared.config.maxInboundMessageSize()));
     Http1ClientStream stream =
         new Http1ClientStream(
+            this,
             web,
             web.requestHeaders(call, shared),
-            web.outbound(firstMessage, listener),
+            firstMessage,
             endOfStream,
             listener,
             budget);
-    Channel reused = takeIdle();
-    if (reused != null) {
-      stream.bind(reused.eventLoop());
-      reused.eventLoop().execute(() -> stream.start(reused));
-      return stream;
+    Channel reused;
+    SocketAddress to;
+    synchronized (this) {
+      to = requireAddress();
+      reused = takeIdle();
+      if (reused == null && !reserveConnection()) {
+        enqueue(stream); // the message is the stream's once this did not throw
+        return stream;
+      }
     }
-    EventLoop eventLoop = EventLoops.clientGroup().next();
-    stream.bind(eventLoop);
-    dial(requireAddress(), eventLoop, channel -> stream.start(channel), stream::connectFailed);
+    if (reused != null) {
+      startOn(reused, stream);
+    } else {
+      dialFor(stream, to);
+    }
     return stream;
   }
 
-  private synchronized @Nullable Channel takeIdle() {
+  /** Counts one more connection about to be dialed, if the limit allows. */
+  private boolean reserveConnection() {
+    if (open.size() + dialing >= maxConnections) {
+      return false;
+    }
+    dialing++;
+    return true;
+  }
+
+  private void enqueue(Http1ClientStream stream) {
+    if (waiting.size() >= shared.config.maxWaitingCalls()) {
+      throw Status.RESOURCE_EXHAUSTED
+          .withDescription(
+              shared.config.maxWaitingCalls()
+                  + " calls already wait for one of the "
+                  + maxConnections
+                  + " HTTP/1.1 connections to "
+                  + NettyClientTransport.describe(requireAddress())
+                  + " (Channel.Builder.maxWaitingCalls)")
+          .asException();
+    }
+    waiting.add(stream);
+  }
+
+  /** Takes {@code stream} out of the queue; false if it is not there (it has a connection). */
+  synchronized boolean leaveQueue(Http1ClientStream stream) {
+    return waiting.remove(stream);
+  }
+
+  private static void startOn(Channel connection, Http1ClientStream stream) {
+    stream.bind(connection.eventLoop());
+    connection.eventLoop().execute(() -> stream.start(connection));
+  }
+
+  /** Opens a connection for {@code stream}, whose reservation {@link #dial} takes over. */
+  private void dialFor(Http1ClientStream stream, SocketAddress to) {
+    EventLoop eventLoop = EventLoops.clientGroup().next();
+    stream.bind(eventLoop);
+    dial(to, eventLoop, stream::start, stream::connectFailed);
+  }
+
+  private @Nullable Channel takeIdle() {
     if (shutdown) {
       throw ClientTransport.channelClosed();
     }
@@ -120,7 +174,7 @@ final class Http1ClientTransport implements EndpointTransport {
     return null;
   }
 
-  private synchronized SocketAddress requireAddress() {
+  private SocketAddress requireAddress() {
     SocketAddress to = address;
     if (to == null) {
       throw Status.UNAVAILABLE.withDescription("the subchannel never connected").asException();
@@ -128,13 +182,22 @@ final class Http1ClientTransport implements EndpointTransport {
     return to;
   }
 
-  /** A connection whose exchange ended cleanly: kept for the next call, or closed. */
+  /**
+   * A connection whose exchange ended cleanly: handed to the first waiting call, else kept for the
+   * next call, or closed once the transport is shut down.
+   */
   void release(Channel channel) {
+    Http1ClientStream next;
     synchronized (this) {
-      if (!shutdown && channel.isActive()) {
+      next = channel.isActive() ? waiting.poll() : null;
+      if (next == null && !shutdown && channel.isActive()) {
         idle.add(channel);
         return;
       }
+    }
+    if (next != null) {
+      startOn(channel, next);
+      return;
     }
     channel.close();
   }
@@ -148,6 +211,7 @@ final class Http1ClientTransport implements EndpointTransport {
       }
       address = to;
       generation = connection;
+      dialing++; // the subchannel's own connection, whatever the limit: it makes it ready
     }
     dial(
         to,
@@ -198,6 +262,7 @@ final class Http1ClientTransport implements EndpointTransport {
     Channel channel = connected.channel();
     synchronized (this) {
       open.add(channel);
+      dialing--;
     }
     channel.closeFuture().addListener(closed -> forget(channel));
     connected.addListener(
@@ -257,9 +322,21 @@ final class Http1ClientTransport implements EndpointTransport {
     }
   }
 
-  private synchronized void forget(Channel channel) {
-    open.remove(channel);
-    idle.remove(channel);
+  /** A connection closed: its place goes to the first waiting call, on a new connection. */
+  private void forget(Channel channel) {
+    Http1ClientStream next = null;
+    SocketAddress to;
+    synchronized (this) {
+      open.remove(channel);
+      idle.remove(channel);
+      to = address;
+      if (to != null && !waiting.isEmpty() && reserveConnection()) {
+        next = waiting.poll();
+      }
+    }
+    if (next != null) {
+      dialFor(next, Objects.requireNonNull(to));
+    }
   }
 
   private int connectTimeoutMillis() {
@@ -290,10 +367,17 @@ final class Http1ClientTransport implements EndpointTransport {
   @Override
   public void shutdownNow() {
     List<Channel> all;
+    List<Http1ClientStream> queued;
     synchronized (this) {
       shutdown = true;
       idle.clear();
       all = List.copyOf(open);
+      queued = List.copyOf(waiting);
+      waiting.clear();
+    }
+    for (Http1ClientStream stream : queued) {
+      stream.bind(EventLoops.clientGroup().next());
+      stream.connectFailed(ClientTransport.channelClosed().status());
     }
     all.forEach(Channel::close);
   }
