@@ -122,10 +122,12 @@ final class Http1ClientStream implements ClientTransportStream, ClientWireProtoc
     if (firstEnd) {
       // The whole request is known: one message with its length, as servers expect for unary.
       ByteBuf body = message == null ? connection.alloc().buffer(0) : message;
-      HttpRequest request =
-          new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path(), body);
+      HttpMethod verb = HttpMethod.valueOf(Objects.requireNonNull(headers.method()).toString());
+      HttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, verb, path(), body);
       copyHeaders(request.headers());
-      HttpUtil.setContentLength(request, body.readableBytes());
+      if (!verb.equals(HttpMethod.GET)) {
+        HttpUtil.setContentLength(request, body.readableBytes()); // a GET has no body to measure
+      }
       requestEnded = true;
       int size = body.readableBytes();
       connection.writeAndFlush(request).addListener(f -> written(message == null ? 0 : size));

@@ -97,7 +97,7 @@ final class Http1ClientTransport implements EndpointTransport {
         new Http1ClientStream(
             this,
             web,
-            web.requestHeaders(call, shared),
+            web.requestHeaders(call, shared, firstMessage, endOfStream),
             firstMessage,
             endOfStream,
             listener,

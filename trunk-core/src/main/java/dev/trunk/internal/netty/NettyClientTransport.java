@@ -61,7 +61,10 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
     ClientWireProtocol web =
         ClientWireProtocol.forCall(
             shared.config.protocol(), method, shared.config.maxInboundMessageSize());
-    Http2Headers headers = web == null ? requestHeaders(call) : web.requestHeaders(call, shared);
+    Http2Headers headers =
+        web == null
+            ? requestHeaders(call)
+            : web.requestHeaders(call, shared, firstMessage, endOfStream);
     ClientHandler handler = connection();
     if (!handler.tryEnterWaiting()) {
       throw handler.tooManyWaiting().asException();
