@@ -210,6 +210,7 @@ public interface Channel extends AutoCloseable {
     private boolean keepAliveWithoutCalls = DEFAULT_KEEPALIVE_WITHOUT_CALLS;
     private Protocol protocol = Protocol.GRPC;
     private boolean http1;
+    private int http1MaxConnections = ChannelConfig.DEFAULT_HTTP1_MAX_CONNECTIONS;
 
     private Builder(String target) {
       this.target = target;
@@ -308,13 +309,22 @@ public interface Channel extends AutoCloseable {
 
     /**
      * Speaks HTTP/1.1 instead of HTTP/2, for servers behind proxies that only pass HTTP/1.1; only
-     * with {@link Protocol#GRPC_WEB} or {@link Protocol#CONNECT}, and only in plaintext. Each call
-     * in progress has a connection of its own (idle connections are reused), and since HTTP/1.1
+     * with {@link Protocol#GRPC_WEB} or {@link Protocol#CONNECT}, in plaintext or with {@link
+     * #tls(TlsConfig)} (which then offers ALPN {@code http/1.1} only). Each call in progress has a
+     * connection of its own (idle connections are reused), up to {@value
+     * ChannelConfig#DEFAULT_HTTP1_MAX_CONNECTIONS} per server address; further calls wait for one,
+     * at most {@link #maxWaitingCalls} of them (more fail with RESOURCE_EXHAUSTED). Since HTTP/1.1
      * sends the whole request before the response, bidirectional-streaming calls fail with
      * UNIMPLEMENTED.
      */
     public Builder http1() {
       this.http1 = true;
+      return this;
+    }
+
+    /** Fewer HTTP/1.1 connections per endpoint than the default, for tests of the queue. */
+    Builder http1MaxConnectionsForTest(int connections) {
+      this.http1MaxConnections = positive(connections, "http1MaxConnections");
       return this;
     }
 
@@ -459,8 +469,8 @@ public interface Channel extends AutoCloseable {
     /**
      * Builds the channel.
      *
-     * @throws IllegalArgumentException if the settings contradict each other (HTTP/1.1 with gRPC or
-     *     TLS, a buffer smaller than a message) or a target or TLS setting is invalid
+     * @throws IllegalArgumentException if the settings contradict each other (HTTP/1.1 with gRPC, a
+     *     buffer smaller than a message) or a target or TLS setting is invalid
      */
     public Channel build() {
       checkHttpVersion();
@@ -503,7 +513,8 @@ public interface Channel extends AutoCloseable {
               initialBackoff,
               loadBalancingPolicy,
               protocol,
-              http1);
+              http1,
+              http1MaxConnections);
       ChannelCore core =
           new ChannelCore(
               config,
@@ -523,10 +534,6 @@ public interface Channel extends AutoCloseable {
         throw new IllegalArgumentException(
             "gRPC needs HTTP/2 (PROTOCOL-HTTP2.md); to use HTTP/1.1 choose"
                 + " protocol(Protocol.GRPC_WEB) or protocol(Protocol.CONNECT)");
-      }
-      if (tls != null) {
-        throw new IllegalArgumentException(
-            "HTTP/1.1 channels are plaintext only for now; use HTTP/2 (drop http1()) with TLS");
       }
     }
 

@@ -47,13 +47,15 @@ public final class MethodDescriptor<Req, Resp> {
   private final Type type;
   private final Codec<Req> requestCodec;
   private final Codec<Resp> responseCodec;
+  private final boolean noSideEffects;
 
   private MethodDescriptor(
       String serviceName,
       String methodName,
       Type type,
       Codec<Req> requestCodec,
-      Codec<Resp> responseCodec) {
+      Codec<Resp> responseCodec,
+      boolean noSideEffects) {
     this.serviceName = serviceName;
     this.methodName = methodName;
     this.fullName = serviceName + "/" + methodName;
@@ -61,6 +63,7 @@ public final class MethodDescriptor<Req, Resp> {
     this.type = type;
     this.requestCodec = requestCodec;
     this.responseCodec = responseCodec;
+    this.noSideEffects = noSideEffects;
   }
 
   /** A method of the service {@code serviceName} (fully qualified, e.g. {@code pkg.Service}). */
@@ -75,7 +78,22 @@ public final class MethodDescriptor<Req, Resp> {
         requireNonNull(methodName, "methodName"),
         requireNonNull(type, "type"),
         requireNonNull(requestCodec, "requestCodec"),
-        requireNonNull(responseCodec, "responseCodec"));
+        requireNonNull(responseCodec, "responseCodec"),
+        false);
+  }
+
+  /**
+   * A copy of this method marked free of side effects, as the proto method option {@code
+   * idempotency_level = NO_SIDE_EFFECTS} says (generated code marks such methods). A client
+   * speaking {@link Channel.Protocol#CONNECT} sends such unary calls as cacheable GET requests.
+   */
+  public MethodDescriptor<Req, Resp> withNoSideEffects() {
+    return new MethodDescriptor<>(serviceName, methodName, type, requestCodec, responseCodec, true);
+  }
+
+  /** Whether the method is marked free of side effects (see {@link #withNoSideEffects()}). */
+  public boolean noSideEffects() {
+    return noSideEffects;
   }
 
   /** The fully qualified service name, e.g. {@code routeguide.RouteGuide}. */

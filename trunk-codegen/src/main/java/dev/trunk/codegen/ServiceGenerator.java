@@ -106,7 +106,11 @@ final class ServiceGenerator {
           .line(
               "        dev.trunk.Codec.protobuf("
                   + rpc.responseType()
-                  + ".getDefaultInstance()));");
+                  + ".getDefaultInstance()))"
+                  + (rpc.noSideEffects() ? "" : ";"));
+      if (rpc.noSideEffects()) {
+        out.line("        .withNoSideEffects();"); // GET in Connect (idempotency_level)
+      }
     }
     out.line("").line("private " + service.methodsClass() + "() {}").line("");
     String impl = service.variable("impl");

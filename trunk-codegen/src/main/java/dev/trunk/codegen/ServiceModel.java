@@ -91,6 +91,7 @@ record ServiceModel(
    * @param asyncMethod the name of the client's asynchronous variant of a unary method; empty for
    *     streaming methods
    * @param deprecated whether the method has {@code option deprecated = true}
+   * @param noSideEffects whether the method has {@code option idempotency_level = NO_SIDE_EFFECTS}
    * @param doc the method's comment as escaped Javadoc lines
    */
   record Rpc(
@@ -102,6 +103,7 @@ record ServiceModel(
       String method,
       String asyncMethod,
       boolean deprecated,
+      boolean noSideEffects,
       List<String> doc) {}
 
   /** {@code simpleName} qualified by the generated classes' package. */

@@ -2,6 +2,7 @@ package dev.trunk.codegen;
 
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
+import com.google.protobuf.DescriptorProtos.MethodOptions.IdempotencyLevel;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import dev.trunk.codegen.Namespace.Choice;
 import dev.trunk.codegen.ServiceModel.Kind;
@@ -158,6 +159,7 @@ final class ServiceModels {
               methodNames.get(i),
               asyncMethod,
               method.getOptions().getDeprecated(),
+              method.getOptions().getIdempotencyLevel() == IdempotencyLevel.NO_SIDE_EFFECTS,
               javadoc.method(index, i)));
     }
     return new ServiceModel(

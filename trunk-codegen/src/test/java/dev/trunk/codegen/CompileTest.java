@@ -231,6 +231,10 @@ class CompileTest {
         (MethodDescriptor<?, ?>) methods.getField("GET_FEATURE").get(null);
     assertThat(getFeature.fullName()).isEqualTo("trunk.test.routeguide.RouteGuide/GetFeature");
     assertThat(getFeature.type()).isEqualTo(MethodDescriptor.Type.UNARY);
+    assertThat(getFeature.noSideEffects()).as("idempotency_level = NO_SIDE_EFFECTS").isTrue();
+    MethodDescriptor<?, ?> listFeatures =
+        (MethodDescriptor<?, ?>) methods.getField("LIST_FEATURES").get(null);
+    assertThat(listFeatures.noSideEffects()).isFalse();
     assertThat(Modifier.isPrivate(methods.getDeclaredConstructor().getModifiers())).isTrue();
   }
 

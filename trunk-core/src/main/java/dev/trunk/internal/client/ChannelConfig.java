@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A channel's settings, as collected by {@code Channel.Builder}; {@code protocol} and {@code http1}
- * choose the wire protocol and HTTP version of its connections.
+ * choose the wire protocol and HTTP version of its connections, and {@code http1MaxConnections}
+ * bounds the HTTP/1.1 connections to one endpoint.
  */
 public record ChannelConfig(
     String target,
@@ -31,7 +32,18 @@ public record ChannelConfig(
     Duration initialBackoff,
     String loadBalancingPolicy,
     Channel.Protocol protocol,
-    boolean http1) {
+    boolean http1,
+    int http1MaxConnections) {
+
+  /**
+   * Default {@code http1MaxConnections}: HTTP/1.1 connections to one endpoint, each carrying one
+   * call at a time; more calls wait. RFC 9112 section 9.4 asks clients to limit their simultaneous
+   * connections to a server; browsers keep 6 per origin, but a server-to-server client has more
+   * concurrent calls, and HTTP/2 servers commonly allow 100 concurrent streams (RFC 9113 section
+   * 5.1.2's recommended minimum). 32 keeps the server's and our file descriptors and TLS sessions
+   * bounded while letting that many calls run in parallel.
+   */
+  public static final int DEFAULT_HTTP1_MAX_CONNECTIONS = 32;
 
   /** Settings for gRPC over HTTP/2, the default protocol. */
   public ChannelConfig(
@@ -69,6 +81,7 @@ public record ChannelConfig(
         initialBackoff,
         loadBalancingPolicy,
         Channel.Protocol.GRPC,
-        false);
+        false,
+        DEFAULT_HTTP1_MAX_CONNECTIONS);
   }
 }

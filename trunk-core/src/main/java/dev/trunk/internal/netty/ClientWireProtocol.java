@@ -9,6 +9,7 @@ import dev.trunk.internal.client.ClientStreamListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +35,8 @@ abstract class ClientWireProtocol {
     void onFailure(Status status);
   }
 
+  private static final AsciiString GET = AsciiString.cached("GET");
+
   final MethodDescriptor<?, ?> method;
   final int maxInboundMessageSize;
 
@@ -52,18 +55,33 @@ abstract class ClientWireProtocol {
     };
   }
 
-  /** The request headers: the pseudo-headers, the protocol's own, then the call's metadata. */
-  final Http2Headers requestHeaders(CallStart call, NettyConnector shared) {
+  /**
+   * The request headers: the pseudo-headers, the protocol's own, then the call's metadata. {@code
+   * first} (gRPC-framed, still the caller's) and {@code endOfStream} are the request as far as it
+   * is known: a protocol may carry a whole request in the URL of a GET (see {@link #getQuery}).
+   */
+  final Http2Headers requestHeaders(
+      CallStart call, NettyConnector shared, @Nullable ByteBuf first, boolean endOfStream) {
+    String query = getQuery(call, first, endOfStream);
     Http2Headers headers = GrpcHeaders.newHeaders();
     headers
-        .method(GrpcHeaders.POST)
+        .method(query == null ? GrpcHeaders.POST : GET)
         .scheme(shared.scheme)
-        .path(method.path())
+        .path(query == null ? method.path() : method.path() + "?" + query)
         .authority(shared.authority);
     headers.set(GrpcHeaders.USER_AGENT, shared.userAgent);
     addProtocolHeaders(headers, call);
     GrpcHeaders.addMetadata(headers, call.metadata());
     return headers;
+  }
+
+  /**
+   * The query string of a GET request that carries the whole request {@code first} (gRPC-framed),
+   * or null to POST it, the default. A protocol that returns a query drops the message in {@link
+   * #outbound}.
+   */
+  @Nullable String getQuery(CallStart call, @Nullable ByteBuf first, boolean endOfStream) {
+    return null;
   }
 
   /** Adds content-type, timeout and encoding headers in the protocol's own names. */

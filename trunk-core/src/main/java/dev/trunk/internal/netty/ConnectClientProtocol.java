@@ -7,6 +7,7 @@ import dev.trunk.StatusException;
 import dev.trunk.internal.client.CallStart;
 import dev.trunk.internal.client.ClientStreamListener;
 import dev.trunk.internal.web.ConnectError;
+import dev.trunk.internal.web.ConnectGet;
 import dev.trunk.internal.wire.Compression;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -35,6 +36,14 @@ final class ConnectClientProtocol extends ClientWireProtocol {
    */
   private final int maxJsonBytes;
 
+  /**
+   * The longest request target (path and query) of a GET; longer requests are POSTed. Over HTTP/2
+   * the target travels in the header list, which servers commonly bound at 8 KiB
+   * (SETTINGS_MAX_HEADER_LIST_SIZE; Trunk's and gRPC's default), and it must leave room for the
+   * other headers; RFC 9110 section 4.1 only recommends supporting 8000 octets over HTTP/1.1.
+   */
+  static final int MAX_GET_TARGET_LENGTH = 4096;
+
   private static final String TRAILER_PREFIX = "trailer-";
   private static final String CONNECT_PREFIX = "connect-";
 
@@ -45,6 +54,7 @@ final class ConnectClientProtocol extends ClientWireProtocol {
   private @Nullable Http2Headers head;
   private int status;
   private boolean done;
+  private boolean get;
   private Status endStatus = Status.OK;
   private Metadata endTrailers = new Metadata();
 
@@ -59,18 +69,45 @@ final class ConnectClientProtocol extends ClientWireProtocol {
             : null;
   }
 
+  /**
+   * A unary call of a method marked free of side effects goes as GET (connectrpc.com/docs/protocol,
+   * Unary-Get-Request) when its query fits {@link #MAX_GET_TARGET_LENGTH}: the message, base64 if
+   * binary, with its codec and compression in the query.
+   */
+  @Override
+  @Nullable String getQuery(CallStart call, @Nullable ByteBuf first, boolean endOfStream) {
+    if (streaming || !method.noSideEffects() || first == null || !endOfStream) {
+      return null;
+    }
+    int length = first.readableBytes() - EnvelopeReader.PREFIX_BYTES;
+    if (length < 0 || length > MAX_GET_TARGET_LENGTH) {
+      return null; // no encoding makes it shorter than its bytes
+    }
+    boolean compressed = first.getByte(first.readerIndex()) != 0;
+    byte[] message =
+        ByteBufUtil.getBytes(first, first.readerIndex() + EnvelopeReader.PREFIX_BYTES, length);
+    String query =
+        ConnectGet.query(
+            message, method.requestCodec().name(), compressed ? call.encoding() : null);
+    if (method.path().length() + 1 + query.length() > MAX_GET_TARGET_LENGTH) {
+      return null;
+    }
+    get = true;
+    return query;
+  }
+
   @Override
   void addProtocolHeaders(Http2Headers headers, CallStart call) {
+    if (get) {
+      addGetHeaders(headers, call);
+      return;
+    }
     String codec = method.requestCodec().name();
     headers.set(
         GrpcHeaders.CONTENT_TYPE,
         streaming ? ConnectProtocol.APPLICATION_CONNECT + codec : "application/" + codec);
     headers.set(ConnectProtocol.PROTOCOL_VERSION, ConnectProtocol.VERSION);
-    long timeoutNanos = call.timeoutNanos();
-    if (timeoutNanos >= 0) {
-      long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
-      headers.setLong(ConnectProtocol.TIMEOUT_MS, Math.min(millis, MAX_TIMEOUT_MS));
-    }
+    addTimeout(headers, call);
     String encoding = call.encoding();
     if (encoding != null && !encoding.equals(Compression.IDENTITY)) {
       headers.set(
@@ -81,9 +118,35 @@ final class ConnectClientProtocol extends ClientWireProtocol {
         Compression.GZIP);
   }
 
-  /** A unary request is the bare message: its 5-byte prefix goes, reported written at once. */
+  /**
+   * A GET has no content-type, body or protocol version header (the query has {@code connect=v1});
+   * it keeps the timeout and the accepted encodings.
+   */
+  private static void addGetHeaders(Http2Headers headers, CallStart call) {
+    addTimeout(headers, call);
+    headers.set(ConnectProtocol.ACCEPT_ENCODING, Compression.GZIP);
+  }
+
+  private static void addTimeout(Http2Headers headers, CallStart call) {
+    long timeoutNanos = call.timeoutNanos();
+    if (timeoutNanos >= 0) {
+      long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
+      headers.setLong(ConnectProtocol.TIMEOUT_MS, Math.min(millis, MAX_TIMEOUT_MS));
+    }
+  }
+
+  /**
+   * A unary request is the bare message: its 5-byte prefix goes, reported written at once; a GET's
+   * message is in its URL, so all of it goes.
+   */
   @Override
   @Nullable ByteBuf outbound(@Nullable ByteBuf framed, ClientStreamListener listener) {
+    if (get && framed != null) {
+      int size = framed.readableBytes();
+      framed.release();
+      listener.onWritten(size);
+      return null;
+    }
     if (streaming || framed == null) {
       return framed;
     }

@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * One call attempt as one HTTP/1.1 exchange on a connection of its own: the request head, then the
  * body (a unary request with its length, else chunked), then the response, passed through the
  * call's {@link ClientWireProtocol}. Operations from other threads run on the connection's event
- * loop, in order; before the connection is made they wait.
+ * loop, in order; before the stream has one (while it waits in its transport's queue for a
+ * connection) they wait, and a reset takes it out of the queue.
  */
 final class Http1ClientStream implements ClientTransportStream, ClientWireProtocol.Events {
   /** The exchange in progress on a connection. */
@@ -46,13 +47,15 @@ final class Http1ClientStream implements ClientTransportStream, ClientWireProtoc
   private static final Set<String> HOP_BY_HOP =
       Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade");
 
+  private final Http1ClientTransport transport;
   private final ClientWireProtocol web;
   private final Http2Headers headers;
   private final ClientStreamListener listener;
   private final InboundBudget budget;
   private @Nullable ByteBuf first;
   private final boolean firstEnd;
-  private volatile @Nullable EventLoop eventLoop;
+  private @Nullable EventLoop eventLoop; // guarded by this
+  private final ArrayDeque<Runnable> beforeBind = new ArrayDeque<>(); // guarded by this
 
   // Event loop only.
   private @Nullable Channel channel;
@@ -62,13 +65,16 @@ final class Http1ClientStream implements ClientTransportStream, ClientWireProtoc
   private boolean failed;
   private boolean closed;
 
+  /** A stream whose first message ({@code first}, gRPC-framed) the protocol adapts at the start. */
   Http1ClientStream(
+      Http1ClientTransport transport,
       ClientWireProtocol web,
       Http2Headers headers,
       @Nullable ByteBuf first,
       boolean firstEnd,
       ClientStreamListener listener,
       InboundBudget budget) {
+    this.transport = transport;
     this.web = web;
     this.headers = headers;
     this.first = first;
@@ -77,36 +83,51 @@ final class Http1ClientStream implements ClientTransportStream, ClientWireProtoc
     this.budget = budget;
   }
 
-  /** The event loop every operation of the stream runs on. */
-  void bind(EventLoop loop) {
-    this.eventLoop = loop;
+  /** The event loop every operation of the stream runs on, from now on and those that waited. */
+  synchronized void bind(EventLoop loop) {
+    eventLoop = loop;
+    Runnable task;
+    while ((task = beforeBind.poll()) != null) {
+      loop.execute(task);
+    }
   }
 
   private void onEventLoop(Runnable task) {
-    Objects.requireNonNull(eventLoop, "bound").execute(task);
+    EventLoop loop;
+    synchronized (this) {
+      loop = eventLoop;
+      if (loop == null) {
+        beforeBind.add(task);
+        return;
+      }
+    }
+    loop.execute(task);
   }
 
   // ---- requests (event loop) ----------------------------------------------------------------
 
   /** The connection is ready: sends the request head and what was written meanwhile. */
   void start(Channel connection) {
-    ByteBuf message = first;
-    first = null;
     if (closed) {
-      discard(message);
-      connection.close(); // cancelled while connecting
+      discard(first);
+      first = null;
+      connection.close(); // cancelled while connecting: the transport dials for the next call
       return;
     }
+    ByteBuf message = web.outbound(first, listener);
+    first = null;
     channel = connection;
     connection.attr(EXCHANGE).set(this);
     connection.config().setAutoRead(true);
     if (firstEnd) {
       // The whole request is known: one message with its length, as servers expect for unary.
       ByteBuf body = message == null ? connection.alloc().buffer(0) : message;
-      HttpRequest request =
-          new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path(), body);
+      HttpMethod verb = HttpMethod.valueOf(Objects.requireNonNull(headers.method()).toString());
+      HttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, verb, path(), body);
       copyHeaders(request.headers());
-      HttpUtil.setContentLength(request, body.readableBytes());
+      if (!verb.equals(HttpMethod.GET)) {
+        HttpUtil.setContentLength(request, body.readableBytes()); // a GET has no body to measure
+      }
       requestEnded = true;
       int size = body.readableBytes();
       connection.writeAndFlush(request).addListener(f -> written(message == null ? 0 : size));
@@ -183,6 +204,9 @@ final class Http1ClientStream implements ClientTransportStream, ClientWireProtoc
 
   @Override
   public void reset(Status reason) {
+    if (transport.leaveQueue(this)) {
+      bind(EventLoops.clientGroup().next()); // it never had a connection: ends on any event loop
+    }
     onEventLoop(() -> end(reason, new Metadata(), true));
   }
 

@@ -2,6 +2,7 @@ package dev.trunk.internal.netty;
 
 import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
+import dev.trunk.StatusException;
 import dev.trunk.internal.InboundBudget;
 import dev.trunk.internal.client.CallStart;
 import dev.trunk.internal.client.ClientStreamListener;
@@ -13,10 +14,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
@@ -32,9 +39,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * A subchannel's HTTP/1.1 connections to its endpoint, for gRPC-Web and Connect: one call at a time
  * per connection, so each call in progress has a connection of its own, and a connection whose
- * exchange ended cleanly waits, idle, for the next call (keep-alive). The subchannel sees one
- * logical connection per {@link #connect}: ready once a first TCP connection is made, closed when a
- * later one cannot be made.
+ * exchange ended cleanly goes to the next waiting call or waits, idle, for one (keep-alive). At
+ * most {@code http1MaxConnections} are open (connecting, busy or idle); calls beyond wait in a
+ * queue of at most {@code maxWaitingCalls}, in order, and leave it when reset (cancelled,
+ * deadline). The subchannel sees one logical connection per {@link #connect}: ready once a first
+ * connection is made, closed when a later one cannot be made.
  */
 final class Http1ClientTransport implements EndpointTransport {
   /** Longest request line or response status line (Netty's HttpObjectDecoder default). */
@@ -46,8 +55,11 @@ final class Http1ClientTransport implements EndpointTransport {
   private final NettyConnector shared;
   private final Events events;
   private final InboundBudget budget;
+  private final int maxConnections;
   private final ArrayDeque<Channel> idle = new ArrayDeque<>(); // guarded by this
   private final Set<Channel> open = new HashSet<>(); // guarded by this
+  private final ArrayDeque<Http1ClientStream> waiting = new ArrayDeque<>(); // guarded by this
+  private int dialing; // guarded by this: connections being opened, not yet in open
   private @Nullable SocketAddress address; // guarded by this
   private @Nullable Object generation; // guarded by this
   private boolean shutdown; // guarded by this
@@ -59,6 +71,7 @@ final class Http1ClientTransport implements EndpointTransport {
         InboundBudget.of(
             "this endpoint's HTTP/1.1 connections (maxBufferedBytesPerConnection)",
             shared.config.maxBufferedBytesPerConnection());
+    this.maxConnections = shared.config.http1MaxConnections();
   }
 
   @Override
@@ -82,25 +95,73 @@ final class Http1ClientTransport implements EndpointTransport {
                 shared.config.protocol(), method, shared.config.maxInboundMessageSize()));
     Http1ClientStream stream =
         new Http1ClientStream(
+            this,
             web,
-            web.requestHeaders(call, shared),
-            web.outbound(firstMessage, listener),
+            web.requestHeaders(call, shared, firstMessage, endOfStream),
+            firstMessage,
             endOfStream,
             listener,
             budget);
-    Channel reused = takeIdle();
-    if (reused != null) {
-      stream.bind(reused.eventLoop());
-      reused.eventLoop().execute(() -> stream.start(reused));
-      return stream;
+    Channel reused;
+    SocketAddress to;
+    synchronized (this) {
+      to = requireAddress();
+      reused = takeIdle();
+      if (reused == null && !reserveConnection()) {
+        enqueue(stream); // the message is the stream's once this did not throw
+        return stream;
+      }
     }
-    EventLoop eventLoop = EventLoops.clientGroup().next();
-    stream.bind(eventLoop);
-    dial(requireAddress(), eventLoop, channel -> stream.start(channel), stream::connectFailed);
+    if (reused != null) {
+      startOn(reused, stream);
+    } else {
+      dialFor(stream, to);
+    }
     return stream;
   }
 
-  private synchronized @Nullable Channel takeIdle() {
+  /** Counts one more connection about to be dialed, if the limit allows. */
+  private boolean reserveConnection() {
+    if (open.size() + dialing >= maxConnections) {
+      return false;
+    }
+    dialing++;
+    return true;
+  }
+
+  private void enqueue(Http1ClientStream stream) {
+    if (waiting.size() >= shared.config.maxWaitingCalls()) {
+      throw Status.RESOURCE_EXHAUSTED
+          .withDescription(
+              shared.config.maxWaitingCalls()
+                  + " calls already wait for one of the "
+                  + maxConnections
+                  + " HTTP/1.1 connections to "
+                  + NettyClientTransport.describe(requireAddress())
+                  + " (Channel.Builder.maxWaitingCalls)")
+          .asException();
+    }
+    waiting.add(stream);
+  }
+
+  /** Takes {@code stream} out of the queue; false if it is not there (it has a connection). */
+  synchronized boolean leaveQueue(Http1ClientStream stream) {
+    return waiting.remove(stream);
+  }
+
+  private static void startOn(Channel connection, Http1ClientStream stream) {
+    stream.bind(connection.eventLoop());
+    connection.eventLoop().execute(() -> stream.start(connection));
+  }
+
+  /** Opens a connection for {@code stream}, whose reservation {@link #dial} takes over. */
+  private void dialFor(Http1ClientStream stream, SocketAddress to) {
+    EventLoop eventLoop = EventLoops.clientGroup().next();
+    stream.bind(eventLoop);
+    dial(to, eventLoop, stream::start, stream::connectFailed);
+  }
+
+  private @Nullable Channel takeIdle() {
     if (shutdown) {
       throw ClientTransport.channelClosed();
     }
@@ -113,7 +174,7 @@ final class Http1ClientTransport implements EndpointTransport {
     return null;
   }
 
-  private synchronized SocketAddress requireAddress() {
+  private SocketAddress requireAddress() {
     SocketAddress to = address;
     if (to == null) {
       throw Status.UNAVAILABLE.withDescription("the subchannel never connected").asException();
@@ -121,13 +182,22 @@ final class Http1ClientTransport implements EndpointTransport {
     return to;
   }
 
-  /** A connection whose exchange ended cleanly: kept for the next call, or closed. */
+  /**
+   * A connection whose exchange ended cleanly: handed to the first waiting call, else kept for the
+   * next call, or closed once the transport is shut down.
+   */
   void release(Channel channel) {
+    Http1ClientStream next;
     synchronized (this) {
-      if (!shutdown && channel.isActive()) {
+      next = channel.isActive() ? waiting.poll() : null;
+      if (next == null && !shutdown && channel.isActive()) {
         idle.add(channel);
         return;
       }
+    }
+    if (next != null) {
+      startOn(channel, next);
+      return;
     }
     channel.close();
   }
@@ -141,6 +211,7 @@ final class Http1ClientTransport implements EndpointTransport {
       }
       address = to;
       generation = connection;
+      dialing++; // the subchannel's own connection, whatever the limit: it makes it ready
     }
     dial(
         to,
@@ -153,13 +224,17 @@ final class Http1ClientTransport implements EndpointTransport {
     return connection;
   }
 
-  /** Opens a connection; {@code onConnected} or {@code onFailed} runs on its event loop. */
+  /**
+   * Opens a connection, TLS first if the channel has it; {@code onConnected} (once the handshake
+   * succeeded) or {@code onFailed} runs on its event loop.
+   */
   private void dial(
       SocketAddress to,
       EventLoop eventLoop,
       Consumer<Channel> onConnected,
       Consumer<Status> onFailed) {
     String target = NettyClientTransport.describe(to);
+    Http1ClientHandler handler = new Http1ClientHandler(target, eventLoop.newPromise());
     Bootstrap bootstrap =
         new Bootstrap()
             .group(eventLoop)
@@ -169,6 +244,7 @@ final class Http1ClientTransport implements EndpointTransport {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel channel) {
+                    addTls(channel, to, target);
                     channel
                         .pipeline()
                         .addLast(
@@ -176,7 +252,7 @@ final class Http1ClientTransport implements EndpointTransport {
                                 MAX_INITIAL_LINE_LENGTH,
                                 shared.config.maxHeaderListSize(),
                                 MAX_CHUNK_SIZE),
-                            new Http1ClientHandler(target));
+                            handler);
                   }
                 });
     if (to instanceof InetSocketAddress) {
@@ -186,22 +262,52 @@ final class Http1ClientTransport implements EndpointTransport {
     Channel channel = connected.channel();
     synchronized (this) {
       open.add(channel);
+      dialing--;
     }
     channel.closeFuture().addListener(closed -> forget(channel));
     connected.addListener(
+        future -> {
+          if (!future.isSuccess()) {
+            handler.ready.tryFailure(future.cause());
+          }
+        });
+    handler.ready.addListener(
         future -> {
           if (future.isSuccess()) {
             onConnected.accept(channel);
             return;
           }
-          Throwable cause = future.cause();
-          Status status =
-              Status.UNAVAILABLE
-                  .withDescription("cannot connect to " + target + ": " + cause)
-                  .withCause(cause);
+          Status status = connectFailure(target, future.cause());
           lost(status);
           onFailed.accept(status);
         });
+  }
+
+  /**
+   * TLS in front of the HTTP/1.1 codec, offering ALPN http/1.1; {@link TlsHandshake.Client} turns a
+   * failed handshake or another protocol into an UNAVAILABLE status with the reason.
+   */
+  private void addTls(Channel channel, SocketAddress to, String target) {
+    TlsSource tls = shared.tls;
+    if (tls == null) {
+      return;
+    }
+    channel
+        .pipeline()
+        .addLast(
+            new TlsHandshake.NotTlsServer(target),
+            NettyClientTransport.sslHandler(channel, tls.current(), to, shared.config.authority()),
+            new TlsHandshake.Client(target, shared.config.tls(), true));
+  }
+
+  /** The status of a connection that could not be made (or secured): the TLS reason if any. */
+  private static Status connectFailure(String target, Throwable cause) {
+    if (cause instanceof StatusException known) {
+      return known.status();
+    }
+    return Status.UNAVAILABLE
+        .withDescription("cannot connect to " + target + ": " + cause)
+        .withCause(cause);
   }
 
   /** A connection attempt failed: the subchannel's logical connection is over. */
@@ -216,9 +322,21 @@ final class Http1ClientTransport implements EndpointTransport {
     }
   }
 
-  private synchronized void forget(Channel channel) {
-    open.remove(channel);
-    idle.remove(channel);
+  /** A connection closed: its place goes to the first waiting call, on a new connection. */
+  private void forget(Channel channel) {
+    Http1ClientStream next = null;
+    SocketAddress to;
+    synchronized (this) {
+      open.remove(channel);
+      idle.remove(channel);
+      to = address;
+      if (to != null && !waiting.isEmpty() && reserveConnection()) {
+        next = waiting.poll();
+      }
+    }
+    if (next != null) {
+      dialFor(next, Objects.requireNonNull(to));
+    }
   }
 
   private int connectTimeoutMillis() {
@@ -249,27 +367,55 @@ final class Http1ClientTransport implements EndpointTransport {
   @Override
   public void shutdownNow() {
     List<Channel> all;
+    List<Http1ClientStream> queued;
     synchronized (this) {
       shutdown = true;
       idle.clear();
       all = List.copyOf(open);
+      queued = List.copyOf(waiting);
+      waiting.clear();
+    }
+    for (Http1ClientStream stream : queued) {
+      stream.bind(EventLoops.clientGroup().next());
+      stream.connectFailed(ClientTransport.channelClosed().status());
     }
     all.forEach(Channel::close);
   }
 
-  /** The connection's handler: passes the response to the exchange in progress. */
-  private final class Http1ClientHandler extends io.netty.channel.ChannelInboundHandlerAdapter {
+  /**
+   * The connection's handler: makes it ready (connected, and the TLS handshake done if any), then
+   * passes each response to the exchange in progress.
+   */
+  private final class Http1ClientHandler extends ChannelInboundHandlerAdapter {
     private final String target;
+    final Promise<Void> ready;
 
-    Http1ClientHandler(String target) {
+    Http1ClientHandler(String target, Promise<Void> ready) {
       this.target = target;
+      this.ready = ready;
     }
 
     @Override
-    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      if (ctx.pipeline().get(SslHandler.class) == null) {
+        ready.trySuccess(null);
+      }
+      super.channelActive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+      if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+        ready.trySuccess(null); // after TlsHandshake.Client, which failed it if ALPN was wrong
+      }
+      super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
       Http1ClientStream stream = ctx.channel().attr(Http1ClientStream.EXCHANGE).get();
       if (stream == null) {
-        io.netty.util.ReferenceCountUtil.release(msg); // nothing asked: an idle connection
+        ReferenceCountUtil.release(msg); // nothing asked: an idle connection
         ctx.close();
         return;
       }
@@ -280,21 +426,26 @@ final class Http1ClientTransport implements EndpointTransport {
     }
 
     @Override
-    public void channelInactive(io.netty.channel.ChannelHandlerContext ctx) {
+    public void channelInactive(ChannelHandlerContext ctx) {
+      Status closed = Status.UNAVAILABLE.withDescription("the connection to " + target + " closed");
+      ready.tryFailure(closed.asException());
       Http1ClientStream stream = ctx.channel().attr(Http1ClientStream.EXCHANGE).getAndSet(null);
       if (stream != null) {
-        stream.lost(Status.UNAVAILABLE.withDescription("the connection to " + target + " closed"));
+        stream.lost(closed);
       }
     }
 
     @Override
-    public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ready.tryFailure(cause);
       Http1ClientStream stream = ctx.channel().attr(Http1ClientStream.EXCHANGE).getAndSet(null);
       if (stream != null) {
         stream.lost(
-            Status.UNAVAILABLE
-                .withDescription("the connection to " + target + " failed: " + cause)
-                .withCause(cause));
+            cause instanceof StatusException known
+                ? known.status()
+                : Status.UNAVAILABLE
+                    .withDescription("the connection to " + target + " failed: " + cause)
+                    .withCause(cause));
       }
       ctx.close();
     }

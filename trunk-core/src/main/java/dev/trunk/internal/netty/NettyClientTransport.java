@@ -61,7 +61,10 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
     ClientWireProtocol web =
         ClientWireProtocol.forCall(
             shared.config.protocol(), method, shared.config.maxInboundMessageSize());
-    Http2Headers headers = web == null ? requestHeaders(call) : web.requestHeaders(call, shared);
+    Http2Headers headers =
+        web == null
+            ? requestHeaders(call)
+            : web.requestHeaders(call, shared, firstMessage, endOfStream);
     ClientHandler handler = connection();
     if (!handler.tryEnterWaiting()) {
       throw handler.tooManyWaiting().asException();
@@ -165,7 +168,10 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
                     TlsSource tls = shared.tls;
                     if (tls != null) {
                       channel.pipeline().addLast(new TlsHandshake.NotTlsServer(target));
-                      channel.pipeline().addLast(sslHandler(channel, tls.current(), to));
+                      channel
+                          .pipeline()
+                          .addLast(
+                              sslHandler(channel, tls.current(), to, shared.config.authority()));
                       channel
                           .pipeline()
                           .addLast(new TlsHandshake.Client(target, shared.config.tls()));
@@ -226,8 +232,9 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
   }
 
   /** TLS with SNI and host name verification against the authority (or its override). */
-  private SslHandler sslHandler(Channel channel, SslContext context, SocketAddress to) {
-    String host = hostOf(shared.config.authority());
+  static SslHandler sslHandler(
+      Channel channel, SslContext context, SocketAddress to, String authority) {
+    String host = hostOf(authority);
     int port = to instanceof InetSocketAddress inet ? inet.getPort() : -1;
     SslHandler handler = context.newHandler(channel.alloc(), host, port);
     SSLEngine engine = handler.engine();

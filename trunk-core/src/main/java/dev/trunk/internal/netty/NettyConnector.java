@@ -32,7 +32,7 @@ public final class NettyConnector implements EndpointTransport.Factory {
     this.config = config;
     TlsConfig tlsConfig = config.tls();
     try {
-      this.tls = tlsConfig == null ? null : TlsSource.forClient(tlsConfig);
+      this.tls = tlsConfig == null ? null : TlsSource.forClient(tlsConfig, config.http1());
     } catch (SSLException e) {
       throw new IllegalArgumentException("invalid TLS configuration: " + e.getMessage(), e);
     }

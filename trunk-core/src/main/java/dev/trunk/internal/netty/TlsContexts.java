@@ -44,6 +44,17 @@ final class TlsContexts {
           ApplicationProtocolNames.HTTP_2);
 
   /**
+   * A client of {@code Channel.Builder.http1()} offers only {@code http/1.1} (RFC 7301), so that a
+   * server offering both does not pick h2 for a connection that speaks HTTP/1.1.
+   */
+  private static final ApplicationProtocolConfig ALPN_HTTP1 =
+      new ApplicationProtocolConfig(
+          ApplicationProtocolConfig.Protocol.ALPN,
+          ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+          ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+          ApplicationProtocolNames.HTTP_1_1);
+
+  /**
    * A server offers HTTP/1.1 after h2, for gRPC-Web and Connect from browsers and HTTP/1.1-only
    * proxies; gRPC clients select h2 (PROTOCOL-HTTP2.md).
    */
@@ -66,7 +77,7 @@ final class TlsContexts {
     ClientAuth clientAuth = config.requireClientAuth() ? ClientAuth.REQUIRE : ClientAuth.NONE;
     SSLContext supplied = config.sslContext().orElse(null);
     if (supplied != null) {
-      return wrap(supplied, false, clientAuth);
+      return wrap(supplied, false, clientAuth, ALPN_SERVER);
     }
     List<X509Certificate> chain = material.chain();
     PrivateKey key = material.key();
@@ -82,11 +93,16 @@ final class TlsContexts {
     return finish(builder.clientAuth(clientAuth), ALPN_SERVER);
   }
 
-  /** A client context from the user's SSL context, or from {@code material} (PEM). */
-  static SslContext forClient(TlsConfig config, TlsMaterial.Parsed material) throws SSLException {
+  /**
+   * A client context from the user's SSL context, or from {@code material} (PEM), offering ALPN
+   * {@code http/1.1} if {@code http1}, else {@code h2}.
+   */
+  static SslContext forClient(TlsConfig config, TlsMaterial.Parsed material, boolean http1)
+      throws SSLException {
+    ApplicationProtocolConfig alpn = http1 ? ALPN_HTTP1 : ALPN_H2;
     SSLContext supplied = config.sslContext().orElse(null);
     if (supplied != null) {
-      return wrap(supplied, true, ClientAuth.NONE);
+      return wrap(supplied, true, ClientAuth.NONE, alpn);
     }
     SslContextBuilder builder = SslContextBuilder.forClient();
     List<X509Certificate> trust = material.trust();
@@ -98,7 +114,7 @@ final class TlsContexts {
     if (chain != null && key != null) {
       builder.keyManager(key, chain.toArray(X509Certificate[]::new));
     }
-    return finish(builder, ALPN_H2);
+    return finish(builder, alpn);
   }
 
   private static SslContext finish(SslContextBuilder builder, ApplicationProtocolConfig alpn)
@@ -112,13 +128,14 @@ final class TlsContexts {
   }
 
   /** The user's context with our protocols, cipher suites and ALPN on every engine it makes. */
-  private static SslContext wrap(SSLContext context, boolean client, ClientAuth clientAuth) {
+  private static SslContext wrap(
+      SSLContext context, boolean client, ClientAuth clientAuth, ApplicationProtocolConfig alpn) {
     return new JdkSslContext(
         context,
         client,
         CIPHER_SUITES,
         SupportedCipherSuiteFilter.INSTANCE,
-        client ? ALPN_H2 : ALPN_SERVER,
+        alpn,
         clientAuth,
         PROTOCOLS.toArray(String[]::new),
         false);

@@ -168,18 +168,26 @@ final class TlsHandshake {
 
   /**
    * On a client connection: turns a failed handshake, a TLS alert from the server and a session
-   * without h2 into an UNAVAILABLE {@link dev.trunk.StatusException} passed to the connection
-   * handler, which fails the connection's calls with it. Stays after the handshake: with TLS 1.3
-   * the server's verdict on our certificate arrives after our side has finished.
+   * without the protocol the channel speaks (h2; http/1.1 or none for an HTTP/1.1 channel, since
+   * HTTP/1.1 is what a TLS connection without ALPN carries, RFC 7301) into an UNAVAILABLE {@link
+   * dev.trunk.StatusException} passed to the connection handler, which fails the connection's calls
+   * with it. Stays after the handshake: with TLS 1.3 the server's verdict on our certificate
+   * arrives after our side has finished.
    */
   static final class Client extends LocalCloseAware {
     private final String target;
     private final boolean hasKeyPair;
+    private final boolean http1;
     private boolean reported;
 
     Client(String target, @Nullable TlsConfig config) {
+      this(target, config, false);
+    }
+
+    Client(String target, @Nullable TlsConfig config, boolean http1) {
       this.target = target;
       this.hasKeyPair = config != null && config.certificateChain().isPresent();
+      this.http1 = http1;
     }
 
     @Override
@@ -189,20 +197,30 @@ final class TlsHandshake {
           report(ctx, done.cause());
         } else {
           String alpn = ctx.pipeline().get(SslHandler.class).applicationProtocol();
-          if (!ApplicationProtocolNames.HTTP_2.equals(alpn)) {
-            fail(
-                ctx,
-                "the TLS connection to "
-                    + target
-                    + " did not negotiate HTTP/2: the server selected "
-                    + (alpn == null ? "no protocol" : "'" + alpn + "'")
-                    + " with ALPN, and gRPC needs h2",
-                null);
+          if (!acceptable(alpn)) {
+            fail(ctx, wrongProtocol(alpn), null);
             ctx.close();
           }
         }
       }
       super.userEventTriggered(ctx, event);
+    }
+
+    private boolean acceptable(@Nullable String alpn) {
+      return http1
+          ? alpn == null || ApplicationProtocolNames.HTTP_1_1.equals(alpn)
+          : ApplicationProtocolNames.HTTP_2.equals(alpn);
+    }
+
+    private String wrongProtocol(@Nullable String alpn) {
+      return "the TLS connection to "
+          + target
+          + " did not negotiate "
+          + (http1 ? "HTTP/1.1" : "HTTP/2")
+          + ": the server selected "
+          + (alpn == null ? "no protocol" : "'" + alpn + "'")
+          + " with ALPN, and "
+          + (http1 ? "this channel (Channel.Builder.http1()) needs http/1.1" : "gRPC needs h2");
     }
 
     @Override

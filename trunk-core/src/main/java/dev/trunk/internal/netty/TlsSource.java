@@ -30,6 +30,7 @@ final class TlsSource implements AutoCloseable {
 
   private final TlsConfig config;
   private final boolean server;
+  private final boolean http1;
   private final List<Path> files;
   private volatile SslContext current;
   private final @Nullable Thread watcher;
@@ -40,9 +41,10 @@ final class TlsSource implements AutoCloseable {
   private byte @Nullable [] seen;
   private byte @Nullable [] failed;
 
-  private TlsSource(TlsConfig config, boolean server) throws SSLException {
+  private TlsSource(TlsConfig config, boolean server, boolean http1) throws SSLException {
     this.config = config;
     this.server = server;
+    this.http1 = http1;
     this.files = config.sslContext().isPresent() ? List.of() : TlsMaterial.files(config);
     TlsMaterial material = TlsMaterial.of(config);
     try {
@@ -60,12 +62,19 @@ final class TlsSource implements AutoCloseable {
    * @throws SSLException if the configuration is invalid (bad PEM, a key for another certificate)
    */
   static TlsSource forServer(TlsConfig config) throws SSLException {
-    return new TlsSource(config, true);
+    return new TlsSource(config, true, false);
   }
 
-  /** A channel's TLS, watching its files if it has any; see {@link #forServer}. */
+  /**
+   * A channel's TLS for HTTP/2 (ALPN h2), watching its files if it has any; see {@link #forServer}.
+   */
   static TlsSource forClient(TlsConfig config) throws SSLException {
-    return new TlsSource(config, false);
+    return forClient(config, false);
+  }
+
+  /** A channel's TLS offering ALPN {@code http/1.1} if {@code http1}, else {@code h2}. */
+  static TlsSource forClient(TlsConfig config, boolean http1) throws SSLException {
+    return new TlsSource(config, false, http1);
   }
 
   /** The context for a new connection. */
@@ -84,7 +93,7 @@ final class TlsSource implements AutoCloseable {
   private SslContext build(TlsMaterial.Parsed material) throws SSLException {
     return server
         ? TlsContexts.forServer(config, material)
-        : TlsContexts.forClient(config, material);
+        : TlsContexts.forClient(config, material, http1);
   }
 
   private void watch() {

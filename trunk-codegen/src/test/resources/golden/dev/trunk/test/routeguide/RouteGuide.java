@@ -109,7 +109,8 @@ public interface RouteGuide extends dev.trunk.Service {
             "GetFeature",
             dev.trunk.MethodDescriptor.Type.UNARY,
             dev.trunk.Codec.protobuf(trunk.test.common.Common.Point.getDefaultInstance()),
-            dev.trunk.Codec.protobuf(dev.trunk.test.routeguide.Feature.getDefaultInstance()));
+            dev.trunk.Codec.protobuf(dev.trunk.test.routeguide.Feature.getDefaultInstance()))
+            .withNoSideEffects();
 
     /** The descriptor of {@code trunk.test.routeguide.RouteGuide/ListFeatures}. */
     public static final dev.trunk.MethodDescriptor<dev.trunk.test.routeguide.Rectangle, dev.trunk.test.routeguide.Feature> LIST_FEATURES =
