@@ -1,0 +1,74 @@
+package dev.trunk.opentelemetry;
+
+import static dev.trunk.opentelemetry.Instruments.toSeconds;
+
+import dev.trunk.EventListener.AbortReason;
+import dev.trunk.EventListener.CallEvents;
+import dev.trunk.Metadata;
+import dev.trunk.Status;
+import io.opentelemetry.api.common.Attributes;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One server call's state: its start and its byte counts, which two threads add to (the event loop
+ * its requests, the handler its responses).
+ */
+final class ServerCall implements CallEvents {
+  private final ServerInstruments in;
+  private final Attributes method;
+  private final boolean streaming;
+  private final long startNanos;
+  private final AtomicLong wireSent = new AtomicLong();
+  private final AtomicLong wireReceived = new AtomicLong();
+
+  ServerCall(ServerInstruments in, Attributes method, boolean streaming, long startNanos) {
+    this.in = in;
+    this.method = method;
+    this.streaming = streaming;
+    this.startNanos = startNanos;
+  }
+
+  @Override
+  public void handlerStarted() {
+    in.queueDuration.record(toSeconds(System.nanoTime() - startNanos), method);
+  }
+
+  @Override
+  public void messageSent(long wireSize, long size) {
+    wireSent.addAndGet(wireSize);
+  }
+
+  @Override
+  public void messageReceived(long wireSize, long size) {
+    wireReceived.addAndGet(wireSize);
+  }
+
+  @Override
+  public void flowControlStalled() {
+    in.stalls.add(1, method);
+  }
+
+  @Override
+  public void flowControlResumed(long stalledNanos) {
+    in.stallDuration.record(toSeconds(stalledNanos), method);
+  }
+
+  @Override
+  public void aborted(AbortReason reason) {
+    in.streamAborted.add(
+        1, method.toBuilder().put(Labels.ABORT_REASON, Labels.reason(reason)).build());
+  }
+
+  @Override
+  public void closed(Status status, Metadata trailers) {
+    double seconds = toSeconds(System.nanoTime() - startNanos);
+    Attributes ended = method.toBuilder().put(Labels.STATUS, Labels.status(status)).build();
+    in.callDuration.record(seconds, ended);
+    in.sentBytes.record(wireSent.get(), ended);
+    in.receivedBytes.record(wireReceived.get(), ended);
+    in.callActive.add(-1, method);
+    if (streaming) {
+      in.streamDuration.record(seconds, ended);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.trunk.opentelemetry;
+
+import dev.trunk.CallInfo;
+import dev.trunk.EventListener;
+import dev.trunk.Metadata;
+import dev.trunk.MethodDescriptor;
+import io.opentelemetry.api.common.Attributes;
+import java.net.SocketAddress;
+import org.jspecify.annotations.Nullable;
+
+/** Records a server's calls and connections on the {@code grpc.server.*} instruments. */
+final class ServerListener implements EventListener {
+  /** {@code trunk.trace.parent} when the request carried a valid traceparent. */
+  static final String REMOTE = "remote";
+
+  /** {@code trunk.trace.parent} when it carried none, or a malformed one. */
+  static final String NONE = "none";
+
+  private final ServerInstruments in;
+  private final MethodNames names = new MethodNames();
+
+  ServerListener(ServerInstruments in) {
+    this.in = in;
+  }
+
+  @Override
+  public CallEvents callStarted(CallInfo<?, ?> call, Metadata requestHeaders) {
+    Attributes method = Attributes.of(Labels.METHOD, names.label(call.method().fullName()));
+    boolean streaming = call.method().type() != MethodDescriptor.Type.UNARY;
+    in.callStarted.add(1, method);
+    in.callActive.add(1, method);
+    String parent = TraceParent.isValid(requestHeaders.get(TraceParent.HEADER)) ? REMOTE : NONE;
+    in.traced.add(1, method.toBuilder().put(Labels.TRACE_PARENT, parent).build());
+    if (streaming) {
+      in.streamOpened.add(1, method);
+    }
+    return new ServerCall(in, method, streaming, System.nanoTime());
+  }
+
+  @Override
+  public void connectionOpened(Connection connection) {
+    String version = Labels.protocolVersion(connection.httpVersion());
+    in.connectionOpened.add(1, Attributes.of(Labels.PROTOCOL_VERSION, version));
+    in.connectionOpen.add(1);
+  }
+
+  @Override
+  public void connectionClosed(Connection connection) {
+    in.connectionOpen.add(-1);
+  }
+
+  @Override
+  public void tlsHandshakeFailed(@Nullable SocketAddress peer, Throwable cause) {
+    in.tlsFailures.add(1, Attributes.of(Labels.ERROR_TYPE, TlsFailures.errorType(cause)));
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * OpenTelemetry metrics of Trunk's calls and connections ({@code TrunkTelemetry}) and an admin HTTP
+ * server serving them in the Prometheus text format ({@code AdminServer}). The SDK and the
+ * Prometheus exporter are needed by the admin server only.
+ */
+module dev.trunk.opentelemetry {
+  requires transitive dev.trunk;
+  requires transitive io.opentelemetry.api;
+  requires io.opentelemetry.context;
+  requires jdk.httpserver;
+  requires static io.opentelemetry.sdk;
+  requires static io.opentelemetry.sdk.metrics;
+  requires static io.opentelemetry.sdk.common;
+  requires static io.opentelemetry.exporter.prometheus;
+  requires static io.prometheus.metrics.exporter.httpserver;
+  requires static io.prometheus.metrics.model;
+
+  exports dev.trunk.opentelemetry;
+}
