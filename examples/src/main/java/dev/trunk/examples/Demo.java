@@ -1,6 +1,7 @@
 package dev.trunk.examples;
 
 import dev.trunk.Channel;
+import dev.trunk.EventListener;
 import dev.trunk.Server;
 import dev.trunk.examples.greeter.GreeterClient;
 import dev.trunk.examples.greeter.GreeterService;
@@ -10,6 +11,9 @@ import dev.trunk.examples.routeguide.FeatureDatabase;
 import dev.trunk.examples.routeguide.RouteGuideClient;
 import dev.trunk.examples.routeguide.RouteGuideClientMain;
 import dev.trunk.examples.routeguide.RouteGuideService;
+import dev.trunk.opentelemetry.AdminServer;
+import dev.trunk.opentelemetry.TrunkTelemetry;
+import io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -17,25 +21,67 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The README demo: starts a real server on a loopback port, calls it over HTTP/2 with all four call
- * kinds and an async unary call, prints what came back, and shuts down.
+ * kinds and an async unary call, prints what came back, and shuts down. With {@code
+ * --admin_port=PORT} it also records the calls' metrics (and the JVM's) and serves them to
+ * Prometheus at {@code http://127.0.0.1:PORT/metrics}, until stopped with Ctrl-C.
  */
 public final class Demo {
+  private static final String ADMIN_PORT = "--admin_port=";
+
   private Demo() {}
 
   public static void main(String[] args) throws Exception {
-    run(System.out);
+    Integer adminPort = null;
+    for (String arg : args) {
+      if (arg.startsWith(ADMIN_PORT)) {
+        adminPort = Integer.valueOf(arg.substring(ADMIN_PORT.length()));
+      } else if (!arg.isBlank()) {
+        System.err.println("usage: Demo [--admin_port=PORT (serve metrics at /metrics)]");
+        System.exit(2);
+      }
+    }
+    if (adminPort == null) {
+      run(System.out);
+      return;
+    }
+    runWithMetrics(System.out, adminPort);
   }
 
   /** Runs the demo, printing to {@code out}. */
   public static void run(PrintStream out) throws Exception {
+    run(out, EventListener.NONE, EventListener.NONE);
+  }
+
+  /**
+   * Runs the demo with its metrics served on {@code adminPort}, then keeps serving them until the
+   * process is stopped.
+   */
+  private static void runWithMetrics(PrintStream out, int adminPort) throws Exception {
+    try (AdminServer admin = AdminServer.builder().port(adminPort).start();
+        RuntimeTelemetry runtime = RuntimeTelemetry.create(admin.openTelemetry())) {
+      TrunkTelemetry telemetry = TrunkTelemetry.create(admin.openTelemetry());
+      out.println("metrics at http://127.0.0.1:" + admin.port() + AdminServer.METRICS_PATH);
+      run(out, telemetry.serverListener(), telemetry.channelListener("127.0.0.1"));
+      out.println("still serving the metrics; Ctrl-C to stop");
+      Thread.currentThread().join();
+    }
+  }
+
+  private static void run(PrintStream out, EventListener serverEvents, EventListener channelEvents)
+      throws Exception {
     try (Server server =
             Server.builder()
                 .address("127.0.0.1", 0)
                 .service(new RouteGuideService(FeatureDatabase.grid()))
                 .service(new GreeterService())
+                .eventListener(serverEvents)
                 .build()
                 .start();
-        Channel channel = Channel.forAddress("127.0.0.1", server.port()).plaintext().build()) {
+        Channel channel =
+            Channel.forAddress("127.0.0.1", server.port())
+                .plaintext()
+                .eventListener(channelEvents)
+                .build()) {
       out.println("server listening on 127.0.0.1:" + server.port());
       GreeterClient greeter = GreeterClient.create(channel).withTimeout(Duration.ofSeconds(5));
       HelloReply hello = greeter.sayHello(HelloRequest.newBuilder().setName("Trunk").build());

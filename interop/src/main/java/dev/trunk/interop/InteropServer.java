@@ -1,7 +1,12 @@
 package dev.trunk.interop;
 
+import dev.trunk.EventListener;
 import dev.trunk.Server;
 import dev.trunk.TlsConfig;
+import dev.trunk.opentelemetry.AdminServer;
+import dev.trunk.opentelemetry.TrunkTelemetry;
+import io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -13,7 +18,9 @@ import java.util.regex.Pattern;
  * The Trunk interop server: serves {@code grpc.testing.TestService} on a loopback address
  * (127.0.0.1 unless {@code --address} names another, such as 127.0.0.2), cleartext or TLS with
  * gRPC's server1 test certificate, and prints one line once it listens. With {@code --static_dir}
- * it also serves that directory's files under {@code /}, such as the grpc-web test page.
+ * it also serves that directory's files under {@code /}, such as the grpc-web test page. With
+ * {@code --admin_port} it records its metrics (Trunk's and the JVM's) and serves them to Prometheus
+ * on that port of the same address, at {@code /metrics}.
  */
 public final class InteropServer {
   /** Printed, followed by {@code ADDRESS:PORT}, once the server accepts connections. */
@@ -32,10 +39,13 @@ public final class InteropServer {
   private static final Pattern IP_LITERAL =
       Pattern.compile("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)|.*:.*");
 
+  /** Printed, followed by {@code ADDRESS:PORT}, once the admin server (--admin_port) listens. */
+  public static final String ADMIN_LISTENING_ON = "Trunk interop admin server listening on ";
+
   /** Largest request accepted; very_large_request sends 10 MiB (grpc-java also allows 16 MiB). */
   static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 
-  private static final Set<String> FLAGS = Set.of("port", "use_tls", "address", "static_dir");
+  private static final Set<String> FLAGS = Set.of("port", "use_tls", "address", "static_dir", "admin_port");
 
   private InteropServer() {}
 
@@ -44,12 +54,14 @@ public final class InteropServer {
     boolean useTls;
     String address;
     String staticDir;
+    int adminPort;
     try {
       Flags flags = Flags.parse(args, FLAGS);
       port = flags.port("port", 8080);
       useTls = flags.bool("use_tls", false);
       address = loopbackAddress(flags.string("address", DEFAULT_ADDRESS));
       staticDir = flags.string("static_dir", "");
+      adminPort = flags.has("admin_port") ? flags.port("admin_port", 0) : -1;
     } catch (Flags.UsageException e) {
       if (!e.getMessage().isEmpty()) {
         System.err.println(e.getMessage());
@@ -62,7 +74,9 @@ public final class InteropServer {
               + DEFAULT_ADDRESS
               + ")]\n"
               + "              [--static_dir=DIR (also serve DIR's files under /, such as a"
-              + " test page)]");
+              + " test page)]\n"
+              + "              [--admin_port=PORT (serve metrics to Prometheus at"
+              + " http://ADDRESS:PORT/metrics; 0 picks a free port; default off)]");
       System.exit(2);
       return;
     }
@@ -81,6 +95,9 @@ public final class InteropServer {
       builder.tls(
           TlsConfig.builder().keyPair(TestCerts.server1Pem(), TestCerts.server1Key()).build());
     }
+    if (adminPort >= 0) {
+      builder.eventListener(startAdmin(address, adminPort));
+    }
     Server server = builder.build().start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "interop-server-shutdown"));
     String host = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
@@ -88,6 +105,26 @@ public final class InteropServer {
         LISTENING_ON + host + ":" + server.port() + (useTls ? " (TLS)" : " (plaintext)"));
     System.out.flush();
     server.awaitTermination();
+  }
+
+  /**
+   * Starts the admin server on {@code address}, records the JVM's runtime metrics on it, and returns
+   * the listener that records the server's. Prints {@link #ADMIN_LISTENING_ON} and where.
+   */
+  private static EventListener startAdmin(String address, int port) throws IOException {
+    AdminServer admin = AdminServer.builder().host(address).port(port).start();
+    RuntimeTelemetry runtime = RuntimeTelemetry.create(admin.openTelemetry());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  runtime.close();
+                  admin.close();
+                },
+                "interop-admin-shutdown"));
+    String host = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
+    System.out.println(ADMIN_LISTENING_ON + host + ":" + admin.port());
+    return TrunkTelemetry.create(admin.openTelemetry()).serverListener();
   }
 
   /**
