@@ -146,6 +146,7 @@ public interface Server extends AutoCloseable {
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
     private final List<String> corsAllowedOrigins = new ArrayList<>();
+    private boolean ignoreUnknownJsonFields;
     private int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
     private long maxBufferedBytesPerConnection = DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
@@ -475,6 +476,17 @@ public interface Server extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Lets JSON requests (Connect, gRPC-Web and gRPC in JSON, HTTP/JSON transcoding) carry fields
+     * their message does not have, which are then skipped. By default such a request fails with
+     * INVALID_ARGUMENT naming the field, since a misspelt field would otherwise be silently lost;
+     * allow them when clients may be newer than the server's schema.
+     */
+    public Builder ignoreUnknownJsonFields() {
+      this.ignoreUnknownJsonFields = true;
+      return this;
+    }
+
     /** Builds the server; {@link Server#start()} starts listening. */
     public Server build() {
       atLeastOneMessage(maxBufferedBytesPerConnection, "maxBufferedBytesPerConnection");
@@ -505,7 +517,8 @@ public interface Server extends AutoCloseable {
                   Channel.Builder.nanos(maxConnectionAgeGrace),
                   Channel.Builder.nanos(handshakeTimeout)),
               List.copyOf(corsAllowedOrigins),
-              List.copyOf(staticFiles));
+              List.copyOf(staticFiles),
+              ignoreUnknownJsonFields);
       return new ServerImpl(config);
     }
 

@@ -65,7 +65,8 @@ public final class InProcessServer implements AutoCloseable {
             false,
             ConnectionManagement.defaults(),
             List.of(),
-            List.of());
+            List.of(),
+            false);
     this.transport = new InProcessServerTransport(name, config);
   }
 

@@ -192,10 +192,7 @@ final class Http1ServerHandler extends ChannelDuplexHandler {
       return;
     }
     exchange = null;
-    ServerCallImpl<?, ?> call = ended.call();
-    if (call != null) {
-      call.onStreamClosed();
-    }
+    ended.onStreamClosed();
     ChannelHandlerContext context = ctx();
     if (closeAfterResponse) {
       // Flushed first: a close drops writes still waiting for the flush.
@@ -254,7 +251,9 @@ final class Http1ServerHandler extends ChannelDuplexHandler {
     ServerCallImpl<?, ?> call = current == null ? null : current.call();
     if (call != null) {
       call.onReset(Status.CANCELLED.withDescription("the client closed the HTTP/1.1 connection"));
-      call.onStreamClosed();
+    }
+    if (current != null) {
+      current.onStreamClosed();
     }
     super.channelInactive(ctx);
   }

@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A server's settings, as collected by {@code Server.Builder}. The address is an {@link
  * java.net.InetSocketAddress} (TCP) or a {@link java.net.UnixDomainSocketAddress}. {@code
- * corsAllowedOrigins} lists the origins browsers may call from ("*": any); empty, none.
+ * corsAllowedOrigins} lists the origins browsers may call from ("*": any); empty, none. {@code
+ * ignoreUnknownJsonFields}: JSON requests may carry fields their message lacks (else
+ * INVALID_ARGUMENT).
  */
 public record ServerConfig(
     SocketAddress address,
@@ -31,4 +33,5 @@ public record ServerConfig(
     boolean reflection,
     ConnectionManagement connections,
     List<String> corsAllowedOrigins,
-    List<StaticFiles> staticFiles) {}
+    List<StaticFiles> staticFiles,
+    boolean ignoreUnknownJsonFields) {}
