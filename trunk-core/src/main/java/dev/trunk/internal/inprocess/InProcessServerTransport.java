@@ -47,7 +47,8 @@ public final class InProcessServerTransport {
             config.interceptors(),
             config.services(),
             config.nonBlockingServices(),
-            config.interruptibleServices());
+            config.interruptibleServices(),
+            config.events());
     this.executor = new DefaultEventExecutor(new DefaultThreadFactory("trunk-inprocess", true));
   }
 

@@ -45,7 +45,8 @@ public final class ServerImpl implements Server {
             config.interceptors(),
             services,
             config.nonBlockingServices(),
-            config.interruptibleServices());
+            config.interruptibleServices(),
+            config.events());
     this.transport = new NettyServerTransport(config, registry);
   }
 
