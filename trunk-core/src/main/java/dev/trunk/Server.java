@@ -2,6 +2,7 @@ package dev.trunk;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trunk.internal.Events;
 import dev.trunk.internal.resolver.AbstractUnixSocketAddress;
 import dev.trunk.internal.server.ConnectionManagement;
 import dev.trunk.internal.server.ServerConfig;
@@ -142,6 +143,7 @@ public interface Server extends AutoCloseable {
     private final List<ServiceDefinition> interruptibleServices = new ArrayList<>();
     private final List<Interceptor> interceptors = new ArrayList<>();
     private final List<StaticFiles> staticFiles = new ArrayList<>();
+    private final List<EventListener> eventListeners = new ArrayList<>();
     private @Nullable TlsConfig tls;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
@@ -263,6 +265,16 @@ public interface Server extends AutoCloseable {
     /** Adds an interceptor for every call; the first added sees requests first. */
     public Builder intercept(Interceptor interceptor) {
       interceptors.add(requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Adds a listener of this server's calls and connections (for metrics, tracing, logs). More
+     * than one may be installed; each sees every event, in the order they were added. See {@link
+     * EventListener} for which events come when and on which thread.
+     */
+    public Builder eventListener(EventListener listener) {
+      eventListeners.add(requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -518,7 +530,8 @@ public interface Server extends AutoCloseable {
                   Channel.Builder.nanos(handshakeTimeout)),
               List.copyOf(corsAllowedOrigins),
               List.copyOf(staticFiles),
-              ignoreUnknownJsonFields);
+              ignoreUnknownJsonFields,
+              Events.of(eventListeners));
       return new ServerImpl(config);
     }
 

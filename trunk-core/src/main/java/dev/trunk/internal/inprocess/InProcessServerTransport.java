@@ -48,7 +48,8 @@ public final class InProcessServerTransport {
             config.services(),
             config.nonBlockingServices(),
             config.interruptibleServices(),
-            config.ignoreUnknownJsonFields());
+            config.ignoreUnknownJsonFields(),
+            config.events());
     this.executor = new DefaultEventExecutor(new DefaultThreadFactory("trunk-inprocess", true));
   }
 

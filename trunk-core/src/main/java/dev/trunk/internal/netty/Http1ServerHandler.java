@@ -250,7 +250,8 @@ final class Http1ServerHandler extends ChannelDuplexHandler {
     waiting.clear();
     ServerCallImpl<?, ?> call = current == null ? null : current.call();
     if (call != null) {
-      call.onReset(Status.CANCELLED.withDescription("the client closed the HTTP/1.1 connection"));
+      call.onConnectionLost(
+          Status.CANCELLED.withDescription("the client closed the HTTP/1.1 connection"));
     }
     if (current != null) {
       current.onStreamClosed();

@@ -3,6 +3,7 @@ package dev.trunk.internal.server;
 import com.google.protobuf.DescriptorProtos.MethodOptions.IdempotencyLevel;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import dev.trunk.Codec;
+import dev.trunk.EventListener;
 import dev.trunk.Interceptor;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.ServiceDefinition;
@@ -36,22 +37,26 @@ public final class MethodRegistry {
   private final RunningHandlers running = new RunningHandlers();
   private final List<Interceptor> serverInterceptors;
   private final boolean ignoreUnknownJsonFields;
+  private final EventListener events;
 
   /**
    * Registers blocking services (handlers on virtual threads), non-blocking ones (unary and
    * server-streaming handlers on the transport thread) and interruptible ones (blocking services
    * whose handler threads are interrupted when their call is cancelled). {@code serverInterceptors}
-   * run for every call, before each service's and method's own. {@code ignoreUnknownJsonFields}:
-   * the JSON twins skip request fields their message lacks instead of failing the call.
+   * run for every call, before each service's and method's own; {@code events} sees every call.
+   * {@code ignoreUnknownJsonFields}: the JSON twins skip request fields their message lacks instead
+   * of failing the call.
    */
   public MethodRegistry(
       List<Interceptor> serverInterceptors,
       List<ServiceDefinition> services,
       List<ServiceDefinition> nonBlockingServices,
       List<ServiceDefinition> interruptibleServices,
-      boolean ignoreUnknownJsonFields) {
+      boolean ignoreUnknownJsonFields,
+      EventListener events) {
     this.serverInterceptors = serverInterceptors;
     this.ignoreUnknownJsonFields = ignoreUnknownJsonFields;
+    this.events = events;
     services.forEach(service -> register(service, false, false));
     nonBlockingServices.forEach(service -> register(service, true, false));
     interruptibleServices.forEach(service -> register(service, false, true));
@@ -112,7 +117,8 @@ public final class MethodRegistry {
         List.copyOf(interceptors),
         onTransportThread,
         interruptOnCancel,
-        running);
+        running,
+        events);
   }
 
   /** The method served at {@code path} ({@code /service/method}), or null. */
@@ -175,7 +181,8 @@ public final class MethodRegistry {
         method.interceptors(),
         method.onTransportThread(),
         method.interruptOnCancel(),
-        method.running());
+        method.running(),
+        method.events());
   }
 
   private static String simpleName(String fullName) {

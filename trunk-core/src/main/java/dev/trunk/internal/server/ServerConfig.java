@@ -1,5 +1,6 @@
 package dev.trunk.internal.server;
 
+import dev.trunk.EventListener;
 import dev.trunk.Interceptor;
 import dev.trunk.ServiceDefinition;
 import dev.trunk.TlsConfig;
@@ -14,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * java.net.InetSocketAddress} (TCP) or a {@link java.net.UnixDomainSocketAddress}. {@code
  * corsAllowedOrigins} lists the origins browsers may call from ("*": any); empty, none. {@code
  * ignoreUnknownJsonFields}: JSON requests may carry fields their message lacks (else
- * INVALID_ARGUMENT).
+ * INVALID_ARGUMENT). {@code events} is the installed listeners as one ({@link EventListener#NONE}
+ * when none is).
  */
 public record ServerConfig(
     SocketAddress address,
@@ -34,4 +36,5 @@ public record ServerConfig(
     ConnectionManagement connections,
     List<String> corsAllowedOrigins,
     List<StaticFiles> staticFiles,
-    boolean ignoreUnknownJsonFields) {}
+    boolean ignoreUnknownJsonFields,
+    EventListener events) {}

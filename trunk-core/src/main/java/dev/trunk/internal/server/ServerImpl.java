@@ -46,7 +46,8 @@ public final class ServerImpl implements Server {
             services,
             config.nonBlockingServices(),
             config.interruptibleServices(),
-            config.ignoreUnknownJsonFields());
+            config.ignoreUnknownJsonFields(),
+            config.events());
     this.transport = new NettyServerTransport(config, registry);
   }
 
