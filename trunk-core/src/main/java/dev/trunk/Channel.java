@@ -2,6 +2,7 @@ package dev.trunk;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trunk.internal.Events;
 import dev.trunk.internal.client.ChannelConfig;
 import dev.trunk.internal.client.ChannelCore;
 import dev.trunk.internal.client.ChannelImpl;
@@ -198,6 +199,7 @@ public interface Channel extends AutoCloseable {
     private @Nullable TlsConfig tls;
     private @Nullable String authority;
     private final List<Interceptor> interceptors = new ArrayList<>();
+    private final List<EventListener> eventListeners = new ArrayList<>();
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
     private @Nullable String userAgent;
@@ -370,6 +372,16 @@ public interface Channel extends AutoCloseable {
     }
 
     /**
+     * Adds a listener of this channel's calls, attempts and connections (for metrics, tracing,
+     * logs). More than one may be installed; each sees every event, in the order they were added.
+     * See {@link EventListener} for which events come when and on which thread.
+     */
+    public Builder eventListener(EventListener listener) {
+      eventListeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
      * Where {@link Channel#unaryCallAsync} futures complete: the executor decodes the response,
      * runs the interceptors' observers and completes the future, so callbacks such as {@code
      * thenAccept} run there. By default each completion gets a new virtual thread, which costs one
@@ -514,7 +526,8 @@ public interface Channel extends AutoCloseable {
               loadBalancingPolicy,
               protocol,
               http1,
-              http1MaxConnections);
+              http1MaxConnections,
+              Events.of(eventListeners));
       ChannelCore core =
           new ChannelCore(
               config,

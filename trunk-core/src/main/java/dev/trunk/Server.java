@@ -2,6 +2,7 @@ package dev.trunk;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trunk.internal.Events;
 import dev.trunk.internal.resolver.AbstractUnixSocketAddress;
 import dev.trunk.internal.server.ConnectionManagement;
 import dev.trunk.internal.server.ServerConfig;
@@ -142,10 +143,12 @@ public interface Server extends AutoCloseable {
     private final List<ServiceDefinition> interruptibleServices = new ArrayList<>();
     private final List<Interceptor> interceptors = new ArrayList<>();
     private final List<StaticFiles> staticFiles = new ArrayList<>();
+    private final List<EventListener> eventListeners = new ArrayList<>();
     private @Nullable TlsConfig tls;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
     private final List<String> corsAllowedOrigins = new ArrayList<>();
+    private boolean ignoreUnknownJsonFields;
     private int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
     private long maxBufferedBytesPerConnection = DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
@@ -262,6 +265,16 @@ public interface Server extends AutoCloseable {
     /** Adds an interceptor for every call; the first added sees requests first. */
     public Builder intercept(Interceptor interceptor) {
       interceptors.add(requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Adds a listener of this server's calls and connections (for metrics, tracing, logs). More
+     * than one may be installed; each sees every event, in the order they were added. See {@link
+     * EventListener} for which events come when and on which thread.
+     */
+    public Builder eventListener(EventListener listener) {
+      eventListeners.add(requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -475,6 +488,17 @@ public interface Server extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Lets JSON requests (Connect, gRPC-Web and gRPC in JSON, HTTP/JSON transcoding) carry fields
+     * their message does not have, which are then skipped. By default such a request fails with
+     * INVALID_ARGUMENT naming the field, since a misspelt field would otherwise be silently lost;
+     * allow them when clients may be newer than the server's schema.
+     */
+    public Builder ignoreUnknownJsonFields() {
+      this.ignoreUnknownJsonFields = true;
+      return this;
+    }
+
     /** Builds the server; {@link Server#start()} starts listening. */
     public Server build() {
       atLeastOneMessage(maxBufferedBytesPerConnection, "maxBufferedBytesPerConnection");
@@ -505,7 +529,9 @@ public interface Server extends AutoCloseable {
                   Channel.Builder.nanos(maxConnectionAgeGrace),
                   Channel.Builder.nanos(handshakeTimeout)),
               List.copyOf(corsAllowedOrigins),
-              List.copyOf(staticFiles));
+              List.copyOf(staticFiles),
+              ignoreUnknownJsonFields,
+              Events.of(eventListeners));
       return new ServerImpl(config);
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -237,6 +238,34 @@ class HttpTranscodingTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("{\"id\":\"9\",\"theme\":\"shelf 9\"}");
+  }
+
+  @Test
+  void unknownJsonFieldsAreRefusedByDefaultAndSkippedWhenTheServerIgnoresThem() throws Exception {
+    Server lenient =
+        Server.builder()
+            .address("127.0.0.1", 0)
+            .service(library())
+            .ignoreUnknownJsonFields()
+            .build()
+            .start();
+    try {
+      String body = "{\"shelf\":\"9\",\"colour\":\"red\"}";
+      Transport strict = transports().getFirst();
+      Transport skipping =
+          new Transport(
+              "HTTP/1.1", "http://127.0.0.1:" + lenient.port(), http1, HttpClient.Version.HTTP_1_1);
+
+      HttpResponse<String> refused = send(strict, "POST", "/" + SERVICE + "/GetShelf", body);
+      HttpResponse<String> skipped = send(skipping, "POST", "/" + SERVICE + "/GetShelf", body);
+
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body()).contains("invalid_argument").contains("colour");
+      assertThat(skipped.statusCode()).isEqualTo(200);
+      assertThat(skipped.body()).isEqualTo("{\"id\":\"9\",\"theme\":\"shelf 9\"}");
+    } finally {
+      lenient.shutdownNow();
+    }
   }
 
   private static HttpResponse<String> send(

@@ -434,9 +434,10 @@ public final class InteropClient {
   /**
    * cacheable_unary. The spec's client marks both calls cacheable, so they go out as GET requests
    * that a caching proxy in front of the server answers the second time from its cache. Trunk's
-   * client sends every call as POST, which no cache answers: it runs the procedure and checks what
-   * the server owes (both calls answered, cache-control headers), and reports the case unsupported
-   * when the payloads differ, as they must without a cache.
+   * client sends them as GET with {@code --protocol=connect} (the method is marked {@code
+   * NO_SIDE_EFFECTS}), and as POST, which no cache answers, with gRPC and gRPC-Web. Either way it
+   * checks what the server owes (both calls answered, cache-control headers), and reports the case
+   * unsupported when the payloads differ: no cache answered the second call.
    */
   private void cacheableUnary() throws UnsupportedCase {
     String now = Long.toString(System.nanoTime());
@@ -463,8 +464,8 @@ public final class InteropClient {
             + second.getPayload().getBody().toStringUtf8()
             + ", cache-control: "
             + cacheControl
-            + "), but Trunk sends every call as POST (no cacheable GET requests), so no caching"
-            + " proxy can answer the second one");
+            + "), but no cache answered the second one: there is no caching proxy on this path,"
+            + " or the calls went as POST (only --protocol=connect sends them as GET)");
   }
 
   private void largeUnary() {

@@ -41,7 +41,9 @@ public final class TestMethods {
 
   public static final MethodDescriptor<SimpleRequest, SimpleResponse> CACHEABLE_UNARY_CALL =
       MethodDescriptor.of(
-          TEST_SERVICE, "CacheableUnaryCall", Type.UNARY, SIMPLE_REQUEST, SIMPLE_RESPONSE);
+              TEST_SERVICE, "CacheableUnaryCall", Type.UNARY, SIMPLE_REQUEST, SIMPLE_RESPONSE)
+          // The spec's client marks the calls cacheable: over Connect they go as GET.
+          .withNoSideEffects();
 
   public static final MethodDescriptor<StreamingOutputCallRequest, StreamingOutputCallResponse>
       STREAMING_OUTPUT_CALL =

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * cacheable_unary on its real path: connect-es's Connect client calls CacheableUnaryCall twice with
@@ -95,6 +96,39 @@ class ConnectEsCacheableUnaryIT {
               + servers.state("nginx");
       return new ClientRun(
           testCase, exit, false, client.output(), description, InteropEnv.display(client.log()));
+    }
+  }
+
+  /**
+   * Trunk's own client in Connect mode sends CacheableUnaryCall (marked NO_SIDE_EFFECTS in its
+   * descriptor) as GET, so nginx answers the second call from its cache and the case passes. Not a
+   * matrix cell: both ends are Trunk.
+   */
+  @ParameterizedTest(name = "Trunk client (connect, HTTP/{0}) -> nginx cache -> server")
+  @ValueSource(strings = {"1.1", "2"})
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void trunkClientInConnectModeGetsTheSecondCallFromTheCache(String httpVersion) {
+    NginxProxy nginx = servers.nginx();
+    int port = httpVersion.equals("1.1") ? nginx.port() : nginx.http2Port();
+    try (ChildProcess client =
+        ChildProcess.startJava(
+            "trunk-client-connect-h" + httpVersion + "-nginx-cache-" + CASE,
+            InteropEnv.clientJvmFlags("trunk-client-" + getClass().getSimpleName()),
+            List.of(
+                "-jar",
+                InteropEnv.interopJar().toString(),
+                "client",
+                "--server_host=127.0.0.1",
+                "--server_port=" + port,
+                "--test_case=" + CASE,
+                "--protocol=connect",
+                "--http_version=" + httpVersion))) {
+      assertThat(client.awaitExit(InteropEnv.CLIENT_TIMEOUT))
+          .as(
+              "the Trunk client through nginx's cache%s%s",
+              client.describe(), servers.state("nginx"))
+          .isEqualTo(InteropClient.EXIT_PASSED);
+      assertThat(client.output()).contains("answered from a cache");
     }
   }
 

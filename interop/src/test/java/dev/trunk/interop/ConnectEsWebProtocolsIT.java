@@ -98,9 +98,9 @@ class ConnectEsWebProtocolsIT {
       return name + "-client-" + testCase + "-" + path.replace(' ', '-');
     }
 
-    /** HTTP/1.1 in plaintext only; HTTP/2 in plaintext and over TLS. */
+    /** Plaintext and TLS (ALPN http/1.1 or h2). */
     List<String> paths() {
-      return http1() ? List.of("plaintext") : List.of("plaintext", "tls");
+      return List.of("plaintext", "tls");
     }
 
     @Override

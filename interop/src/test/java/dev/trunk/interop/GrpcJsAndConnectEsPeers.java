@@ -112,8 +112,9 @@ abstract class GrpcJsAndConnectEsPeers {
 
   /** The n/a reason of cacheable_unary from Trunk's client against a peer's server. */
   static String trunkClientCacheable(String server) {
-    return "The case needs a caching proxy in front of the server and cacheable GET requests, and"
-        + " this path has neither: Trunk's client sends every call as POST. The "
+    return "The case needs a caching proxy in front of the server, and this path has none (over"
+        + " gRPC and gRPC-Web Trunk's client also sends the calls as POST, which no cache answers;"
+        + " its Connect GET through nginx's cache is checked by ConnectEsCacheableUnaryIT). The "
         + server
         + " server implements CacheableUnaryCall: Trunk's client got both responses, each with"
         + " cache-control: max-age=60, public and its own timestamp, and reported the case"

@@ -42,8 +42,8 @@ class TrunkClientToTrunkServerIT {
   }
 
   /**
-   * cacheable_unary, Trunk's server side: both calls answered, with a cache-control header. Trunk's
-   * client sends POST only, so with no cache in between it reports the case unsupported (exit 3)
+   * cacheable_unary, Trunk's server side: both calls answered, with a cache-control header. With no
+   * cache in between (and over gRPC, as POST), Trunk's client reports the case unsupported (exit 3)
    * after checking the header; anything else is a failure.
    */
   @ParameterizedTest(name = "Trunk client -> Trunk server: cacheable_unary, tls={0}")

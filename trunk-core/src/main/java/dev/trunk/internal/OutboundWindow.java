@@ -1,5 +1,6 @@
 package dev.trunk.internal;
 
+import dev.trunk.EventListener.CallEvents;
 import dev.trunk.Status;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,14 +30,38 @@ public final class OutboundWindow {
   }
 
   /**
-   * Waits until the pending bytes are under the limit, then adds {@code bytes}.
+   * Waits until the pending bytes are under the limit, then adds {@code bytes}. A wait is reported
+   * to {@code events} (stalled before, resumed with its length after), outside the lock.
    *
    * @throws dev.trunk.StatusException if the stream failed, or CANCELLED when interrupted
    */
-  public void acquire(int bytes, boolean mayBlock) {
+  public void acquire(int bytes, boolean mayBlock, CallEvents events) {
     lock.lock();
     try {
-      while (mayBlock && failure == null && pending > 0 && pending + bytes > LIMIT) {
+      if (!mustWait(bytes, mayBlock)) {
+        add(bytes);
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    events.flowControlStalled();
+    long start = System.nanoTime();
+    try {
+      awaitRoom(bytes);
+    } finally {
+      events.flowControlResumed(System.nanoTime() - start);
+    }
+  }
+
+  private boolean mustWait(int bytes, boolean mayBlock) {
+    return mayBlock && failure == null && pending > 0 && pending + bytes > LIMIT;
+  }
+
+  private void awaitRoom(int bytes) {
+    lock.lock();
+    try {
+      while (mustWait(bytes, true)) {
         try {
           drained.await();
         } catch (InterruptedException e) {
@@ -44,13 +69,17 @@ public final class OutboundWindow {
           throw Status.CANCELLED.withDescription("interrupted while sending").asException();
         }
       }
-      if (failure != null) {
-        throw failure.asException();
-      }
-      pending += bytes;
+      add(bytes);
     } finally {
       lock.unlock();
     }
+  }
+
+  private void add(int bytes) {
+    if (failure != null) {
+      throw failure.asException();
+    }
+    pending += bytes;
   }
 
   /** Whether a sender may add bytes without exceeding the limit: fewer than it wait. */

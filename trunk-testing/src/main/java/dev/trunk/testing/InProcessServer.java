@@ -3,10 +3,12 @@ package dev.trunk.testing;
 import static java.util.Objects.requireNonNull;
 
 import dev.trunk.Channel;
+import dev.trunk.EventListener;
 import dev.trunk.Interceptor;
 import dev.trunk.Server;
 import dev.trunk.Service;
 import dev.trunk.ServiceDefinition;
+import dev.trunk.internal.Events;
 import dev.trunk.internal.client.ChannelConfig;
 import dev.trunk.internal.client.ChannelImpl;
 import dev.trunk.internal.client.ConnectionBackoff;
@@ -65,7 +67,9 @@ public final class InProcessServer implements AutoCloseable {
             false,
             ConnectionManagement.defaults(),
             List.of(),
-            List.of());
+            List.of(),
+            false,
+            Events.of(builder.eventListeners));
     this.transport = new InProcessServerTransport(name, config);
   }
 
@@ -141,6 +145,7 @@ public final class InProcessServer implements AutoCloseable {
     private final List<ServiceDefinition> nonBlockingServices = new ArrayList<>();
     private final List<ServiceDefinition> interruptibleServices = new ArrayList<>();
     private final List<Interceptor> interceptors = new ArrayList<>();
+    private final List<EventListener> eventListeners = new ArrayList<>();
     private int maxInboundMessageSize = Server.Builder.DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private Duration shutdownGracePeriod = Server.Builder.DEFAULT_SHUTDOWN_GRACE_PERIOD;
     private @Nullable String name;
@@ -182,6 +187,12 @@ public final class InProcessServer implements AutoCloseable {
     /** Adds a server interceptor; the first added sees requests first. */
     public Builder intercept(Interceptor interceptor) {
       interceptors.add(requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /** Adds a listener of the server's calls, as {@code Server.Builder.eventListener}. */
+    public Builder eventListener(EventListener listener) {
+      eventListeners.add(requireNonNull(listener, "listener"));
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.trunk.internal.client;
 
 import dev.trunk.Channel;
+import dev.trunk.EventListener;
 import dev.trunk.Interceptor;
 import dev.trunk.TlsConfig;
 import dev.trunk.internal.client.config.ServiceConfig;
@@ -12,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A channel's settings, as collected by {@code Channel.Builder}; {@code protocol} and {@code http1}
  * choose the wire protocol and HTTP version of its connections, and {@code http1MaxConnections}
- * bounds the HTTP/1.1 connections to one endpoint.
+ * bounds the HTTP/1.1 connections to one endpoint; {@code events} is the installed event listeners
+ * as one ({@link EventListener#NONE} when none is).
  */
 public record ChannelConfig(
     String target,
@@ -33,7 +35,8 @@ public record ChannelConfig(
     String loadBalancingPolicy,
     Channel.Protocol protocol,
     boolean http1,
-    int http1MaxConnections) {
+    int http1MaxConnections,
+    EventListener events) {
 
   /**
    * Default {@code http1MaxConnections}: HTTP/1.1 connections to one endpoint, each carrying one
@@ -83,5 +86,49 @@ public record ChannelConfig(
         Channel.Protocol.GRPC,
         false,
         DEFAULT_HTTP1_MAX_CONNECTIONS);
+  }
+
+  /** Settings without event listeners. */
+  public ChannelConfig(
+      String target,
+      String authority,
+      @Nullable TlsConfig tls,
+      List<Interceptor> interceptors,
+      int maxInboundMessageSize,
+      int maxHeaderListSize,
+      @Nullable String userAgent,
+      @Nullable Executor callbackExecutor,
+      Duration connectTimeout,
+      int maxWaitingCalls,
+      long maxBufferedBytesPerConnection,
+      KeepAliveConfig keepAlive,
+      @Nullable ServiceConfig defaultServiceConfig,
+      Duration idleTimeout,
+      Duration initialBackoff,
+      String loadBalancingPolicy,
+      Channel.Protocol protocol,
+      boolean http1,
+      int http1MaxConnections) {
+    this(
+        target,
+        authority,
+        tls,
+        interceptors,
+        maxInboundMessageSize,
+        maxHeaderListSize,
+        userAgent,
+        callbackExecutor,
+        connectTimeout,
+        maxWaitingCalls,
+        maxBufferedBytesPerConnection,
+        keepAlive,
+        defaultServiceConfig,
+        idleTimeout,
+        initialBackoff,
+        loadBalancingPolicy,
+        protocol,
+        http1,
+        http1MaxConnections,
+        EventListener.NONE);
   }
 }

@@ -9,6 +9,7 @@ import dev.trunk.Channel;
 import dev.trunk.ClientStreamingCall;
 import dev.trunk.ConnectivityState;
 import dev.trunk.Deadline;
+import dev.trunk.EventListener.CallEvents;
 import dev.trunk.Metadata;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.ResponseStream;
@@ -134,6 +135,7 @@ public final class ChannelImpl implements Channel {
     Metadata metadata = options.metadata();
     CallInfoImpl<Req, Resp> info =
         new CallInfoImpl<>(method, false, deadline, config.authority(), null, null);
+    CallEvents events = config.events().callStarted(info, metadata);
     ObserverChain<Req, Resp> observers = ObserverChain.start(config.interceptors(), info, metadata);
     String encoding = options.compression().filter(e -> !e.equals("identity")).orElse(null);
     boolean waitForReady =
@@ -147,7 +149,8 @@ public final class ChannelImpl implements Channel {
             callStart,
             maxInboundMessageSize(methodConfig),
             observers,
-            callbackExecutor);
+            callbackExecutor,
+            events);
     info.countAttemptsWith(call::attempts);
     call.start(firstMessage);
     if (parent != null) {

@@ -5,6 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.trunk.BidiStreamingCall;
 import dev.trunk.ClientStreamingCall;
 import dev.trunk.Deadline;
+import dev.trunk.EventListener.AbortReason;
+import dev.trunk.EventListener.Attempt;
+import dev.trunk.EventListener.AttemptKind;
+import dev.trunk.EventListener.CallEvents;
 import dev.trunk.Metadata;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.ResponseStream;
@@ -16,9 +20,11 @@ import dev.trunk.internal.LiveCalls;
 import dev.trunk.internal.Log;
 import dev.trunk.internal.ObserverChain;
 import dev.trunk.internal.OutboundWindow;
+import dev.trunk.internal.client.config.MethodConfig;
 import dev.trunk.internal.wire.Compression;
 import dev.trunk.internal.wire.MessageDeframer;
 import dev.trunk.internal.wire.MessageFramer;
+import dev.trunk.internal.wire.MessageSizes;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.util.concurrent.CancellationException;
@@ -58,6 +64,8 @@ public final class ClientCallImpl<Req, Resp>
   private static final String CLOSED_AT_START = "the call's start (its one request went with it)";
   private static final String CLOSED_BY_CLOSE_SEND = "closeSend()";
   private static final String CLOSED_BY_COMPLETE = "complete()";
+  // The attempt of a call without a retry or hedging policy, which this call reports itself.
+  private static final Attempt ONLY_ATTEMPT = new Attempt(1, AttemptKind.FIRST);
 
   /** How the call ended on the wire, with a call's single response still raw (or null). */
   private record Ending(
@@ -82,6 +90,13 @@ public final class ClientCallImpl<Req, Resp>
   private final CompletableFuture<Ending> ended = new CompletableFuture<>();
   // Calls with one response: the result once decoded and observed (what unaryCallAsync returns).
   private final @Nullable UnaryResult<Resp> result;
+  // The listeners' view of this call: CallEvents.NONE when none is installed.
+  private final CallEvents events;
+  // Whether this call reports its one attempt (no retry or hedging policy: no RetriableStream).
+  private final boolean reportsAttempt;
+  // Wire bytes of messages, counted only for a reported attempt.
+  private volatile long wireBytesSent;
+  private volatile long wireBytesReceived;
 
   private volatile @Nullable ClientTransportStream stream;
   private volatile @Nullable Metadata trailers;
@@ -99,6 +114,7 @@ public final class ClientCallImpl<Req, Resp>
   private @Nullable ByteBuf unaryResponse;
   private InboundBudget inboundBudget = InboundBudget.UNLIMITED;
   private boolean unaryResponseCompressed;
+  private @Nullable AbortReason abortReason;
 
   // Application thread only: what closed the request stream, or null while it is open.
   private @Nullable String halfClosedBy;
@@ -109,7 +125,8 @@ public final class ClientCallImpl<Req, Resp>
       CallStart callStart,
       int maxInboundMessageSize,
       ObserverChain<Req, Resp> observers,
-      @Nullable Executor callbackExecutor) {
+      @Nullable Executor callbackExecutor,
+      CallEvents events) {
     this.method = method;
     this.transport = transport;
     this.callStart = callStart;
@@ -120,6 +137,10 @@ public final class ClientCallImpl<Req, Resp>
     this.observers = observers;
     this.callbackExecutor = callbackExecutor;
     this.result = method.type().serverSendsOne() ? new UnaryResult<>(this) : null;
+    this.events = events;
+    MethodConfig config = callStart.methodConfig();
+    this.reportsAttempt =
+        events != CallEvents.NONE && config.retryPolicy() == null && config.hedgingPolicy() == null;
   }
 
   /**
@@ -139,13 +160,23 @@ public final class ClientCallImpl<Req, Resp>
       }
     }
     ByteBuf framed = null;
+    long wireSize = 0;
+    long size = 0;
     if (firstMessage != null) {
       framed = frame(firstMessage, true);
-      outbound.acquire(framed.readableBytes(), false);
+      wireSize = MessageSizes.wireSize(framed);
+      size = MessageSizes.size(framed);
+      outbound.acquire(framed.readableBytes(), false, CallEvents.NONE);
       halfClosedBy = CLOSED_AT_START;
+    }
+    if (reportsAttempt) {
+      events.attemptStarted(ONLY_ATTEMPT);
     }
     try {
       stream = transport.newStream(callStart, framed, firstMessage != null, this);
+      if (firstMessage != null) {
+        sent(wireSize, size);
+      }
     } catch (RuntimeException e) {
       // Nothing reached the transport: the buffer is still ours, and the call ends here.
       if (framed != null) {
@@ -157,6 +188,20 @@ public final class ClientCallImpl<Req, Resp>
     if (deadline != null) {
       deadlineTimer = transport.schedule(this::onDeadline, timeoutNanos);
     }
+  }
+
+  /** Reports a request message handed to the transport. */
+  private void sent(long wireSize, long size) {
+    if (reportsAttempt) {
+      wireBytesSent += wireSize;
+    }
+    events.messageSent(wireSize, size);
+  }
+
+  /** The listeners' view of this call, for the attempts a retrying stream makes. */
+  @Override
+  public CallEvents events() {
+    return events;
   }
 
   private static Status notStarted(RuntimeException e) {
@@ -204,14 +249,17 @@ public final class ClientCallImpl<Req, Resp>
     }
     ByteBuf framed = frame(message, compress);
     try {
-      outbound.acquire(framed.readableBytes(), true);
+      outbound.acquire(framed.readableBytes(), true, events);
     } catch (StatusException e) {
       // The call failed, or this thread was interrupted while blocked: then it is cancelled here.
       framed.release();
       endHereKeepingInterrupt(e.status());
       throw e;
     }
+    long wireSize = MessageSizes.wireSize(framed);
+    long size = MessageSizes.size(framed);
     requireStream().write(framed, false);
+    sent(wireSize, size);
   }
 
   /**
@@ -561,6 +609,7 @@ public final class ClientCallImpl<Req, Resp>
         new MessageDeframer(
             maxInboundMessageSize, chosen, transport.allocator(), budget, "response");
     receivedHeaders = headers;
+    events.responseHeaders(headers);
     headersArrived.complete(headers);
   }
 
@@ -589,6 +638,11 @@ public final class ClientCallImpl<Req, Resp>
   /** A complete message, still compressed if it arrived so: the receiving thread inflates it. */
   private void onMessage(ByteBuf message) {
     boolean compressed = requireNonNull(deframer, "deframer").lastMessageCompressed();
+    long wireSize = message.readableBytes();
+    if (reportsAttempt) {
+      wireBytesReceived += wireSize;
+    }
+    events.messageReceived(wireSize, MessageSizes.size(message, compressed));
     if (result == null) {
       inbound.add(message, compressed);
       return;
@@ -624,7 +678,13 @@ public final class ClientCallImpl<Req, Resp>
       }
       return;
     }
+    report(ending, status.isOk() ? null : abortReason);
     end(ending, false, true);
+  }
+
+  @Override
+  public void onAborted(AbortReason reason) {
+    abortReason = reason;
   }
 
   @Override
@@ -662,6 +722,7 @@ public final class ClientCallImpl<Req, Resp>
     if (!markClosed(ending)) {
       return false;
     }
+    report(ending, localAbort(status));
     end(ending, true, onTransport);
     return true;
   }
@@ -675,6 +736,29 @@ public final class ClientCallImpl<Req, Resp>
     trailers = ending.trailers();
     ended.complete(ending);
     return true;
+  }
+
+  /** Why a call this side ends was aborted: its deadline, a bad response, or a cancellation. */
+  private static AbortReason localAbort(Status status) {
+    return switch (status.code()) {
+      case DEADLINE_EXCEEDED -> AbortReason.DEADLINE_EXCEEDED;
+      case CANCELLED -> AbortReason.CANCELLED;
+      default -> AbortReason.PROTOCOL_ERROR;
+    };
+  }
+
+  /** Tells the listeners how the call ended: the attempt's end if it is ours, then the call's. */
+  private void report(Ending ending, @Nullable AbortReason reason) {
+    if (events == CallEvents.NONE) {
+      return;
+    }
+    if (reason != null) {
+      events.aborted(reason);
+    }
+    if (reportsAttempt) {
+      events.attemptEnded(ONLY_ATTEMPT, ending.status(), wireBytesSent, wireBytesReceived);
+    }
+    events.closed(ending.status(), ending.trailers());
   }
 
   private void end(Ending ending, boolean discardQueued, boolean onTransport) {

@@ -1,5 +1,7 @@
 package dev.trunk.internal.client;
 
+import dev.trunk.EventListener.AbortReason;
+import dev.trunk.EventListener.CallEvents;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import dev.trunk.internal.InboundBudget;
@@ -23,4 +25,15 @@ public interface ClientStreamListener {
 
   /** Bytes of a written message left the outbound buffer. */
   void onWritten(int bytes);
+
+  /**
+   * The stream is about to end abnormally for {@code reason} (a reset from the server, a lost
+   * connection): {@link #onClose} follows. Transport thread.
+   */
+  default void onAborted(AbortReason reason) {}
+
+  /** The event listeners' view of the call this stream belongs to, for attempt events. */
+  default CallEvents events() {
+    return CallEvents.NONE;
+  }
 }

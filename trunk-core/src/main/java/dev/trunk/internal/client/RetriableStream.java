@@ -2,6 +2,9 @@ package dev.trunk.internal.client;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.trunk.EventListener;
+import dev.trunk.EventListener.AttemptKind;
+import dev.trunk.EventListener.CallEvents;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import dev.trunk.StatusException;
@@ -59,6 +62,8 @@ final class RetriableStream implements ClientTransportStream {
   private final Set<Status.Code> retryOn;
   private final int maxAttempts;
   private final @Nullable RetryThrottle throttle;
+  // The listeners' view of the call, told of each attempt's start and end.
+  private final CallEvents events;
 
   // Guarded by this.
   private final List<Attempt> inFlight = new ArrayList<>(2);
@@ -89,6 +94,7 @@ final class RetriableStream implements ClientTransportStream {
     this.transport = owner.delegate();
     this.call = call;
     this.listener = listener;
+    this.events = listener.events();
     this.throttle = throttle;
     MethodConfig config = call.methodConfig();
     this.retryPolicy = config.retryPolicy();
@@ -504,6 +510,14 @@ final class RetriableStream implements ClientTransportStream {
     }
   }
 
+  /** Why attempt {@code index} (from 0) is made, as gRFC A6 names it. */
+  private AttemptKind kind(int index) {
+    if (index == 0) {
+      return AttemptKind.FIRST;
+    }
+    return hedgingPolicy != null ? AttemptKind.HEDGE : AttemptKind.RETRY;
+  }
+
   /** One attempt: its stream on the transport, and the listener of its events. */
   private final class Attempt implements ClientStreamListener {
     final int index;
@@ -513,9 +527,14 @@ final class RetriableStream implements ClientTransportStream {
     long written;
     boolean closed;
     boolean abandoned;
+    // The attempt as listeners see it; bytes it received (its transport thread only).
+    final EventListener.Attempt reported;
+    long received;
 
     Attempt(int index) {
       this.index = index;
+      this.reported = new EventListener.Attempt(index + 1, kind(index));
+      events.attemptStarted(reported);
     }
 
     ClientTransportStream stream() {
@@ -558,6 +577,7 @@ final class RetriableStream implements ClientTransportStream {
         }
         losers.run();
       }
+      received += data.readableBytes();
       return listener.onData(data, endOfStream);
     }
 
@@ -565,6 +585,7 @@ final class RetriableStream implements ClientTransportStream {
     public void onClose(Status status, Metadata trailers) {
       Runnable after;
       synchronized (RetriableStream.this) {
+        events.attemptEnded(reported, status, written, received);
         after = attemptClosed(this, status, trailers);
       }
       runAfter(after);

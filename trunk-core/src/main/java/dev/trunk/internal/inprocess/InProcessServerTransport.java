@@ -47,7 +47,9 @@ public final class InProcessServerTransport {
             config.interceptors(),
             config.services(),
             config.nonBlockingServices(),
-            config.interruptibleServices());
+            config.interruptibleServices(),
+            config.ignoreUnknownJsonFields(),
+            config.events());
     this.executor = new DefaultEventExecutor(new DefaultThreadFactory("trunk-inprocess", true));
   }
 

@@ -92,7 +92,7 @@ final class InProcessStream {
           }
           ServerCallImpl<?, ?> current = call;
           if (current != null) {
-            current.onReset(Status.CANCELLED.withDescription(status.description()));
+            current.onConnectionLost(Status.CANCELLED.withDescription(status.description()));
           }
           finish();
           listener.onClose(status, new Metadata());

@@ -1,5 +1,6 @@
 package dev.trunk.internal.netty;
 
+import dev.trunk.EventListener.AbortReason;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import dev.trunk.StatusException;
@@ -166,6 +167,9 @@ final class ClientHandler extends GrpcConnectionHandler {
     }
     runPending();
     for (NettyClientStream stream : new ArrayList<>(streams.values())) {
+      if (!stream.closed) {
+        stream.listener.onAborted(AbortReason.CONNECTION_CLOSED);
+      }
       close(stream, status, new Metadata());
     }
   }
@@ -677,6 +681,9 @@ final class ClientHandler extends GrpcConnectionHandler {
     // PROTOCOL-HTTP2.md: REFUSED_STREAM means the server did no work for the stream.
     if (errorCode == Http2Error.REFUSED_STREAM.code() && retryElsewhere(stream)) {
       return;
+    }
+    if (!stream.closed) {
+      stream.listener.onAborted(AbortReason.RESET_BY_PEER);
     }
     close(stream, HttpStatusMapping.statusForRstStream(errorCode), new Metadata());
   }

@@ -11,7 +11,6 @@ import dev.trunk.internal.web.ConnectError;
 import dev.trunk.internal.web.ConnectGet;
 import dev.trunk.internal.wire.Compression;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -59,7 +58,7 @@ final class ConnectProtocol extends WireProtocol {
   private boolean headersSent;
 
   // Unary: the request body until it is complete, and the response until its status is known.
-  private @Nullable CompositeByteBuf requestBody;
+  private @Nullable RequestBody requestBody;
   private final HeldResponse held = new HeldResponse();
 
   private ConnectProtocol(boolean streaming, boolean get, int maxRequestBytes) {
@@ -151,7 +150,7 @@ final class ConnectProtocol extends WireProtocol {
     RequestHead head =
         requestHead(request, request.get(encodingHeader), encodingHeader, acceptHeader);
     if (!streaming) {
-      requestBody = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+      requestBody = new RequestBody(maxRequestBytes);
     }
     return new Accepted(method, head);
   }
@@ -177,8 +176,9 @@ final class ConnectProtocol extends WireProtocol {
                   + " the method option idempotency_level = NO_SIDE_EFFECTS"));
     }
     RequestHead head = requestHead(request, query.compression(), CONTENT_ENCODING, ACCEPT_ENCODING);
-    requestBody = Unpooled.compositeBuffer(Integer.MAX_VALUE);
-    requestBody.addComponent(true, Unpooled.wrappedBuffer(query.message().toByteArray()));
+    RequestBody body = new RequestBody(maxRequestBytes);
+    requestBody = body;
+    body.add(Unpooled.wrappedBuffer(query.message().toByteArray()));
     return new Accepted(method, head);
   }
 
@@ -265,29 +265,31 @@ final class ConnectProtocol extends WireProtocol {
 
   @Override
   ByteBuf inbound(ServerExchange exchange, ByteBuf data, boolean endOfStream) {
-    CompositeByteBuf body = requestBody;
+    RequestBody body = requestBody;
     if (body == null) {
       return data; // streaming: envelopes are gRPC's length-prefixed messages
     }
-    if (body.readableBytes() + data.readableBytes() > maxRequestBytes) {
-      data.release();
-      throw Rejection.of(
-          Status.RESOURCE_EXHAUSTED.withDescription(
-              "the request body is larger than the server's limit of "
-                  + maxRequestBytes
-                  + " bytes (maxInboundMessageSize)"));
-    }
-    body.addComponent(true, data);
+    body.add(data);
     if (!endOfStream) {
       return Unpooled.EMPTY_BUFFER;
     }
     requestBody = null;
     // The whole body is the message: hand it to the call as one length-prefixed message, flagged
     // compressed when Content-Encoding compressed it.
+    ByteBuf message = body.take();
     boolean compressed = !requestEncoding.equals(Compression.IDENTITY);
     ByteBuf prefix = exchange.allocator().buffer(PREFIX_BYTES);
-    prefix.writeByte(compressed ? 1 : 0).writeInt(body.readableBytes());
-    return Unpooled.wrappedBuffer(prefix, body);
+    prefix.writeByte(compressed ? 1 : 0).writeInt(message.readableBytes());
+    return Unpooled.wrappedBuffer(prefix, message);
+  }
+
+  @Override
+  void release() {
+    RequestBody body = requestBody;
+    requestBody = null;
+    if (body != null) {
+      body.release();
+    }
   }
 
   // ---- response -----------------------------------------------------------------------------

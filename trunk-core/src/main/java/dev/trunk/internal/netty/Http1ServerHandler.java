@@ -192,10 +192,7 @@ final class Http1ServerHandler extends ChannelDuplexHandler {
       return;
     }
     exchange = null;
-    ServerCallImpl<?, ?> call = ended.call();
-    if (call != null) {
-      call.onStreamClosed();
-    }
+    ended.onStreamClosed();
     ChannelHandlerContext context = ctx();
     if (closeAfterResponse) {
       // Flushed first: a close drops writes still waiting for the flush.
@@ -253,8 +250,11 @@ final class Http1ServerHandler extends ChannelDuplexHandler {
     waiting.clear();
     ServerCallImpl<?, ?> call = current == null ? null : current.call();
     if (call != null) {
-      call.onReset(Status.CANCELLED.withDescription("the client closed the HTTP/1.1 connection"));
-      call.onStreamClosed();
+      call.onConnectionLost(
+          Status.CANCELLED.withDescription("the client closed the HTTP/1.1 connection"));
+    }
+    if (current != null) {
+      current.onStreamClosed();
     }
     super.channelInactive(ctx);
   }

@@ -53,6 +53,15 @@ abstract class ServerExchange implements ServerTransportStream {
     return call;
   }
 
+  /** The HTTP stream ended, however: the protocol lets go of the request and the call learns. */
+  void onStreamClosed() {
+    protocol.release();
+    ServerCallImpl<?, ?> current = call;
+    if (current != null) {
+      current.onStreamClosed();
+    }
+  }
+
   // ---- what the protocols write with (event loop) ------------------------------------------
 
   /** Whether the response may still be written. */

@@ -484,9 +484,8 @@ final class ServerHandler extends GrpcConnectionHandler {
     @Override
     public void onStreamClosed(Http2Stream stream) {
       Http2Exchange exchange = stream.getProperty(streamKey);
-      ServerCallImpl<?, ?> call = exchange == null ? null : exchange.call();
-      if (call != null) {
-        call.onStreamClosed();
+      if (exchange != null) {
+        exchange.onStreamClosed();
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.trunk.internal.netty;
 
+import dev.trunk.EventListener;
 import dev.trunk.internal.InboundBudget;
 import dev.trunk.internal.server.MethodRegistry;
 import dev.trunk.internal.server.ServerConfig;
@@ -34,6 +35,7 @@ final class ServerPipeline {
   /** Adds the HTTP/2 connection handler. */
   void http2(ChannelPipeline pipeline) {
     pipeline.addLast(ServerHandler.create(config, registry, budget));
+    ConnectionReporter.addTo(pipeline, config.events(), true, "h2");
   }
 
   /** Adds HTTP/1.1's codec and the handler that runs one exchange at a time. */
@@ -41,6 +43,12 @@ final class ServerPipeline {
     pipeline.addLast(
         new HttpServerCodec(MAX_REQUEST_LINE, config.maxHeaderListSize(), MAX_CHUNK),
         new Http1ServerHandler(config, registry, budget));
+    ConnectionReporter.addTo(pipeline, config.events(), true, "http/1.1");
+  }
+
+  /** The server's event listeners, as one. */
+  EventListener events() {
+    return config.events();
   }
 
   long handshakeTimeoutNanos() {

@@ -101,6 +101,7 @@ final class TlsHandshake {
         if (!done.isSuccess()) {
           failed = true;
           logFailure(ctx, done.cause());
+          pipeline.events().tlsHandshakeFailed(ctx.channel().remoteAddress(), done.cause());
           closeAfterFailure(ctx, done.cause());
         } else {
           ctx.channel().attr(TLS_INFO).set(info(ssl.engine().getSession()));

@@ -11,7 +11,6 @@ import dev.trunk.internal.web.HttpRoutes;
 import dev.trunk.internal.wire.Compression;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -43,7 +42,7 @@ final class TranscodingProtocol extends WireProtocol {
   private final int maxRequestBytes;
 
   // The request body until it is complete, and the response until its status is known.
-  private @Nullable CompositeByteBuf requestBody;
+  private @Nullable RequestBody requestBody;
   private final HeldResponse held = new HeldResponse();
 
   private TranscodingProtocol(
@@ -121,33 +120,26 @@ final class TranscodingProtocol extends WireProtocol {
     metadata.removeAll(ConnectProtocol.CONTENT_LENGTH.toString());
     RequestHead head =
         new RequestHead(metadata, null, Protocols.authority(request), Compression.IDENTITY, false);
-    requestBody = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+    requestBody = new RequestBody(maxRequestBytes);
     return new Accepted(matched.route().target(), head);
   }
 
   @Override
   ByteBuf inbound(ServerExchange exchange, ByteBuf data, boolean endOfStream) {
-    CompositeByteBuf body = requestBody;
+    RequestBody body = requestBody;
     HttpRoutes.Match<ServerMethod<?, ?>> matched = match;
     if (body == null || matched == null) {
       data.release();
       return Unpooled.EMPTY_BUFFER;
     }
-    if (body.readableBytes() + data.readableBytes() > maxRequestBytes) {
-      data.release();
-      throw Rejection.of(
-          Status.RESOURCE_EXHAUSTED.withDescription(
-              "the request body is larger than the server's limit of "
-                  + maxRequestBytes
-                  + " bytes (maxInboundMessageSize)"));
-    }
-    body.addComponent(true, data);
+    body.add(data);
     if (!endOfStream) {
       return Unpooled.EMPTY_BUFFER;
     }
     requestBody = null;
-    byte[] json = ByteBufUtil.getBytes(body);
-    body.release();
+    ByteBuf whole = body.take();
+    byte[] json = ByteBufUtil.getBytes(whole);
+    whole.release();
     byte[] message;
     try {
       message = matched.route().request(matched.variables(), rawQuery, json);
@@ -157,6 +149,15 @@ final class TranscodingProtocol extends WireProtocol {
     // One uncompressed length-prefixed message for the call.
     ByteBuf framed = exchange.allocator().buffer(PREFIX_BYTES + message.length);
     return framed.writeByte(0).writeInt(message.length).writeBytes(message);
+  }
+
+  @Override
+  void release() {
+    RequestBody body = requestBody;
+    requestBody = null;
+    if (body != null) {
+      body.release();
+    }
   }
 
   // ---- response -----------------------------------------------------------------------------

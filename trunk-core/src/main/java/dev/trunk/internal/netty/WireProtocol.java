@@ -63,4 +63,7 @@ abstract class WireProtocol {
 
   /** Answers a request refused before its call started. */
   abstract void reject(ServerExchange exchange, Rejection rejection);
+
+  /** The exchange ended: frees what is held of a request body that never completed. */
+  void release() {}
 }

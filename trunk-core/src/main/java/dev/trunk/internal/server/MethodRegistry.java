@@ -3,6 +3,7 @@ package dev.trunk.internal.server;
 import com.google.protobuf.DescriptorProtos.MethodOptions.IdempotencyLevel;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import dev.trunk.Codec;
+import dev.trunk.EventListener;
 import dev.trunk.Interceptor;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.ServiceDefinition;
@@ -35,19 +36,27 @@ public final class MethodRegistry {
   private final HttpRoutes<ServerMethod<?, ?>> httpRoutes = new HttpRoutes<>();
   private final RunningHandlers running = new RunningHandlers();
   private final List<Interceptor> serverInterceptors;
+  private final boolean ignoreUnknownJsonFields;
+  private final EventListener events;
 
   /**
    * Registers blocking services (handlers on virtual threads), non-blocking ones (unary and
    * server-streaming handlers on the transport thread) and interruptible ones (blocking services
    * whose handler threads are interrupted when their call is cancelled). {@code serverInterceptors}
-   * run for every call, before each service's and method's own.
+   * run for every call, before each service's and method's own; {@code events} sees every call.
+   * {@code ignoreUnknownJsonFields}: the JSON twins skip request fields their message lacks instead
+   * of failing the call.
    */
   public MethodRegistry(
       List<Interceptor> serverInterceptors,
       List<ServiceDefinition> services,
       List<ServiceDefinition> nonBlockingServices,
-      List<ServiceDefinition> interruptibleServices) {
+      List<ServiceDefinition> interruptibleServices,
+      boolean ignoreUnknownJsonFields,
+      EventListener events) {
     this.serverInterceptors = serverInterceptors;
+    this.ignoreUnknownJsonFields = ignoreUnknownJsonFields;
+    this.events = events;
     services.forEach(service -> register(service, false, false));
     nonBlockingServices.forEach(service -> register(service, true, false));
     interruptibleServices.forEach(service -> register(service, false, true));
@@ -108,7 +117,8 @@ public final class MethodRegistry {
         List.copyOf(interceptors),
         onTransportThread,
         interruptOnCancel,
-        running);
+        running,
+        events);
   }
 
   /** The method served at {@code path} ({@code /service/method}), or null. */
@@ -155,7 +165,7 @@ public final class MethodRegistry {
    * The same method with the proto3 JSON mapping as its codec (application/json, +json), the
    * message types taken from its schema.
    */
-  private static <Req, Resp> ServerMethod<Req, Resp> jsonTwin(
+  private <Req, Resp> ServerMethod<Req, Resp> jsonTwin(
       ServerMethod<Req, Resp> method, com.google.protobuf.Descriptors.MethodDescriptor schema) {
     MethodDescriptor<Req, Resp> proto = method.descriptor();
     MethodDescriptor<Req, Resp> json =
@@ -163,7 +173,7 @@ public final class MethodRegistry {
             proto.serviceName(),
             proto.methodName(),
             proto.type(),
-            JsonCodec.of(proto.requestCodec(), schema.getInputType(), false),
+            JsonCodec.of(proto.requestCodec(), schema.getInputType(), ignoreUnknownJsonFields),
             JsonCodec.of(proto.responseCodec(), schema.getOutputType(), false));
     return new ServerMethod<>(
         json,
@@ -171,7 +181,8 @@ public final class MethodRegistry {
         method.interceptors(),
         method.onTransportThread(),
         method.interruptOnCancel(),
-        method.running());
+        method.running(),
+        method.events());
   }
 
   private static String simpleName(String fullName) {

@@ -6,6 +6,8 @@ import dev.trunk.CallContext;
 import dev.trunk.Codec;
 import dev.trunk.ContextKey;
 import dev.trunk.Deadline;
+import dev.trunk.EventListener.AbortReason;
+import dev.trunk.EventListener.CallEvents;
 import dev.trunk.Metadata;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.ServiceDefinition.BidiStreamingHandler;
@@ -28,6 +30,7 @@ import dev.trunk.internal.OutboundWindow;
 import dev.trunk.internal.wire.Compression;
 import dev.trunk.internal.wire.MessageDeframer;
 import dev.trunk.internal.wire.MessageFramer;
+import dev.trunk.internal.wire.MessageSizes;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -93,6 +96,10 @@ public final class ServerCallImpl<Req, Resp>
   private final OutboundWindow outbound = new OutboundWindow(lock);
   private final Metadata responseHeaders = new Metadata();
   private final Metadata responseTrailers = new Metadata();
+  // Holds the call's context values; made with the call, so the listener sees it too.
+  private final CallInfoImpl<Req, Resp> info;
+  // The listeners' view of this call: CallEvents.NONE, allocating nothing, when none is installed.
+  private final CallEvents events;
 
   // Guarded by this.
   private boolean closed;
@@ -121,8 +128,6 @@ public final class ServerCallImpl<Req, Resp>
   private boolean headersSent;
   private String responseEncoding = Compression.IDENTITY;
   private @Nullable ObserverChain<Req, Resp> observers;
-  // Set on the handler thread before the interceptors run; holds the call's context values.
-  private @Nullable CallInfoImpl<Req, Resp> info;
 
   public ServerCallImpl(
       ServerMethod<Req, Resp> method,
@@ -139,6 +144,10 @@ public final class ServerCallImpl<Req, Resp>
     this.deframer =
         new MessageDeframer(
             maxInboundMessageSize, head.encoding(), stream.allocator(), budget, "request");
+    this.info =
+        new CallInfoImpl<>(
+            descriptor, true, head.deadline(), head.authority(), stream.peer(), stream.tls());
+    this.events = method.events().callStarted(info, head.metadata());
     LiveCalls.started(this);
   }
 
@@ -190,7 +199,9 @@ public final class ServerCallImpl<Req, Resp>
           .withDescription(descriptor.fullName() + " takes one request, the client sent more")
           .asException();
     }
-    inbound.add(message, deframer.lastMessageCompressed());
+    boolean compressed = deframer.lastMessageCompressed();
+    events.messageReceived(message.readableBytes(), MessageSizes.size(message, compressed));
+    inbound.add(message, compressed);
   }
 
   private void onHalfClose() {
@@ -205,16 +216,22 @@ public final class ServerCallImpl<Req, Resp>
     }
   }
 
-  /** The client reset the stream or the connection was lost. */
+  /** The client reset the stream (RST_STREAM, or the in-process client's cancel). */
   public void onReset(Status status) {
-    cancel(status, new Metadata());
+    cancel(status, new Metadata(), AbortReason.RESET_BY_PEER);
+  }
+
+  /** The connection under the call was lost (an HTTP/1.1 connection closed, say). */
+  public void onConnectionLost(Status status) {
+    cancel(status, new Metadata(), AbortReason.CONNECTION_CLOSED);
   }
 
   /** The stream is gone: releases what is still buffered. Transport thread. */
   public void onStreamClosed() {
     cancel(
         Status.CANCELLED.withDescription("the stream closed before the call ended"),
-        new Metadata());
+        new Metadata(),
+        AbortReason.CONNECTION_CLOSED);
     deframer.close();
     inbound.discard();
     synchronized (this) {
@@ -235,13 +252,15 @@ public final class ServerCallImpl<Req, Resp>
   }
 
   private void onDeadline() {
-    failFromTransport(
+    endEarly(
         Status.DEADLINE_EXCEEDED.withDescription(
-            "deadline exceeded: the server stopped " + descriptor.fullName()));
+            "deadline exceeded: the server stopped " + descriptor.fullName()),
+        new Metadata(),
+        AbortReason.DEADLINE_EXCEEDED);
   }
 
   private void failFromTransport(Status status) {
-    endEarly(status, new Metadata());
+    endEarly(status, new Metadata(), AbortReason.PROTOCOL_ERROR);
   }
 
   /**
@@ -252,9 +271,12 @@ public final class ServerCallImpl<Req, Resp>
     failFromTransport(status);
   }
 
-  /** Ends the call now with {@code status} and these trailers, whatever its handler does next. */
-  private void endEarly(Status status, Metadata trailers) {
-    if (cancel(status, trailers)) {
+  /**
+   * Ends the call now with {@code status} and these trailers, whatever its handler does next;
+   * {@code reason} is why the stream was aborted, null when the call's own side ended it.
+   */
+  private void endEarly(Status status, Metadata trailers, @Nullable AbortReason reason) {
+    if (cancel(status, trailers, reason)) {
       stream.write(null, null, null, status, trailers);
     }
   }
@@ -291,9 +313,6 @@ public final class ServerCallImpl<Req, Resp>
     handlerThread = Thread.currentThread();
     CallContext previous = CurrentCall.bind(this);
     try {
-      info =
-          new CallInfoImpl<>(
-              descriptor, true, head.deadline(), head.authority(), stream.peer(), stream.tls());
       observers = ObserverChain.start(method.interceptors(), info, head.metadata());
       Status early = cancelled;
       if (early != null) {
@@ -301,6 +320,7 @@ public final class ServerCallImpl<Req, Resp>
         observeClose(early, new Metadata());
         return;
       }
+      events.handlerStarted();
       invokeHandler();
     } catch (RuntimeException | Error e) {
       closeForThrown(e, Ender.THREW);
@@ -418,7 +438,8 @@ public final class ServerCallImpl<Req, Resp>
     try {
       return Compression.decompress(message, maxInboundMessageSize, stream.allocator(), "request");
     } catch (StatusException e) {
-      throw endEarly(e);
+      endEarly(e.status(), merged(e.trailers()), AbortReason.PROTOCOL_ERROR);
+      throw e;
     }
   }
 
@@ -462,12 +483,15 @@ public final class ServerCallImpl<Req, Resp>
       throw endEarly(e);
     }
     try {
-      outbound.acquire(framed.readableBytes(), !stream.inTransportThread());
+      outbound.acquire(framed.readableBytes(), !stream.inTransportThread(), events);
     } catch (StatusException e) {
       framed.release();
       throw e;
     }
+    long wireSize = MessageSizes.wireSize(framed);
+    long size = MessageSizes.size(framed);
     writeIfOpen(headers, framed);
+    events.messageSent(wireSize, size);
   }
 
   /**
@@ -543,14 +567,16 @@ public final class ServerCallImpl<Req, Resp>
     cancelDeadlineTimer();
     observeClose(outcome, trailers);
     if (framed != null) {
-      outbound.acquire(framed.readableBytes(), false);
+      outbound.acquire(framed.readableBytes(), false, CallEvents.NONE);
+      events.messageSent(MessageSizes.wireSize(framed), MessageSizes.size(framed));
     }
+    events.closed(outcome, trailers);
     stream.write(headers, responseEncoding, framed, outcome, trailers);
   }
 
   /** Ends the call at once because an interceptor or the request failed; returns the failure. */
   private StatusException endEarly(StatusException failure) {
-    endEarly(failure.status(), merged(failure.trailers()));
+    endEarly(failure.status(), merged(failure.trailers()), null);
     return failure;
   }
 
@@ -569,6 +595,7 @@ public final class ServerCallImpl<Req, Resp>
     }
     headersSent = true;
     observers().onResponseHeaders(responseHeaders);
+    events.responseHeaders(responseHeaders);
     return responseHeaders;
   }
 
@@ -586,8 +613,9 @@ public final class ServerCallImpl<Req, Resp>
   /**
    * Cancels the call: blocked {@code receive}/{@code send} throw, listeners run, and the handler
    * thread is interrupted only if its service asked for it. Returns false if it had already ended.
+   * The listeners see {@code reason}, if any, then the end.
    */
-  private boolean cancel(Status status, Metadata trailers) {
+  private boolean cancel(Status status, Metadata trailers, @Nullable AbortReason reason) {
     List<Runnable> listeners;
     synchronized (this) {
       if (closed) {
@@ -611,6 +639,10 @@ public final class ServerCallImpl<Req, Resp>
       listeners.forEach(this::runListener);
     }
     observeClose(status, trailers);
+    if (reason != null) {
+      events.aborted(reason);
+    }
+    events.closed(status, trailers);
     return true;
   }
 
@@ -687,8 +719,7 @@ public final class ServerCallImpl<Req, Resp>
 
   @Override
   public <T> Optional<T> get(ContextKey<T> key) {
-    CallInfoImpl<Req, Resp> current = info;
-    return current == null ? Optional.empty() : current.get(key);
+    return info.get(key);
   }
 
   @Override

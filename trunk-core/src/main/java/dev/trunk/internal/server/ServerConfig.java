@@ -1,5 +1,6 @@
 package dev.trunk.internal.server;
 
+import dev.trunk.EventListener;
 import dev.trunk.Interceptor;
 import dev.trunk.ServiceDefinition;
 import dev.trunk.TlsConfig;
@@ -12,7 +13,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A server's settings, as collected by {@code Server.Builder}. The address is an {@link
  * java.net.InetSocketAddress} (TCP) or a {@link java.net.UnixDomainSocketAddress}. {@code
- * corsAllowedOrigins} lists the origins browsers may call from ("*": any); empty, none.
+ * corsAllowedOrigins} lists the origins browsers may call from ("*": any); empty, none. {@code
+ * ignoreUnknownJsonFields}: JSON requests may carry fields their message lacks (else
+ * INVALID_ARGUMENT). {@code events} is the installed listeners as one ({@link EventListener#NONE}
+ * when none is).
  */
 public record ServerConfig(
     SocketAddress address,
@@ -31,4 +35,6 @@ public record ServerConfig(
     boolean reflection,
     ConnectionManagement connections,
     List<String> corsAllowedOrigins,
-    List<StaticFiles> staticFiles) {}
+    List<StaticFiles> staticFiles,
+    boolean ignoreUnknownJsonFields,
+    EventListener events) {}

@@ -45,7 +45,9 @@ public final class ServerImpl implements Server {
             config.interceptors(),
             services,
             config.nonBlockingServices(),
-            config.interruptibleServices());
+            config.interruptibleServices(),
+            config.ignoreUnknownJsonFields(),
+            config.events());
     this.transport = new NettyServerTransport(config, registry);
   }
 

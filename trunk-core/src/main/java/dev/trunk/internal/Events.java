@@ -1,0 +1,110 @@
+package dev.trunk.internal;
+
+import dev.trunk.CallInfo;
+import dev.trunk.EventListener;
+import dev.trunk.Metadata;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The listeners installed on a server or channel as one: each event goes to every listener, and an
+ * exception a listener throws is logged (the first at WARN, later ones at DEBUG) and ignored. With
+ * no listener, {@link #of} returns {@link EventListener#NONE} itself, so the transports pay one
+ * empty interface call per event and allocate nothing.
+ *
+ * <p>Each call's events go through a {@link CallFanout} (only when some listener wants them), which
+ * delivers them one at a time and drops any that come after {@code closed}, so that {@code closed}
+ * is the last event of a call even when a sending thread races the call's end.
+ */
+public final class Events implements EventListener {
+  private static final Log log = Log.of(Events.class);
+  private static final AtomicBoolean warned = new AtomicBoolean();
+
+  private final EventListener[] listeners;
+
+  private Events(EventListener[] listeners) {
+    this.listeners = listeners;
+  }
+
+  /** One listener for {@code installed}: {@link EventListener#NONE} if the list is empty. */
+  public static EventListener of(List<EventListener> installed) {
+    return installed.isEmpty()
+        ? EventListener.NONE
+        : new Events(installed.toArray(EventListener[]::new));
+  }
+
+  /** Logs a listener's failure: the first of the process at WARN, the rest at DEBUG. */
+  static void failed(Object listener, String event, RuntimeException e) {
+    if (warned.compareAndSet(false, true)) {
+      log.warn(
+          "event listener {} failed on {}; ignored (further failures at DEBUG)",
+          listener,
+          event,
+          e);
+    } else {
+      log.debug("event listener {} failed on {}; ignored", listener, event, e);
+    }
+  }
+
+  @Override
+  public CallEvents callStarted(CallInfo<?, ?> call, Metadata requestHeaders) {
+    List<CallEvents> wanted = null;
+    for (EventListener listener : listeners) {
+      CallEvents events = started(listener, call, requestHeaders);
+      if (events != CallEvents.NONE) {
+        if (wanted == null) {
+          wanted = new ArrayList<>(listeners.length);
+        }
+        wanted.add(events);
+      }
+    }
+    return wanted == null ? CallEvents.NONE : new CallFanout(wanted.toArray(CallEvents[]::new));
+  }
+
+  private static CallEvents started(
+      EventListener listener, CallInfo<?, ?> call, Metadata requestHeaders) {
+    try {
+      CallEvents events = listener.callStarted(call, requestHeaders);
+      return events == null ? CallEvents.NONE : events;
+    } catch (RuntimeException e) {
+      failed(listener, "callStarted", e);
+      return CallEvents.NONE;
+    }
+  }
+
+  @Override
+  public void connectionOpened(Connection connection) {
+    for (EventListener listener : listeners) {
+      try {
+        listener.connectionOpened(connection);
+      } catch (RuntimeException e) {
+        failed(listener, "connectionOpened", e);
+      }
+    }
+  }
+
+  @Override
+  public void connectionClosed(Connection connection) {
+    for (EventListener listener : listeners) {
+      try {
+        listener.connectionClosed(connection);
+      } catch (RuntimeException e) {
+        failed(listener, "connectionClosed", e);
+      }
+    }
+  }
+
+  @Override
+  public void tlsHandshakeFailed(@Nullable SocketAddress peer, Throwable cause) {
+    for (EventListener listener : listeners) {
+      try {
+        listener.tlsHandshakeFailed(peer, cause);
+      } catch (RuntimeException e) {
+        failed(listener, "tlsHandshakeFailed", e);
+      }
+    }
+  }
+}
