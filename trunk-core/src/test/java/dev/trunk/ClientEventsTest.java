@@ -280,6 +280,22 @@ class ClientEventsTest {
     }
   }
 
+  @Test
+  void aConnectionLostMidCallIsAbortedAsConnectionClosed() throws Exception {
+    EventRecorder clientEvents = new EventRecorder();
+    try (FrameServer server = new FrameServer();
+        Channel channel = to(server.port(), clientEvents).build();
+        ResponseStream<StringValue> responses =
+            channel.serverStreamingCall(TestService.COUNT, Int64Value.of(1), TEN_SECONDS)) {
+      responses.responseHeaders(); // the server processed the stream: it cannot move any more
+      server.nextConnection().goAwayAndClose(0, "going down");
+      assertThatThrownBy(responses::receive).isInstanceOf(StatusException.class);
+      assertThat(clientEvents.onlyCall().texts())
+          .containsOnlyOnce("aborted CONNECTION_CLOSED")
+          .endsWith("attemptEnded 1 UNAVAILABLE", "closed UNAVAILABLE");
+    }
+  }
+
   // ---- flow control -------------------------------------------------------------------------
 
   @Test
