@@ -90,6 +90,16 @@ class TrunkTelemetryOverSocketsTest {
         .isEqualTo(1);
     assertThat(recorded.upDown("trunk.server.connection.open", "{connection}", Attributes.empty()))
         .isZero();
+    assertThat(
+            recorded.counter(
+                "trunk.client.connection.opened",
+                "{connection}",
+                Attributes.of(TARGET, target, PROTOCOL_VERSION, "2")))
+        .isEqualTo(1);
+    assertThat(
+            recorded.upDown(
+                "trunk.client.connection.open", "{connection}", Attributes.of(TARGET, target)))
+        .isZero();
     Attributes clientOk = Attributes.of(METHOD, GET.fullName(), TARGET, target, STATUS, "OK");
     assertThat(recorded.histogram("grpc.client.call.duration", "s", clientOk).getCount())
         .isEqualTo(1);
