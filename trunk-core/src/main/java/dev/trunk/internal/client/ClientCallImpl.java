@@ -171,6 +171,7 @@ public final class ClientCallImpl<Req, Resp>
     }
     if (reportsAttempt) {
       events.attemptStarted(ONLY_ATTEMPT);
+      events.attemptRequestHeaders(ONLY_ATTEMPT, callStart.metadata());
     }
     try {
       stream = transport.newStream(callStart, framed, firstMessage != null, this);

@@ -125,6 +125,7 @@ final class RetriableStream implements ClientTransportStream {
       halfClosed = endOfStream;
       Attempt first = new Attempt(started++);
       inFlight.add(first);
+      events.attemptRequestHeaders(first.reported, call.metadata());
       try {
         first.stream = transport.newStream(call, duplicate(firstMessage), endOfStream, first);
       } catch (RuntimeException e) {
@@ -231,11 +232,12 @@ final class RetriableStream implements ClientTransportStream {
     Attempt attempt = new Attempt(started++);
     inFlight.add(attempt);
     ByteBuf first = duplicate(buffer.isEmpty() ? null : buffer.get(0));
+    CallStart attemptCall = attemptCall(attempt.index);
+    events.attemptRequestHeaders(attempt.reported, attemptCall.metadata());
     ClientTransportStream stream;
     try {
       stream =
-          transport.newStream(
-              attemptCall(attempt.index), first, halfClosed && buffer.size() <= 1, attempt);
+          transport.newStream(attemptCall, first, halfClosed && buffer.size() <= 1, attempt);
     } catch (RuntimeException e) {
       // The transport refuses new streams (e.g. the channel is closed): that ends the call.
       if (first != null) {
