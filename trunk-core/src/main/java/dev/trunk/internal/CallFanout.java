@@ -11,8 +11,8 @@ import java.util.function.Consumer;
  * The events of one call for the listeners that wanted them: delivered one at a time (under this
  * monitor, a leaf lock: only listener code runs inside), each listener's exception logged and
  * ignored, and nothing after {@link #closed}, which is delivered once (but {@link
- * #handlerThreadExited}, which lets a listener restore its thread's context). Made only when a listener
- * returned a {@link CallEvents} of its own.
+ * #handlerThreadExited}, which lets a listener restore its thread's context). Made only when a
+ * listener returned a {@link CallEvents} of its own.
  */
 final class CallFanout implements CallEvents {
   private final CallEvents[] targets;

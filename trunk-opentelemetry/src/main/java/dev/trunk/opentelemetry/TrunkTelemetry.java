@@ -8,8 +8,8 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 
 /**
- * Trunk's OpenTelemetry metrics and traces: event listeners that record a server's or a channel's calls and
- * connections on the instruments of gRFC A66 ({@code grpc.server.call.duration}, {@code
+ * Trunk's OpenTelemetry metrics and traces: event listeners that record a server's or a channel's
+ * calls and connections on the instruments of gRFC A66 ({@code grpc.server.call.duration}, {@code
  * grpc.client.attempt.started}, ...) and Trunk's own ({@code trunk.server.stream.opened}, {@code
  * trunk.server.connection.open}, ...), as docs/observability.md lists them.
  *

@@ -236,8 +236,7 @@ final class RetriableStream implements ClientTransportStream {
     events.attemptRequestHeaders(attempt.reported, attemptCall.metadata());
     ClientTransportStream stream;
     try {
-      stream =
-          transport.newStream(attemptCall, first, halfClosed && buffer.size() <= 1, attempt);
+      stream = transport.newStream(attemptCall, first, halfClosed && buffer.size() <= 1, attempt);
     } catch (RuntimeException e) {
       // The transport refuses new streams (e.g. the channel is closed): that ends the call.
       if (first != null) {
