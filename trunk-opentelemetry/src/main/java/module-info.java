@@ -8,6 +8,8 @@ module dev.trunk.opentelemetry {
   requires transitive io.opentelemetry.api;
   requires io.opentelemetry.context;
   requires jdk.httpserver;
+  requires org.slf4j;
+  requires com.google.protobuf.util;
   requires static io.opentelemetry.sdk;
   requires static io.opentelemetry.sdk.metrics;
   requires static io.opentelemetry.sdk.common;
