@@ -284,6 +284,24 @@ class WebProtocolsTest {
 
   @ParameterizedTest
   @EnumSource(Http.class)
+  void bidiStreamingWorksOverHttp2AndIsUnimplementedOverHttp11(Http version) throws Exception {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(frame(0, "\"a\"".getBytes(StandardCharsets.UTF_8)));
+    body.writeBytes(frame(0, "\"b\"".getBytes(StandardCharsets.UTF_8)));
+    HttpResponse<byte[]> response =
+        post(version, "Chat", "application/connect+json", body.toByteArray());
+
+    List<Frame> frames = frames(response.body());
+    if (version == Http.HTTP_2) {
+      assertThat(frames).extracting(Frame::text).containsExactly("\"a\"", "\"b\"", "{}");
+      return;
+    }
+    assertThat(frames).hasSize(1);
+    assertThat(frames.getFirst().text()).contains("unimplemented").contains("needs HTTP/2");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Http.class)
   void anUnknownConnectProtocolVersionIsInvalidArgument(Http version) throws Exception {
     HttpResponse<String> response =
         sendText(

@@ -57,6 +57,13 @@ final class WebTestService {
               String deadline = call.deadline().isPresent() ? "deadline" : "no deadline";
               return StringValue.of(deadline);
             })
+        .bidiStreaming(
+            TestService.CHAT,
+            (requests, responses) -> {
+              for (StringValue request : requests) {
+                responses.send(request);
+              }
+            })
         .schema(SCHEMA)
         .build();
   }
@@ -76,6 +83,8 @@ final class WebTestService {
             .addMethod(
                 method("SumSizes", ".google.protobuf.BytesValue", ".google.protobuf.Int64Value")
                     .setClientStreaming(true))
+            .addMethod(
+                method("Chat", string, string).setClientStreaming(true).setServerStreaming(true))
             .addMethod(method("Fail", string, string))
             .addMethod(method("Headers", string, string))
             .build();

@@ -1,6 +1,7 @@
 package dev.trunk.internal.netty;
 
 import dev.trunk.Metadata;
+import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
 import dev.trunk.TlsInfo;
 import dev.trunk.internal.server.MethodRegistry;
@@ -113,6 +114,7 @@ abstract class ServerExchange implements ServerTransportStream {
     WireProtocol.Accepted accepted;
     try {
       accepted = protocol.accept(request, registry, isHttp2());
+      requireFullDuplex(accepted);
     } catch (Rejection rejection) {
       runOnEventLoop(() -> protocol.reject(this, rejection));
       return;
@@ -124,6 +126,22 @@ abstract class ServerExchange implements ServerTransportStream {
     if (endOfStream) {
       onEndOfRequest();
     }
+  }
+
+  /**
+   * The Connect protocol's rule, and gRPC-Web's in practice: "Bidirectional streaming requires
+   * HTTP/2"; over HTTP/1.1 the client sends its whole request before the response may start.
+   */
+  private void requireFullDuplex(WireProtocol.Accepted accepted) {
+    MethodDescriptor<?, ?> method = accepted.method().descriptor();
+    if (isHttp2() || method.type() != MethodDescriptor.Type.BIDI_STREAMING) {
+      return;
+    }
+    throw Rejection.of(
+        Status.UNIMPLEMENTED.withDescription(
+            method.fullName()
+                + " is bidirectional streaming, which needs HTTP/2: over HTTP/1.1 the whole request"
+                + " is sent before the response; call it over HTTP/2"));
   }
 
   /**
