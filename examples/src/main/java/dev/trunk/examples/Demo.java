@@ -57,13 +57,17 @@ public final class Demo {
    * process is stopped.
    */
   private static void runWithMetrics(PrintStream out, int adminPort) throws Exception {
-    try (AdminServer admin = AdminServer.builder().port(adminPort).start();
-        RuntimeTelemetry runtime = RuntimeTelemetry.create(admin.openTelemetry())) {
-      TrunkTelemetry telemetry = TrunkTelemetry.create(admin.openTelemetry());
-      out.println("metrics at http://127.0.0.1:" + admin.port() + AdminServer.METRICS_PATH);
-      run(out, telemetry.serverListener(), telemetry.channelListener("127.0.0.1"));
-      out.println("still serving the metrics; Ctrl-C to stop");
-      Thread.currentThread().join();
+    try (AdminServer admin = AdminServer.builder().port(adminPort).start()) {
+      RuntimeTelemetry runtime = RuntimeTelemetry.create(admin.openTelemetry());
+      try {
+        TrunkTelemetry telemetry = TrunkTelemetry.create(admin.openTelemetry());
+        out.println("metrics at http://127.0.0.1:" + admin.port() + AdminServer.METRICS_PATH);
+        run(out, telemetry.serverListener(), telemetry.channelListener("127.0.0.1"));
+        out.println("still serving the metrics; Ctrl-C to stop");
+        Thread.currentThread().join();
+      } finally {
+        runtime.close();
+      }
     }
   }
 

@@ -45,7 +45,8 @@ public final class InteropServer {
   /** Largest request accepted; very_large_request sends 10 MiB (grpc-java also allows 16 MiB). */
   static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 
-  private static final Set<String> FLAGS = Set.of("port", "use_tls", "address", "static_dir", "admin_port");
+  private static final Set<String> FLAGS =
+      Set.of("port", "use_tls", "address", "static_dir", "admin_port");
 
   private InteropServer() {}
 
@@ -108,8 +109,8 @@ public final class InteropServer {
   }
 
   /**
-   * Starts the admin server on {@code address}, records the JVM's runtime metrics on it, and returns
-   * the listener that records the server's. Prints {@link #ADMIN_LISTENING_ON} and where.
+   * Starts the admin server on {@code address}, records the JVM's runtime metrics on it, and
+   * returns the listener that records the server's. Prints {@link #ADMIN_LISTENING_ON} and where.
    */
   private static EventListener startAdmin(String address, int port) throws IOException {
     AdminServer admin = AdminServer.builder().host(address).port(port).start();

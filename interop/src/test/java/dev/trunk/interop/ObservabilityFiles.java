@@ -36,6 +36,14 @@ final class ObservabilityFiles {
   private static final Pattern LABEL_VALUES = Pattern.compile("^label_values\\((.*),\\s*\\w+\\)$");
   private static final Pattern RULE_KEY =
       Pattern.compile("^(\\s*)(?:- )?(record|alert|expr): ?(.*)$");
+  private static final Pattern CODE_SPAN = Pattern.compile("`([^`]+)`");
+
+  /** A query starts with a function or a lower-case metric or rule name (not an alert's name). */
+  private static final Pattern QUERY_START = Pattern.compile("[0-9a-z_:(]");
+
+  /** A comparison with a number at the end of a query, as in {@code resets(...) > 0}. */
+  private static final Pattern THRESHOLD = Pattern.compile("\\s*(>|<|>=|<=|==|!=)\\s*[0-9.]+$");
+
   private static final List<String> HISTOGRAM_SUFFIXES = List.of("_bucket", "_sum", "_count");
 
   /**
@@ -194,6 +202,38 @@ final class ObservabilityFiles {
       }
     }
     return names;
+  }
+
+  /**
+   * The queries of docs/observability.md's "PromQL" column: each code span that is a query (not an
+   * alert's name, not a "the same for ..." fragment), a trailing threshold ({@code > 0}) cut off so
+   * that it returns data whatever the value.
+   */
+  static List<String> documentedQueries() {
+    List<String> queries = new ArrayList<>();
+    int column = -1;
+    for (String line : read(repoDir().resolve("docs/observability.md")).split("\n")) {
+      if (!line.startsWith("|")) {
+        column = -1;
+        continue;
+      }
+      List<String> cells = List.of(line.split("\\|", -1));
+      if (column < 0) {
+        column = cells.stream().map(String::strip).toList().indexOf("PromQL");
+        continue;
+      }
+      if (column < 0 || column >= cells.size()) {
+        continue;
+      }
+      Matcher span = CODE_SPAN.matcher(cells.get(column));
+      while (span.find()) {
+        String query = span.group(1);
+        if (QUERY_START.matcher(query).lookingAt() && !query.contains("\u2026")) {
+          queries.add(THRESHOLD.matcher(query).replaceFirst(""));
+        }
+      }
+    }
+    return queries;
   }
 
   private static List<String> family(String name) {
