@@ -81,10 +81,21 @@ final class ServerReflection {
         }
       }
       call.closeSend();
+      drain(call);
     } catch (IOException e) {
       throw unreadable(e);
     }
     return find(names, files);
+  }
+
+  /**
+   * Waits for the server to end the call after {@link BidiStreamingCall#closeSend()}, so that it
+   * ends OK rather than cancelled by {@code close()} (which would list it among failed calls).
+   */
+  private static void drain(BidiStreamingCall<byte[], byte[]> call) {
+    while (call.receive() != null) {
+      // An answer to no question of ours; the server ends the call after it.
+    }
   }
 
   /** Sends one request with the string {@code value} in {@code field}; returns the answer. */

@@ -79,7 +79,9 @@ class DebugPageHttpTest {
           .contains("{\"method\":\"" + CHECK + "\",\"calls\":2,")
           .contains("\"statuses\":{\"OK\":1,\"NOT_FOUND\":1}")
           .contains("\"failedCalls\":[{\"method\":\"" + CHECK + "\",\"status\":\"NOT_FOUND\",")
-          .contains("\"connections\":{\"open\":1,");
+          .contains("\"connections\":{\"open\":1,")
+          .contains(
+              "{\"method\":\"grpc.reflection.v1.ServerReflection/ServerReflectionInfo\",\"calls\":3,\"callsPerSecond\":0.05,\"errors\":0,");
     }
   }
 
