@@ -13,9 +13,17 @@ import org.jspecify.annotations.Nullable;
  * <p>Each call gets its own {@link CallEvents}, returned by {@link #callStarted}, which can keep
  * the call's state (its start time, its byte counts, its span) in plain fields. Events of one call
  * come in order (started, then headers, messages and attempts, then {@link CallEvents#closed}
- * last), but not all on one thread: messages received are reported by the connection's event loop
- * while messages sent are reported by the thread that sent them, so a {@code CallEvents} that
- * counts both must be thread-safe.
+ * last), one at a time, but not all on one thread: messages received are reported by the
+ * connection's event loop while messages sent are reported by the thread that sent them, so a
+ * {@code CallEvents} that counts both must be thread-safe.
+ *
+ * <p>Which thread reports what: {@code callStarted} the server's event loop, the client's calling
+ * thread; {@code handlerStarted}, and on the server {@code responseHeaders} and {@code
+ * messageSent}, the handler's thread; {@code messageReceived}, the client's {@code
+ * responseHeaders}, aborts the peer caused, attempt ends and transparent retries, the event loop;
+ * the client's {@code messageSent} and flow-control stalls, the sending thread; retries and hedges
+ * start on timer threads; {@code closed} comes on whichever thread ended the call. Connection and
+ * TLS handshake events, on either side, come on the connection's event loop.
  *
  * <p>Listeners run on transport threads: they must be quick and must not block. An exception thrown
  * by a listener is logged and ignored; it never fails a call or a connection.
@@ -68,7 +76,9 @@ public interface EventListener {
   /**
    * The events of one call, from {@link #callStarted} to {@link #closed}. Sizes are of messages as
    * they cross the wire ({@code wireSize}: compressed if the message was compressed, without the
-   * 5-byte message prefix) and as the application sees them ({@code size}: uncompressed).
+   * 5-byte message prefix) and as the application sees them ({@code size}: uncompressed). The
+   * uncompressed size of a gzip-compressed message is the one its gzip trailer declares (ISIZE, the
+   * size modulo 2^32), so that nothing is inflated just to report it.
    */
   interface CallEvents {
     /** Ignores every event. */
@@ -100,7 +110,9 @@ public interface EventListener {
 
     /**
      * Client only: an attempt ended with {@code status} (OK for the attempt whose response the call
-     * took), having sent and received the given wire bytes of messages.
+     * took), having sent and received the given wire bytes of messages: the sums of their {@code
+     * wireSize}s, as {@link #messageSent} and {@link #messageReceived} report them. A transparent
+     * retry sends again what the refused attempt had sent, so its counts start from those.
      */
     default void attemptEnded(
         Attempt attempt, Status status, long wireBytesSent, long wireBytesReceived) {}

@@ -23,6 +23,10 @@ final class EventRecorder implements EventListener {
     final String method;
     final List<Event> events = new CopyOnWriteArrayList<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
+    // Each ended attempt's wire bytes: "number sent received".
+    final List<String> attemptBytes = new CopyOnWriteArrayList<>();
+    // The length of each flow-control stall, in nanoseconds.
+    final List<Long> stalls = new CopyOnWriteArrayList<>();
     volatile boolean closed;
 
     Call(String method) {
@@ -71,6 +75,7 @@ final class EventRecorder implements EventListener {
 
     @Override
     public void flowControlResumed(long stalledNanos) {
+      stalls.add(stalledNanos);
       add("flowControlResumed " + (stalledNanos > 0 ? "after a wait" : "at once"));
     }
 
@@ -81,6 +86,7 @@ final class EventRecorder implements EventListener {
 
     @Override
     public void attemptEnded(Attempt attempt, Status status, long sent, long received) {
+      attemptBytes.add(attempt.number() + " " + sent + " " + received);
       add("attemptEnded " + attempt.number() + " " + status.code());
     }
 
@@ -99,6 +105,8 @@ final class EventRecorder implements EventListener {
   final List<Call> calls = new CopyOnWriteArrayList<>();
   final List<String> connections = new CopyOnWriteArrayList<>();
   final List<Throwable> handshakeFailures = new CopyOnWriteArrayList<>();
+  // Whether each reported connection event was a server's.
+  final List<Boolean> serverSide = new CopyOnWriteArrayList<>();
 
   @Override
   public CallEvents callStarted(CallInfo<?, ?> call, Metadata requestHeaders) {
@@ -109,11 +117,13 @@ final class EventRecorder implements EventListener {
 
   @Override
   public void connectionOpened(Connection connection) {
+    serverSide.add(connection.isServer());
     connections.add("opened " + connection.httpVersion() + " " + connection.tls().isPresent());
   }
 
   @Override
   public void connectionClosed(Connection connection) {
+    serverSide.add(connection.isServer());
     connections.add("closed " + connection.httpVersion() + " " + connection.tls().isPresent());
   }
 

@@ -229,11 +229,16 @@ final class ObservabilityFiles {
       while (span.find()) {
         String query = span.group(1);
         if (QUERY_START.matcher(query).lookingAt() && !query.contains("\u2026")) {
-          queries.add(THRESHOLD.matcher(query).replaceFirst(""));
+          queries.add(withoutThreshold(query));
         }
       }
     }
     return queries;
+  }
+
+  /** {@code query} without a comparison with a number at its end, such as {@code > 0}. */
+  static String withoutThreshold(String query) {
+    return THRESHOLD.matcher(query).replaceFirst("");
   }
 
   private static List<String> family(String name) {

@@ -136,7 +136,13 @@ public final class ChannelImpl implements Channel {
     CallInfoImpl<Req, Resp> info =
         new CallInfoImpl<>(method, false, deadline, config.authority(), null, null);
     CallEvents events = config.events().callStarted(info, metadata);
-    ObserverChain<Req, Resp> observers = ObserverChain.start(config.interceptors(), info, metadata);
+    ObserverChain<Req, Resp> observers;
+    try {
+      observers = ObserverChain.start(config.interceptors(), info, metadata);
+    } catch (StatusException e) {
+      events.closed(e.status(), e.trailers()); // refused before any stream: not an abort
+      throw e;
+    }
     String encoding = options.compression().filter(e -> !e.equals("identity")).orElse(null);
     boolean waitForReady =
         options.waitForReady().orElse(Boolean.TRUE.equals(methodConfig.waitForReady()));

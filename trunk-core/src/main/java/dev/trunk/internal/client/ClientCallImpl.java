@@ -64,8 +64,8 @@ public final class ClientCallImpl<Req, Resp>
   private static final String CLOSED_AT_START = "the call's start (its one request went with it)";
   private static final String CLOSED_BY_CLOSE_SEND = "closeSend()";
   private static final String CLOSED_BY_COMPLETE = "complete()";
-  // The attempt of a call without a retry or hedging policy, which this call reports itself.
-  private static final Attempt ONLY_ATTEMPT = new Attempt(1, AttemptKind.FIRST);
+  // The first attempt of a call without a retry or hedging policy, which this call reports itself.
+  private static final Attempt FIRST_ATTEMPT = new Attempt(1, AttemptKind.FIRST);
 
   /** How the call ended on the wire, with a call's single response still raw (or null). */
   private record Ending(
@@ -92,9 +92,14 @@ public final class ClientCallImpl<Req, Resp>
   private final @Nullable UnaryResult<Resp> result;
   // The listeners' view of this call: CallEvents.NONE when none is installed.
   private final CallEvents events;
-  // Whether this call reports its one attempt (no retry or hedging policy: no RetriableStream).
-  private final boolean reportsAttempt;
-  // Wire bytes of messages, counted only for a reported attempt.
+  // Whether this call reports its attempt itself: no retry or hedging policy (no RetriableStream).
+  private final boolean ownsAttempt;
+  // Whether this call reported its attempt started: set before the stream starts.
+  private volatile boolean reportsAttempt;
+  // The attempt in progress, when this call reports it: the first, then transparent retries.
+  private volatile Attempt attempt = FIRST_ATTEMPT;
+  // Wire bytes of messages (no prefix, compressed if so), counted only when a listener is
+  // installed.
   private volatile long wireBytesSent;
   private volatile long wireBytesReceived;
 
@@ -139,7 +144,7 @@ public final class ClientCallImpl<Req, Resp>
     this.result = method.type().serverSendsOne() ? new UnaryResult<>(this) : null;
     this.events = events;
     MethodConfig config = callStart.methodConfig();
-    this.reportsAttempt =
+    this.ownsAttempt =
         events != CallEvents.NONE && config.retryPolicy() == null && config.hedgingPolicy() == null;
   }
 
@@ -155,7 +160,7 @@ public final class ClientCallImpl<Req, Resp>
     if (deadline != null) {
       timeoutNanos = deadline.remainingNanos();
       if (timeoutNanos <= 0) {
-        endHere(deadlineExceeded());
+        endHere(deadlineExceeded(), null); // before any stream: no abort
         return;
       }
     }
@@ -169,8 +174,9 @@ public final class ClientCallImpl<Req, Resp>
       outbound.acquire(framed.readableBytes(), false, CallEvents.NONE);
       halfClosedBy = CLOSED_AT_START;
     }
-    if (reportsAttempt) {
-      events.attemptStarted(ONLY_ATTEMPT);
+    if (ownsAttempt) {
+      reportsAttempt = true;
+      events.attemptStarted(FIRST_ATTEMPT);
     }
     try {
       stream = transport.newStream(callStart, framed, firstMessage != null, this);
@@ -182,7 +188,7 @@ public final class ClientCallImpl<Req, Resp>
       if (framed != null) {
         framed.release();
       }
-      endHere(notStarted(e));
+      endHere(notStarted(e), null);
       return;
     }
     if (deadline != null) {
@@ -192,10 +198,36 @@ public final class ClientCallImpl<Req, Resp>
 
   /** Reports a request message handed to the transport. */
   private void sent(long wireSize, long size) {
-    if (reportsAttempt) {
+    if (events != CallEvents.NONE) {
       wireBytesSent += wireSize;
+      events.messageSent(wireSize, size);
     }
-    events.messageSent(wireSize, size);
+  }
+
+  @Override
+  public void onSingleAttempt() {
+    if (events != CallEvents.NONE) {
+      reportsAttempt = true;
+      events.attemptStarted(FIRST_ATTEMPT);
+    }
+  }
+
+  @Override
+  public void onTransparentRetry(Status refusal) {
+    if (!reportsAttempt) {
+      return;
+    }
+    Attempt refused = attempt;
+    // The new attempt sends again everything the refused one had: the byte counts go on.
+    events.attemptEnded(refused, refusal, wireBytesSent, wireBytesReceived);
+    Attempt next = new Attempt(refused.number() + 1, AttemptKind.TRANSPARENT);
+    attempt = next;
+    events.attemptStarted(next);
+  }
+
+  @Override
+  public long wireBytesReceived() {
+    return wireBytesReceived;
   }
 
   /** The listeners' view of this call, for the attempts a retrying stream makes. */
@@ -310,12 +342,18 @@ public final class ClientCallImpl<Req, Resp>
       return null;
     }
     boolean compressed = inbound.lastTakenCompressed();
+    Resp response;
     try {
-      Resp response = decode(inflate(message, compressed));
+      response = decode(inflate(message, compressed));
+    } catch (StatusException e) {
+      endHere(e.status(), AbortReason.PROTOCOL_ERROR); // a malformed or oversized response
+      throw e;
+    }
+    try {
       observeHeaders();
       return observers.onResponse(response);
     } catch (StatusException e) {
-      endHere(e.status());
+      endHere(e.status(), null); // an interceptor refused it
       throw e;
     }
   }
@@ -335,7 +373,9 @@ public final class ClientCallImpl<Req, Resp>
     try {
       ended.get();
     } catch (InterruptedException e) {
-      endHere(Status.CANCELLED.withDescription("interrupted while waiting for the response"));
+      endHere(
+          Status.CANCELLED.withDescription("interrupted while waiting for the response"),
+          AbortReason.CANCELLED);
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
       throw new IllegalStateException("the end of a call never fails", e);
@@ -357,7 +397,7 @@ public final class ClientCallImpl<Req, Resp>
       headers = headersArrived.get();
     } catch (InterruptedException e) {
       Status status = Status.CANCELLED.withDescription("interrupted while waiting for headers");
-      endHere(status);
+      endHere(status, AbortReason.CANCELLED);
       Thread.currentThread().interrupt();
       throw status.asException();
     } catch (ExecutionException e) {
@@ -366,7 +406,7 @@ public final class ClientCallImpl<Req, Resp>
     try {
       observeHeaders();
     } catch (StatusException e) {
-      endHere(e.status());
+      endHere(e.status(), null); // an interceptor refused the headers
       throw e;
     }
     return headers;
@@ -387,25 +427,28 @@ public final class ClientCallImpl<Req, Resp>
 
   @Override
   public void cancel() {
-    endHere(Status.CANCELLED.withDescription("the client cancelled the call"));
+    endHere(
+        Status.CANCELLED.withDescription("the client cancelled the call"), AbortReason.CANCELLED);
   }
 
   @Override
   public void close() {
-    endHere(Status.CANCELLED.withDescription("the client closed the call before it ended"));
+    endHere(
+        Status.CANCELLED.withDescription("the client closed the call before it ended"),
+        AbortReason.CANCELLED);
   }
 
   /** Cancels the call because the server call that made it was cancelled. Any thread. */
   void cancelFromParent(Status status) {
-    endFromTransport(status);
+    endFromTransport(status, stopped(status));
   }
 
   /**
    * Ends the call with {@code status} on this application thread, unless it has ended already, and
    * runs the end's observers here if no other thread has.
    */
-  private void endHere(Status status) {
-    if (finishLocally(status, false)) {
+  private void endHere(Status status, @Nullable AbortReason reason) {
+    if (finishLocally(status, false, reason)) {
       reset(status);
     }
     observeEnd();
@@ -415,7 +458,7 @@ public final class ClientCallImpl<Req, Resp>
   private void endHereKeepingInterrupt(Status status) {
     boolean interrupted = Thread.interrupted();
     try {
-      endHere(status);
+      endHere(status, stopped(status));
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -427,8 +470,8 @@ public final class ClientCallImpl<Req, Resp>
    * Ends the call with {@code status} from a transport thread (deadline, bad response, a cancelled
    * parent): no user code runs here; the application meets the end when it next waits.
    */
-  private void endFromTransport(Status status) {
-    if (finishLocally(status, true)) {
+  private void endFromTransport(Status status, @Nullable AbortReason reason) {
+    if (finishLocally(status, true, reason)) {
       reset(status);
     }
   }
@@ -453,7 +496,7 @@ public final class ClientCallImpl<Req, Resp>
       observed = observers.onRequest(message);
     } catch (StatusException e) {
       // An interceptor ended the call: end it here too, so the server stops as well.
-      endHere(e.status());
+      endHere(e.status(), null);
       throw e;
     }
     boolean compressed = compress && !encoding.equals(Compression.IDENTITY);
@@ -473,7 +516,7 @@ public final class ClientCallImpl<Req, Resp>
                   + " bytes, over the service config's maxRequestMessageBytes of "
                   + limit
                   + "; send smaller messages or raise the limit");
-      endHere(tooLarge);
+      endHere(tooLarge, null); // refused here: the stream is not aborted
       throw tooLarge.asException();
     }
     return framed;
@@ -600,7 +643,7 @@ public final class ClientCallImpl<Req, Resp>
     try {
       chosen = Compression.responseEncoding(responseEncoding);
     } catch (StatusException e) {
-      endFromTransport(e.status());
+      endFromTransport(e.status(), AbortReason.PROTOCOL_ERROR);
       return;
     }
     inboundBudget = budget;
@@ -620,7 +663,8 @@ public final class ClientCallImpl<Req, Resp>
       data.release();
       if (current == null) {
         endFromTransport(
-            Status.INTERNAL.withDescription("the server sent data before response headers"));
+            Status.INTERNAL.withDescription("the server sent data before response headers"),
+            AbortReason.PROTOCOL_ERROR);
       }
       return true;
     }
@@ -630,7 +674,7 @@ public final class ClientCallImpl<Req, Resp>
         current.endOfStream();
       }
     } catch (StatusException e) {
-      endFromTransport(e.status());
+      endFromTransport(e.status(), AbortReason.PROTOCOL_ERROR);
     }
     return !inbound.isCreditWithheld();
   }
@@ -638,11 +682,11 @@ public final class ClientCallImpl<Req, Resp>
   /** A complete message, still compressed if it arrived so: the receiving thread inflates it. */
   private void onMessage(ByteBuf message) {
     boolean compressed = requireNonNull(deframer, "deframer").lastMessageCompressed();
-    long wireSize = message.readableBytes();
-    if (reportsAttempt) {
+    if (events != CallEvents.NONE) {
+      long wireSize = message.readableBytes();
       wireBytesReceived += wireSize;
+      events.messageReceived(wireSize, MessageSizes.size(message, compressed));
     }
-    events.messageReceived(wireSize, MessageSizes.size(message, compressed));
     if (result == null) {
       inbound.add(message, compressed);
       return;
@@ -701,7 +745,7 @@ public final class ClientCallImpl<Req, Resp>
   }
 
   private void onDeadline() {
-    endFromTransport(deadlineExceeded());
+    endFromTransport(deadlineExceeded(), AbortReason.DEADLINE_EXCEEDED);
   }
 
   private Status deadlineExceeded() {
@@ -716,13 +760,16 @@ public final class ClientCallImpl<Req, Resp>
 
   // ---- any thread ---------------------------------------------------------------------------
 
-  /** Ends the call on this side; returns false if it had already ended. */
-  private boolean finishLocally(Status status, boolean onTransport) {
+  /**
+   * Ends the call on this side, reporting the stream aborted for {@code reason} (null: it was not,
+   * e.g. an interceptor refused the call); returns false if it had already ended.
+   */
+  private boolean finishLocally(Status status, boolean onTransport, @Nullable AbortReason reason) {
     Ending ending = new Ending(status, new Metadata(), null, false);
     if (!markClosed(ending)) {
       return false;
     }
-    report(ending, localAbort(status));
+    report(ending, reason);
     end(ending, true, onTransport);
     return true;
   }
@@ -738,13 +785,14 @@ public final class ClientCallImpl<Req, Resp>
     return true;
   }
 
-  /** Why a call this side ends was aborted: its deadline, a bad response, or a cancellation. */
-  private static AbortReason localAbort(Status status) {
-    return switch (status.code()) {
-      case DEADLINE_EXCEEDED -> AbortReason.DEADLINE_EXCEEDED;
-      case CANCELLED -> AbortReason.CANCELLED;
-      default -> AbortReason.PROTOCOL_ERROR;
-    };
+  /**
+   * Why a wait that failed with {@code status} (an interrupt, a cancelled parent call) stops the
+   * stream: its deadline, else a cancellation.
+   */
+  private static AbortReason stopped(Status status) {
+    return status.code() == Status.Code.DEADLINE_EXCEEDED
+        ? AbortReason.DEADLINE_EXCEEDED
+        : AbortReason.CANCELLED;
   }
 
   /** Tells the listeners how the call ended: the attempt's end if it is ours, then the call's. */
@@ -756,7 +804,7 @@ public final class ClientCallImpl<Req, Resp>
       events.aborted(reason);
     }
     if (reportsAttempt) {
-      events.attemptEnded(ONLY_ATTEMPT, ending.status(), wireBytesSent, wireBytesReceived);
+      events.attemptEnded(attempt, ending.status(), wireBytesSent, wireBytesReceived);
     }
     events.closed(ending.status(), ending.trailers());
   }
@@ -863,7 +911,8 @@ public final class ClientCallImpl<Req, Resp>
     private void abandonCall() {
       call.endHere(
           Status.CANCELLED.withDescription(
-              "the application settled the call's future itself before the response arrived"));
+              "the application settled the call's future itself before the response arrived"),
+          AbortReason.CANCELLED);
     }
   }
 }

@@ -32,6 +32,29 @@ public interface ClientStreamListener {
    */
   default void onAborted(AbortReason reason) {}
 
+  /**
+   * The server never processed the stream (REFUSED_STREAM, or above a GOAWAY's last stream id), so
+   * the transport sent it again on another connection (gRFC A6 "transparent retry"): the attempt
+   * ended with {@code refusal} and another began, which has sent everything this one had. Transport
+   * thread.
+   */
+  default void onTransparentRetry(Status refusal) {}
+
+  /**
+   * The call's method has a retry or hedging policy, but its first message is too big to keep for
+   * replay: the call makes just this one attempt (gRFC A6), which it reports itself. Called before
+   * the stream starts, on the thread starting it.
+   */
+  default void onSingleAttempt() {}
+
+  /**
+   * Bytes of response messages the call took so far, as they crossed the wire (without their 5-byte
+   * prefixes, compressed if compressed); 0 unless an event listener is installed.
+   */
+  default long wireBytesReceived() {
+    return 0;
+  }
+
   /** The event listeners' view of the call this stream belongs to, for attempt events. */
   default CallEvents events() {
     return CallEvents.NONE;

@@ -1,12 +1,17 @@
 package dev.trunk.internal.client;
 
+import dev.trunk.EventListener.AbortReason;
+import dev.trunk.EventListener.CallEvents;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import dev.trunk.internal.InboundBudget;
 import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
-/** A {@link ClientStreamListener} passing everything on; subclasses listen in on some events. */
+/**
+ * A {@link ClientStreamListener} passing everything on, the event listeners' hooks included;
+ * subclasses listen in on some events.
+ */
 abstract class ForwardingListener implements ClientStreamListener {
   private final ClientStreamListener delegate;
 
@@ -32,5 +37,30 @@ abstract class ForwardingListener implements ClientStreamListener {
   @Override
   public void onWritten(int bytes) {
     delegate.onWritten(bytes);
+  }
+
+  @Override
+  public void onAborted(AbortReason reason) {
+    delegate.onAborted(reason);
+  }
+
+  @Override
+  public void onTransparentRetry(Status refusal) {
+    delegate.onTransparentRetry(refusal);
+  }
+
+  @Override
+  public void onSingleAttempt() {
+    delegate.onSingleAttempt();
+  }
+
+  @Override
+  public long wireBytesReceived() {
+    return delegate.wireBytesReceived();
+  }
+
+  @Override
+  public CallEvents events() {
+    return delegate.events();
   }
 }

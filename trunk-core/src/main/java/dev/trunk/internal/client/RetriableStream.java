@@ -3,6 +3,7 @@ package dev.trunk.internal.client;
 import static java.util.Objects.requireNonNull;
 
 import dev.trunk.EventListener;
+import dev.trunk.EventListener.AbortReason;
 import dev.trunk.EventListener.AttemptKind;
 import dev.trunk.EventListener.CallEvents;
 import dev.trunk.Metadata;
@@ -13,6 +14,7 @@ import dev.trunk.internal.client.config.HedgingPolicy;
 import dev.trunk.internal.client.config.MethodConfig;
 import dev.trunk.internal.client.config.RetryPolicy;
 import dev.trunk.internal.client.config.ServiceConfig;
+import dev.trunk.internal.wire.MessageSizes;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -73,6 +75,7 @@ final class RetriableStream implements ClientTransportStream {
   private long reservedBytes; // of the channel's replay buffer
   private boolean halfClosed;
   private int started;
+  private int numbered; // attempts reported to the listeners, transparent retries included
   private @Nullable ScheduledFuture<?> timer;
   private long timerId; // the task of an older, cancelled timer that still runs does nothing
   private double backoffCeilingNanos;
@@ -125,6 +128,7 @@ final class RetriableStream implements ClientTransportStream {
       halfClosed = endOfStream;
       Attempt first = new Attempt(started++);
       inFlight.add(first);
+      first.count(firstMessage);
       try {
         first.stream = transport.newStream(call, duplicate(firstMessage), endOfStream, first);
       } catch (RuntimeException e) {
@@ -133,6 +137,7 @@ final class RetriableStream implements ClientTransportStream {
         }
         buffer.clear();
         owner.release(reservedBytes);
+        first.refused(e);
         throw e;
       }
       scheduleHedge();
@@ -153,7 +158,7 @@ final class RetriableStream implements ClientTransportStream {
     synchronized (this) {
       Attempt winner = committed;
       if (winner != null) {
-        winner.stream().write(message, endOfStream);
+        winner.send(message, endOfStream);
       } else if (done) {
         if (message != null) {
           message.release();
@@ -164,7 +169,7 @@ final class RetriableStream implements ClientTransportStream {
           after = overflow(message, endOfStream);
         } else {
           for (Attempt attempt : inFlight) {
-            attempt.stream().write(duplicate(message), endOfStream);
+            attempt.send(duplicate(message), endOfStream);
           }
         }
       }
@@ -231,6 +236,7 @@ final class RetriableStream implements ClientTransportStream {
     Attempt attempt = new Attempt(started++);
     inFlight.add(attempt);
     ByteBuf first = duplicate(buffer.isEmpty() ? null : buffer.get(0));
+    attempt.count(first);
     ClientTransportStream stream;
     try {
       stream =
@@ -243,6 +249,7 @@ final class RetriableStream implements ClientTransportStream {
       }
       inFlight.remove(attempt);
       attempt.closed = true;
+      attempt.refused(e);
       return finish(refusal(e), new Metadata());
     }
     attempt.stream = stream;
@@ -250,7 +257,7 @@ final class RetriableStream implements ClientTransportStream {
       return NOTHING; // it ended inline, and that was handled
     }
     for (int i = 1; i < buffer.size(); i++) {
-      stream.write(buffer.get(i).retainedDuplicate(), halfClosed && i == buffer.size() - 1);
+      attempt.send(buffer.get(i).retainedDuplicate(), halfClosed && i == buffer.size() - 1);
     }
     if (overflowed) {
       return cancel(commit(attempt));
@@ -274,7 +281,7 @@ final class RetriableStream implements ClientTransportStream {
     if (e instanceof StatusException failure) {
       return failure.status();
     }
-    return Status.UNAVAILABLE.withDescription("cannot start a retry attempt: " + e).withCause(e);
+    return Status.UNAVAILABLE.withDescription("cannot start an attempt: " + e).withCause(e);
   }
 
   /** Hedging: the next hedge goes {@code hedgingDelay} after this one (A6), while any may. */
@@ -326,7 +333,7 @@ final class RetriableStream implements ClientTransportStream {
     }
     Attempt oldest = inFlight.get(0);
     List<Attempt> losers = commit(oldest);
-    oldest.stream().write(message, endOfStream);
+    oldest.send(message, endOfStream);
     return cancel(losers);
   }
 
@@ -527,18 +534,46 @@ final class RetriableStream implements ClientTransportStream {
     long written;
     boolean closed;
     boolean abandoned;
-    // The attempt as listeners see it; bytes it received (its transport thread only).
-    final EventListener.Attempt reported;
-    long received;
+    // The attempt as listeners see it (replaced by a transparent retry); the wire bytes of the
+    // messages it was sent (no prefix, compressed if so).
+    EventListener.Attempt reported;
+    long wireSent;
+    // Transport thread only: why the stream ended abnormally, if it did.
+    @Nullable AbortReason abortReason;
 
     Attempt(int index) {
       this.index = index;
-      this.reported = new EventListener.Attempt(index + 1, kind(index));
+      this.reported = new EventListener.Attempt(++numbered, kind(index));
       events.attemptStarted(reported);
     }
 
     ClientTransportStream stream() {
       return requireNonNull(stream, "the attempt has no stream yet");
+    }
+
+    /** Writes a framed message (or just the half-close) to this attempt, counting its bytes. */
+    void send(@Nullable ByteBuf message, boolean endOfStream) {
+      count(message);
+      stream().write(message, endOfStream);
+    }
+
+    void count(@Nullable ByteBuf message) {
+      if (message != null) {
+        wireSent += MessageSizes.wireSize(message);
+      }
+    }
+
+    /** The transport refused to start this attempt: it ended at once. */
+    void refused(RuntimeException e) {
+      events.attemptEnded(reported, refusal(e), wireSent, 0);
+    }
+
+    /**
+     * Response bytes this attempt received: those the call took, if this is the attempt it took
+     * them from (only a committed attempt passes messages on), else none.
+     */
+    private long received() {
+      return committed == this ? listener.wireBytesReceived() : 0;
     }
 
     void reset(Status reason) {
@@ -577,7 +612,6 @@ final class RetriableStream implements ClientTransportStream {
         }
         losers.run();
       }
-      received += data.readableBytes();
       return listener.onData(data, endOfStream);
     }
 
@@ -585,10 +619,34 @@ final class RetriableStream implements ClientTransportStream {
     public void onClose(Status status, Metadata trailers) {
       Runnable after;
       synchronized (RetriableStream.this) {
-        events.attemptEnded(reported, status, written, received);
+        events.attemptEnded(reported, status, wireSent, received());
         after = attemptClosed(this, status, trailers);
       }
+      AbortReason reason = abortReason;
+      if (after != NOTHING && reason != null) {
+        // This attempt's end is the call's: so is the reason it was aborted.
+        Runnable close = after;
+        after =
+            () -> {
+              listener.onAborted(reason);
+              close.run();
+            };
+      }
       runAfter(after);
+    }
+
+    @Override
+    public void onAborted(AbortReason reason) {
+      abortReason = reason;
+    }
+
+    @Override
+    public void onTransparentRetry(Status refusal) {
+      synchronized (RetriableStream.this) {
+        events.attemptEnded(reported, refusal, wireSent, received());
+        reported = new EventListener.Attempt(++numbered, AttemptKind.TRANSPARENT);
+        events.attemptStarted(reported);
+      }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.trunk.internal.netty;
 
+import dev.trunk.EventListener;
 import dev.trunk.EventListener.AbortReason;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
@@ -44,6 +45,7 @@ final class ClientHandler extends GrpcConnectionHandler {
   private final Owner owner;
   private final int maxWaitingCalls;
   private final InboundBudget budget;
+  private final EventListener events;
   // Calls handed to this connection that have no HTTP/2 stream yet (any thread).
   private final AtomicInteger waiting = new AtomicInteger();
   private volatile boolean ready;
@@ -69,6 +71,7 @@ final class ClientHandler extends GrpcConnectionHandler {
             config.maxBufferedBytesPerConnection());
     this.keepAlive = keepAlive;
     this.owner = owner;
+    this.events = config.events();
     connection().addListener(new StreamCloser());
     KeepAlivePinger pinger = keepAlive.newPinger(this, this::keepAliveFailed);
     if (pinger != null) {
@@ -278,7 +281,7 @@ final class ClientHandler extends GrpcConnectionHandler {
       // RFC 9113 section 6.8: after a GOAWAY no new stream may be opened, even one the server's
       // last stream id would still allow (2^31-1 in the first GOAWAY of a graceful shutdown). It
       // never reached the server: it moves to another connection.
-      if (retryElsewhere(stream)) {
+      if (retryElsewhere(stream, goAwayStatus())) {
         return false;
       }
       failed = goAwayStatus();
@@ -310,7 +313,7 @@ final class ClientHandler extends GrpcConnectionHandler {
           if (cause instanceof StreamBufferingEncoder.Http2GoAwayException) {
             // Waiting for a stream slot when the GOAWAY came: the server never saw it.
             usable = false;
-            if (retryElsewhere(stream)) {
+            if (retryElsewhere(stream, goAwayStatus())) {
               return;
             }
           }
@@ -355,6 +358,14 @@ final class ClientHandler extends GrpcConnectionHandler {
     }
   }
 
+  /** Ends a stream whose response is malformed: the server broke the protocol. */
+  private void refuseResponse(NettyClientStream stream, Status status) {
+    if (!stream.closed) {
+      stream.listener.onAborted(AbortReason.PROTOCOL_ERROR);
+    }
+    reset(stream, status);
+  }
+
   void reset(NettyClientStream stream, Status reason) {
     if (stream.closed) {
       return;
@@ -397,11 +408,12 @@ final class ClientHandler extends GrpcConnectionHandler {
 
   /**
    * Moves a stream the server never processed to another connection, once (PROTOCOL-HTTP2.md: such
-   * a stream may be retried; gRFC A6 "transparent retry"). False if it cannot move: it was retried
-   * already, sent more than the retry buffer holds, or the channel is shut down (then it is closed
-   * here with that status).
+   * a stream may be retried; gRFC A6 "transparent retry"), telling its call that the attempt ended
+   * with {@code refusal} and another began. False if it cannot move: it was retried already, sent
+   * more than the retry buffer holds, or the channel is shut down (then it is closed here with that
+   * status).
    */
-  private boolean retryElsewhere(NettyClientStream stream) {
+  private boolean retryElsewhere(NettyClientStream stream, Status refusal) {
     if (!stream.mayRetry()) {
       return false;
     }
@@ -412,6 +424,7 @@ final class ClientHandler extends GrpcConnectionHandler {
       close(stream, e.status(), new Metadata());
       return true;
     }
+    stream.listener.onTransparentRetry(refusal);
     streams.remove(stream.id);
     leaveWaiting(stream);
     stream.id = -1;
@@ -462,6 +475,9 @@ final class ClientHandler extends GrpcConnectionHandler {
       Http2Exception.StreamException http2Ex) {
     NettyClientStream stream = streams.get(http2Ex.streamId());
     if (stream != null) {
+      if (!outbound && !stream.closed) {
+        stream.listener.onAborted(AbortReason.PROTOCOL_ERROR);
+      }
       close(stream, streamErrorStatus(outbound, http2Ex), new Metadata());
     }
     super.onStreamError(ctx, outbound, cause, http2Ex);
@@ -512,6 +528,7 @@ final class ClientHandler extends GrpcConnectionHandler {
   private void becomeReady() {
     if (!ready) {
       ready = true;
+      ConnectionReporter.addTo(ctx().pipeline(), events, false, "h2");
       runPending();
       owner.onReady(this);
     }
@@ -587,7 +604,7 @@ final class ClientHandler extends GrpcConnectionHandler {
     }
     Status httpFailure = GrpcHeaders.checkResponse(headers, stream.codecName);
     if (httpFailure != null) {
-      reset(stream, httpFailure);
+      refuseResponse(stream, httpFailure);
       return;
     }
     if (endOfStream) {
@@ -598,7 +615,8 @@ final class ClientHandler extends GrpcConnectionHandler {
     try {
       metadata = GrpcHeaders.toMetadata(headers);
     } catch (IllegalArgumentException e) {
-      reset(stream, Status.INTERNAL.withDescription("bad response metadata: " + e.getMessage()));
+      refuseResponse(
+          stream, Status.INTERNAL.withDescription("bad response metadata: " + e.getMessage()));
       return;
     }
     CharSequence encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
@@ -668,7 +686,7 @@ final class ClientHandler extends GrpcConnectionHandler {
 
     @Override
     public void onFailure(Status status) {
-      reset(stream, status);
+      refuseResponse(stream, status);
     }
   }
 
@@ -679,7 +697,8 @@ final class ClientHandler extends GrpcConnectionHandler {
       return;
     }
     // PROTOCOL-HTTP2.md: REFUSED_STREAM means the server did no work for the stream.
-    if (errorCode == Http2Error.REFUSED_STREAM.code() && retryElsewhere(stream)) {
+    if (errorCode == Http2Error.REFUSED_STREAM.code()
+        && retryElsewhere(stream, HttpStatusMapping.statusForRstStream(errorCode))) {
       return;
     }
     if (!stream.closed) {
@@ -738,8 +757,11 @@ final class ClientHandler extends GrpcConnectionHandler {
     @Override
     public void onStreamClosed(Http2Stream http2Stream) {
       NettyClientStream stream = streams.get(http2Stream.id());
-      if (stream == null || (stream.unprocessed && retryElsewhere(stream))) {
+      if (stream == null || (stream.unprocessed && retryElsewhere(stream, goAwayStatus()))) {
         return;
+      }
+      if (!stream.closed) {
+        stream.listener.onAborted(AbortReason.CONNECTION_CLOSED); // lost, or a GOAWAY
       }
       close(stream, unavailable("the stream closed early", null), new Metadata());
     }

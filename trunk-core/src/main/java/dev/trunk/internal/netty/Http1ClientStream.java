@@ -1,5 +1,6 @@
 package dev.trunk.internal.netty;
 
+import dev.trunk.EventListener.AbortReason;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import dev.trunk.internal.InboundBudget;
@@ -228,7 +229,15 @@ final class Http1ClientStream implements ClientTransportStream, ClientWireProtoc
 
   /** The connection closed or failed during the exchange. */
   void lost(Status status) {
+    abort(AbortReason.CONNECTION_CLOSED);
     end(status, new Metadata(), false);
+  }
+
+  /** Tells the call why its stream is about to end abnormally, unless it has ended. */
+  private void abort(AbortReason reason) {
+    if (!closed) {
+      listener.onAborted(reason);
+    }
   }
 
   /** Ends the call once; {@code closeConnection} drops the connection (it cannot be reused). */
@@ -260,6 +269,7 @@ final class Http1ClientStream implements ClientTransportStream, ClientWireProtoc
     try {
       if (msg instanceof HttpResponse response) {
         if (response.decoderResult().isFailure()) {
+          abort(AbortReason.PROTOCOL_ERROR);
           end(
               Status.INTERNAL.withDescription(
                   "malformed HTTP/1.1 response: " + response.decoderResult().cause()),
@@ -340,6 +350,7 @@ final class Http1ClientStream implements ClientTransportStream, ClientWireProtoc
 
   @Override
   public void onFailure(Status status) {
+    abort(AbortReason.PROTOCOL_ERROR); // a malformed or oversized response
     end(status, new Metadata(), true);
   }
 }

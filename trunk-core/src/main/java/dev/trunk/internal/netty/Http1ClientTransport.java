@@ -274,6 +274,7 @@ final class Http1ClientTransport implements EndpointTransport {
     handler.ready.addListener(
         future -> {
           if (future.isSuccess()) {
+            ConnectionReporter.addTo(channel.pipeline(), shared.config.events(), false, "http/1.1");
             onConnected.accept(channel);
             return;
           }
@@ -297,7 +298,7 @@ final class Http1ClientTransport implements EndpointTransport {
         .addLast(
             new TlsHandshake.NotTlsServer(target),
             NettyClientTransport.sslHandler(channel, tls.current(), to, shared.config.authority()),
-            new TlsHandshake.Client(target, shared.config.tls(), true));
+            new TlsHandshake.Client(target, shared.config, true));
   }
 
   /** The status of a connection that could not be made (or secured): the TLS reason if any. */

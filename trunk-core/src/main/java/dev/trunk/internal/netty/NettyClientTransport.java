@@ -174,7 +174,7 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
                               sslHandler(channel, tls.current(), to, shared.config.authority()));
                       channel
                           .pipeline()
-                          .addLast(new TlsHandshake.Client(target, shared.config.tls()));
+                          .addLast(new TlsHandshake.Client(target, shared.config, false));
                     } else {
                       channel.pipeline().addLast(new TlsHandshake.PlaintextClient(target));
                     }

@@ -1,10 +1,12 @@
 package dev.trunk.internal.netty;
 
+import dev.trunk.EventListener;
 import dev.trunk.Status;
 import dev.trunk.StatusException;
 import dev.trunk.TlsConfig;
 import dev.trunk.TlsInfo;
 import dev.trunk.internal.Log;
+import dev.trunk.internal.client.ChannelConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -42,7 +44,7 @@ import org.jspecify.annotations.Nullable;
 final class TlsHandshake {
   private static final Log log = Log.of(TlsHandshake.class);
 
-  /** The TLS session of a server connection, set once its handshake succeeded with h2. */
+  /** The TLS session of a connection, set once its handshake succeeded with the right protocol. */
   static final AttributeKey<TlsInfo> TLS_INFO = AttributeKey.valueOf(TlsHandshake.class, "info");
 
   /** Alerts a peer sends when it refuses the certificate we presented (RFC 8446 section 6.2). */
@@ -179,16 +181,15 @@ final class TlsHandshake {
     private final String target;
     private final boolean hasKeyPair;
     private final boolean http1;
+    private final EventListener events;
     private boolean reported;
 
-    Client(String target, @Nullable TlsConfig config) {
-      this(target, config, false);
-    }
-
-    Client(String target, @Nullable TlsConfig config, boolean http1) {
+    Client(String target, ChannelConfig channel, boolean http1) {
+      TlsConfig config = channel.tls();
       this.target = target;
       this.hasKeyPair = config != null && config.certificateChain().isPresent();
       this.http1 = http1;
+      this.events = channel.events();
     }
 
     @Override
@@ -197,10 +198,13 @@ final class TlsHandshake {
         if (!done.isSuccess()) {
           report(ctx, done.cause());
         } else {
-          String alpn = ctx.pipeline().get(SslHandler.class).applicationProtocol();
+          SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+          String alpn = ssl.applicationProtocol();
           if (!acceptable(alpn)) {
             fail(ctx, wrongProtocol(alpn), null);
             ctx.close();
+          } else {
+            ctx.channel().attr(TLS_INFO).set(info(ssl.engine().getSession()));
           }
         }
       }
@@ -245,8 +249,10 @@ final class TlsHandshake {
 
     private void fail(ChannelHandlerContext ctx, String description, @Nullable Throwable cause) {
       reported = true;
+      StatusException failure = unavailable(description, cause);
+      events.tlsHandshakeFailed(ctx.channel().remoteAddress(), cause != null ? cause : failure);
       if (!closedHere) {
-        ctx.fireExceptionCaught(unavailable(description, cause));
+        ctx.fireExceptionCaught(failure);
       }
     }
   }
