@@ -1,6 +1,8 @@
 package dev.trunk;
 
+import dev.trunk.internal.Events;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -49,6 +51,14 @@ public interface EventListener {
   EventListener NONE = new EventListener() {};
 
   /**
+   * One listener that passes every event to each of {@code listeners}, in order, as if each were
+   * installed: for a library that offers several listeners as one (metrics and tracing).
+   */
+  static EventListener all(EventListener... listeners) {
+    return Events.of(List.of(listeners));
+  }
+
+  /**
    * A call started: on the server when its request headers arrived and named a known method (before
    * the interceptors run); on the client when the application started it (before the first
    * attempt). Returns the listener of this call's further events, {@link CallEvents#NONE} if none
@@ -84,6 +94,21 @@ public interface EventListener {
     /** Ignores every event. */
     CallEvents NONE = new CallEvents() {};
 
+    /**
+     * Server only: the current thread starts running the call's interceptors and then its handler
+     * (the call's virtual thread, or the transport thread for a non-blocking service): the place to
+     * make a thread-bound context current, such as a tracing span, so that what they do (client
+     * calls, logs) belongs to the call. {@link #handlerThreadExited} follows on the same thread.
+     */
+    default void handlerThreadEntered() {}
+
+    /**
+     * Server only: the interceptors and the handler returned (or threw) on the thread that {@link
+     * #handlerThreadEntered} was reported on; restore that thread's context here. Reported even
+     * after {@link #closed}, which the handler's return usually causes.
+     */
+    default void handlerThreadExited() {}
+
     /** Server only: the handler starts running, after the interceptors; queueing ends here. */
     default void handlerStarted() {}
 
@@ -107,6 +132,13 @@ public interface EventListener {
 
     /** Client only: an attempt started (gRFC A6): the first, a retry, a hedge, or transparent. */
     default void attemptStarted(Attempt attempt) {}
+
+    /**
+     * Client only: right after {@link #attemptStarted}, the attempt's own request metadata, before
+     * it is sent: a listener may add to it (for example the trace context of the attempt's span),
+     * replacing with {@link Metadata#removeAll} what an earlier attempt's copy carried.
+     */
+    default void attemptRequestHeaders(Attempt attempt, Metadata requestHeaders) {}
 
     /**
      * Client only: an attempt ended with {@code status} (OK for the attempt whose response the call

@@ -10,8 +10,9 @@ import java.util.function.Consumer;
 /**
  * The events of one call for the listeners that wanted them: delivered one at a time (under this
  * monitor, a leaf lock: only listener code runs inside), each listener's exception logged and
- * ignored, and nothing after {@link #closed}, which is delivered once. Made only when a listener
- * returned a {@link CallEvents} of its own.
+ * ignored, and nothing after {@link #closed}, which is delivered once (but {@link
+ * #handlerThreadExited}, which lets a listener restore its thread's context). Made only when a
+ * listener returned a {@link CallEvents} of its own.
  */
 final class CallFanout implements CallEvents {
   private final CallEvents[] targets;
@@ -23,9 +24,12 @@ final class CallFanout implements CallEvents {
   }
 
   private synchronized void each(String event, Consumer<CallEvents> delivery) {
-    if (closed) {
-      return;
+    if (!closed) {
+      everyTarget(event, delivery);
     }
+  }
+
+  private synchronized void everyTarget(String event, Consumer<CallEvents> delivery) {
     for (CallEvents target : targets) {
       try {
         delivery.accept(target);
@@ -33,6 +37,17 @@ final class CallFanout implements CallEvents {
         Events.failed(target, event, e);
       }
     }
+  }
+
+  @Override
+  public void handlerThreadEntered() {
+    each("handlerThreadEntered", CallEvents::handlerThreadEntered);
+  }
+
+  /** Delivered even after {@link #closed}: a listener restores its thread's context here. */
+  @Override
+  public void handlerThreadExited() {
+    everyTarget("handlerThreadExited", CallEvents::handlerThreadExited);
   }
 
   @Override
@@ -68,6 +83,11 @@ final class CallFanout implements CallEvents {
   @Override
   public void attemptStarted(Attempt attempt) {
     each("attemptStarted", target -> target.attemptStarted(attempt));
+  }
+
+  @Override
+  public void attemptRequestHeaders(Attempt attempt, Metadata requestHeaders) {
+    each("attemptRequestHeaders", target -> target.attemptRequestHeaders(attempt, requestHeaders));
   }
 
   @Override

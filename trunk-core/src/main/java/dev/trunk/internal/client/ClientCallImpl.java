@@ -177,6 +177,7 @@ public final class ClientCallImpl<Req, Resp>
     if (ownsAttempt) {
       reportsAttempt = true;
       events.attemptStarted(FIRST_ATTEMPT);
+      events.attemptRequestHeaders(FIRST_ATTEMPT, callStart.metadata());
     }
     try {
       stream = transport.newStream(callStart, framed, firstMessage != null, this);
@@ -205,10 +206,11 @@ public final class ClientCallImpl<Req, Resp>
   }
 
   @Override
-  public void onSingleAttempt() {
+  public void onSingleAttempt(Metadata requestHeaders) {
     if (events != CallEvents.NONE) {
       reportsAttempt = true;
       events.attemptStarted(FIRST_ATTEMPT);
+      events.attemptRequestHeaders(FIRST_ATTEMPT, requestHeaders);
     }
   }
 

@@ -43,9 +43,9 @@ public interface ClientStreamListener {
   /**
    * The call's method has a retry or hedging policy, but its first message is too big to keep for
    * replay: the call makes just this one attempt (gRFC A6), which it reports itself. Called before
-   * the stream starts, on the thread starting it.
+   * the stream starts, on the thread starting it, with the attempt's request headers.
    */
-  default void onSingleAttempt() {}
+  default void onSingleAttempt(Metadata requestHeaders) {}
 
   /**
    * Bytes of response messages the call took so far, as they crossed the wire (without their 5-byte

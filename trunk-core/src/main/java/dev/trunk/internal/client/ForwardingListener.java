@@ -50,8 +50,8 @@ abstract class ForwardingListener implements ClientStreamListener {
   }
 
   @Override
-  public void onSingleAttempt() {
-    delegate.onSingleAttempt();
+  public void onSingleAttempt(Metadata requestHeaders) {
+    delegate.onSingleAttempt(requestHeaders);
   }
 
   @Override

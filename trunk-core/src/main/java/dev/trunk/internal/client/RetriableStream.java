@@ -129,6 +129,7 @@ final class RetriableStream implements ClientTransportStream {
       Attempt first = new Attempt(started++);
       inFlight.add(first);
       first.count(firstMessage);
+      events.attemptRequestHeaders(first.reported, call.metadata());
       try {
         first.stream = transport.newStream(call, duplicate(firstMessage), endOfStream, first);
       } catch (RuntimeException e) {
@@ -237,11 +238,11 @@ final class RetriableStream implements ClientTransportStream {
     inFlight.add(attempt);
     ByteBuf first = duplicate(buffer.isEmpty() ? null : buffer.get(0));
     attempt.count(first);
+    CallStart attemptCall = attemptCall(attempt.index);
+    events.attemptRequestHeaders(attempt.reported, attemptCall.metadata());
     ClientTransportStream stream;
     try {
-      stream =
-          transport.newStream(
-              attemptCall(attempt.index), first, halfClosed && buffer.size() <= 1, attempt);
+      stream = transport.newStream(attemptCall, first, halfClosed && buffer.size() <= 1, attempt);
     } catch (RuntimeException e) {
       // The transport refuses new streams (e.g. the channel is closed): that ends the call.
       if (first != null) {

@@ -63,7 +63,7 @@ public final class RetryingTransport implements ClientTransport {
     int size = firstMessage == null ? 0 : firstMessage.readableBytes();
     if (size > CALL_BUFFER_LIMIT || !reserve(size)) {
       // Too big to keep: the call is committed to its one attempt from the start (A6).
-      listener.onSingleAttempt();
+      listener.onSingleAttempt(call.metadata());
       return delegate.newStream(call, firstMessage, endOfStream, listener);
     }
     RetriableStream stream = new RetriableStream(this, call, listener, throttle());

@@ -312,6 +312,7 @@ public final class ServerCallImpl<Req, Resp>
   private void run() {
     handlerThread = Thread.currentThread();
     CallContext previous = CurrentCall.bind(this);
+    events.handlerThreadEntered();
     try {
       observers = ObserverChain.start(method.interceptors(), info, head.metadata());
       Status early = cancelled;
@@ -325,6 +326,7 @@ public final class ServerCallImpl<Req, Resp>
     } catch (RuntimeException | Error e) {
       closeForThrown(e, Ender.THREW);
     } finally {
+      events.handlerThreadExited();
       CurrentCall.bind(previous);
       handlerThread = null;
       inbound.discard();

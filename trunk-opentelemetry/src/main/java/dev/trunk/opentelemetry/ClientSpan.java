@@ -1,0 +1,98 @@
+package dev.trunk.opentelemetry;
+
+import dev.trunk.CallInfo;
+import dev.trunk.EventListener.AbortReason;
+import dev.trunk.EventListener.Attempt;
+import dev.trunk.EventListener.CallEvents;
+import dev.trunk.Metadata;
+import dev.trunk.Status;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client call's span and its attempts' spans. Messages are events of the call's span: a message
+ * goes to every attempt in flight, so it belongs to the call.
+ */
+final class ClientSpan implements CallEvents {
+  private final Tracer tracer;
+  private final TextMapPropagator propagator;
+  private final CallInfo<?, ?> call;
+  private final Context context;
+  private final Span span;
+  private final Map<Integer, Span> attempts = new ConcurrentHashMap<>();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong received = new AtomicLong();
+
+  ClientSpan(
+      Tracer tracer,
+      TextMapPropagator propagator,
+      CallInfo<?, ?> call,
+      Context context,
+      Span span) {
+    this.tracer = tracer;
+    this.propagator = propagator;
+    this.call = call;
+    this.context = context;
+    this.span = span;
+  }
+
+  @Override
+  public void attemptStarted(Attempt attempt) {
+    SpanBuilder builder =
+        tracer
+            .spanBuilder(call.method().fullName())
+            .setSpanKind(SpanKind.CLIENT)
+            .setParent(context)
+            .setAttribute(Labels.ATTEMPT_KIND, Labels.kind(attempt.kind()))
+            .setAttribute(SpanAttributes.PREVIOUS_ATTEMPTS, attempt.number() - 1L);
+    SpanAttributes.describe(builder, call);
+    attempts.put(attempt.number(), builder.startSpan());
+  }
+
+  @Override
+  public void attemptRequestHeaders(Attempt attempt, Metadata requestHeaders) {
+    Span attemptSpan = attempts.get(attempt.number());
+    Context carried = attemptSpan == null ? context : context.with(attemptSpan);
+    propagator.inject(carried, requestHeaders, MetadataCarrier.INSTANCE);
+  }
+
+  @Override
+  public void attemptEnded(
+      Attempt attempt, Status status, long wireBytesSent, long wireBytesReceived) {
+    Span attemptSpan = attempts.remove(attempt.number());
+    if (attemptSpan != null) {
+      SpanAttributes.end(attemptSpan, status, false);
+    }
+  }
+
+  @Override
+  public void messageSent(long wireSize, long size) {
+    SpanAttributes.message(span, SpanAttributes.SENT, sent.incrementAndGet(), wireSize, size);
+  }
+
+  @Override
+  public void messageReceived(long wireSize, long size) {
+    SpanAttributes.message(
+        span, SpanAttributes.RECEIVED, received.incrementAndGet(), wireSize, size);
+  }
+
+  @Override
+  public void aborted(AbortReason reason) {
+    span.setAttribute(Labels.ABORT_REASON, Labels.reason(reason));
+  }
+
+  /** Ends the call's span, and any attempt's that did not report its end (ended with the call). */
+  @Override
+  public void closed(Status status, Metadata trailers) {
+    attempts.values().forEach(attemptSpan -> SpanAttributes.end(attemptSpan, status, false));
+    attempts.clear();
+    SpanAttributes.end(span, status, false);
+  }
+}
