@@ -1,12 +1,14 @@
 /**
  * OpenTelemetry metrics of Trunk's calls and connections ({@code TrunkTelemetry}) and an admin HTTP
- * server serving them in the Prometheus text format ({@code AdminServer}). The SDK and the
- * Prometheus exporter are needed by the admin server only.
+ * server serving them in the Prometheus text format ({@code AdminServer}), with a debug page
+ * ({@code DebugPage}). The SDK and the Prometheus exporter are needed by the admin server only.
  */
 module dev.trunk.opentelemetry {
   requires transitive dev.trunk;
   requires transitive io.opentelemetry.api;
   requires io.opentelemetry.context;
+  // JsonFormat: the debug page's form reads requests and shows responses as proto3 JSON.
+  requires com.google.protobuf.util;
   requires jdk.httpserver;
   requires org.slf4j;
   requires com.google.protobuf.util;

@@ -12,10 +12,12 @@ import dev.trunk.examples.routeguide.RouteGuideClient;
 import dev.trunk.examples.routeguide.RouteGuideClientMain;
 import dev.trunk.examples.routeguide.RouteGuideService;
 import dev.trunk.opentelemetry.AdminServer;
+import dev.trunk.opentelemetry.DebugPage;
 import dev.trunk.opentelemetry.TrunkTelemetry;
 import io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * The README demo: starts a real server on a loopback port, calls it over HTTP/2 with all four call
  * kinds and an async unary call, prints what came back, and shuts down. With {@code
  * --admin_port=PORT} it also records the calls' metrics (and the JVM's) and serves them to
- * Prometheus at {@code http://127.0.0.1:PORT/metrics}, until stopped with Ctrl-C.
+ * Prometheus at {@code http://127.0.0.1:PORT/metrics}, with the debug page of the demo's calls at
+ * {@code /debug} (its call form is off: the demo's server stops after the calls), until stopped
+ * with Ctrl-C.
  */
 public final class Demo {
   private static final String ADMIN_PORT = "--admin_port=";
@@ -49,7 +53,7 @@ public final class Demo {
 
   /** Runs the demo, printing to {@code out}. */
   public static void run(PrintStream out) throws Exception {
-    run(out, EventListener.NONE, EventListener.NONE);
+    run(out, List.of(), EventListener.NONE);
   }
 
   /**
@@ -57,12 +61,17 @@ public final class Demo {
    * process is stopped.
    */
   private static void runWithMetrics(PrintStream out, int adminPort) throws Exception {
-    try (AdminServer admin = AdminServer.builder().port(adminPort).start()) {
+    DebugPage debug = DebugPage.create();
+    try (AdminServer admin = AdminServer.builder().port(adminPort).debugPage(debug).start()) {
       RuntimeTelemetry runtime = RuntimeTelemetry.create(admin.openTelemetry());
       try {
         TrunkTelemetry telemetry = TrunkTelemetry.create(admin.openTelemetry());
         out.println("metrics at http://127.0.0.1:" + admin.port() + AdminServer.METRICS_PATH);
-        run(out, telemetry.serverListener(), telemetry.channelListener("127.0.0.1"));
+        out.println("debug page at http://127.0.0.1:" + admin.port() + "/debug");
+        run(
+            out,
+            List.of(telemetry.serverListener(), debug.serverListener()),
+            telemetry.channelListener("127.0.0.1"));
         out.println("still serving the metrics; Ctrl-C to stop");
         Thread.currentThread().join();
       } finally {
@@ -71,16 +80,16 @@ public final class Demo {
     }
   }
 
-  private static void run(PrintStream out, EventListener serverEvents, EventListener channelEvents)
+  private static void run(
+      PrintStream out, List<EventListener> serverEvents, EventListener channelEvents)
       throws Exception {
-    try (Server server =
-            Server.builder()
-                .address("127.0.0.1", 0)
-                .service(new RouteGuideService(FeatureDatabase.grid()))
-                .service(new GreeterService())
-                .eventListener(serverEvents)
-                .build()
-                .start();
+    Server.Builder builder =
+        Server.builder()
+            .address("127.0.0.1", 0)
+            .service(new RouteGuideService(FeatureDatabase.grid()))
+            .service(new GreeterService());
+    serverEvents.forEach(builder::eventListener);
+    try (Server server = builder.build().start();
         Channel channel =
             Channel.forAddress("127.0.0.1", server.port())
                 .plaintext()

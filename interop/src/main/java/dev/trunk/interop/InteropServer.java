@@ -1,9 +1,11 @@
 package dev.trunk.interop;
 
+import dev.trunk.Channel;
 import dev.trunk.EventListener;
 import dev.trunk.Server;
 import dev.trunk.TlsConfig;
 import dev.trunk.opentelemetry.AdminServer;
+import dev.trunk.opentelemetry.DebugPage;
 import dev.trunk.opentelemetry.TrunkTelemetry;
 import io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry;
 import java.io.IOException;
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
  * gRPC's server1 test certificate, and prints one line once it listens. With {@code --static_dir}
  * it also serves that directory's files under {@code /}, such as the grpc-web test page. With
  * {@code --admin_port} it records its metrics (Trunk's and the JVM's) and serves them to Prometheus
- * on that port of the same address, at {@code /metrics}.
+ * on that port of the same address, at {@code /metrics}, and its debug page at {@code /debug}.
  */
 public final class InteropServer {
   /** Printed, followed by {@code ADDRESS:PORT}, once the server accepts connections. */
@@ -77,7 +79,8 @@ public final class InteropServer {
               + "              [--static_dir=DIR (also serve DIR's files under /, such as a"
               + " test page)]\n"
               + "              [--admin_port=PORT (serve metrics to Prometheus at"
-              + " http://ADDRESS:PORT/metrics; 0 picks a free port; default off)]");
+              + " http://ADDRESS:PORT/metrics and the debug page at /debug; 0 picks a free port;"
+              + " default off)]");
       System.exit(2);
       return;
     }
@@ -96,10 +99,15 @@ public final class InteropServer {
       builder.tls(
           TlsConfig.builder().keyPair(TestCerts.server1Pem(), TestCerts.server1Key()).build());
     }
+    DebugPage debug = DebugPage.create();
     if (adminPort >= 0) {
-      builder.eventListener(startAdmin(address, adminPort));
+      builder.eventListener(startAdmin(address, adminPort, debug));
+      builder.eventListener(debug.serverListener());
     }
     Server server = builder.build().start();
+    if (adminPort >= 0) {
+      debug.callThrough(channelTo(address, server.port(), useTls));
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "interop-server-shutdown"));
     String host = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
     System.out.println(
@@ -109,11 +117,13 @@ public final class InteropServer {
   }
 
   /**
-   * Starts the admin server on {@code address}, records the JVM's runtime metrics on it, and
-   * returns the listener that records the server's. Prints {@link #ADMIN_LISTENING_ON} and where.
+   * Starts the admin server on {@code address} with {@code debug} at /debug, records the JVM's
+   * runtime metrics on it, and returns the listener that records the server's. Prints {@link
+   * #ADMIN_LISTENING_ON} and where.
    */
-  private static EventListener startAdmin(String address, int port) throws IOException {
-    AdminServer admin = AdminServer.builder().host(address).port(port).start();
+  private static EventListener startAdmin(String address, int port, DebugPage debug)
+      throws IOException {
+    AdminServer admin = AdminServer.builder().host(address).port(port).debugPage(debug).start();
     RuntimeTelemetry runtime = RuntimeTelemetry.create(admin.openTelemetry());
     Runtime.getRuntime()
         .addShutdownHook(
@@ -126,6 +136,22 @@ public final class InteropServer {
     String host = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
     System.out.println(ADMIN_LISTENING_ON + host + ":" + admin.port());
     return TrunkTelemetry.create(admin.openTelemetry()).serverListener();
+  }
+
+  /**
+   * The debug page's channel to this server: on its address, with TLS trusting the test CA and
+   * naming the test certificate's host if the server has TLS. Lives as long as the process.
+   */
+  private static Channel channelTo(String address, int port, boolean useTls) {
+    Channel.Builder channel = Channel.forAddress(address, port);
+    if (useTls) {
+      channel
+          .tls(TlsConfig.builder().trust(TestCerts.caPem()).build())
+          .overrideAuthority(TestCerts.SERVER_HOST_OVERRIDE);
+    } else {
+      channel.plaintext();
+    }
+    return channel.build();
   }
 
   /**

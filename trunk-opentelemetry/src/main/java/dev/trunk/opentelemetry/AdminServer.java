@@ -1,21 +1,26 @@
 package dev.trunk.opentelemetry;
 
+import static java.util.Objects.requireNonNull;
+
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP server for operators, on its own port: {@code GET /metrics} answers a Prometheus scrape
- * with the metrics recorded on {@link #openTelemetry()}. Off unless started; it listens on the
- * loopback address unless told otherwise, since what it shows (method names, traffic) is not for
- * everyone who can reach the service's port.
+ * with the metrics recorded on {@link #openTelemetry()}; with {@link Builder#debugPage}, {@code
+ * /debug} shows a {@link DebugPage}. Off unless started; it listens on the loopback address unless
+ * told otherwise, since what it shows (method names, traffic) is not for everyone who can reach the
+ * service's port.
  *
  * <pre>{@code
  * AdminServer admin = AdminServer.builder().port(9464).start();
@@ -104,6 +109,7 @@ public final class AdminServer implements AutoCloseable {
   public static final class Builder {
     private int port = DEFAULT_PORT;
     private String host = DEFAULT_HOST;
+    private @Nullable DebugPage debugPage;
 
     private Builder() {}
 
@@ -126,6 +132,15 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
+     * Also serves {@code page} at {@code /debug}. Its form calls the server's methods, so the admin
+     * port must then stay on the loopback address or behind access control.
+     */
+    public Builder debugPage(DebugPage page) {
+      this.debugPage = requireNonNull(page, "page");
+      return this;
+    }
+
+    /**
      * Starts listening.
      *
      * @throws IllegalStateException if the OpenTelemetry SDK or its Prometheus exporter is missing
@@ -137,7 +152,10 @@ public final class AdminServer implements AutoCloseable {
       InetSocketAddress address = new InetSocketAddress(host, port);
       HttpServer http = bind(address);
       PrometheusMetrics metrics = new PrometheusMetrics();
-      Map<String, HttpHandler> routes = Map.of(METRICS_PATH, metrics.handler());
+      Map<String, HttpHandler> routes = new HashMap<>(Map.of(METRICS_PATH, metrics.handler()));
+      if (debugPage != null) {
+        routes.put(DebugHandler.PATH, new DebugHandler(debugPage));
+      }
       routes.forEach(http::createContext);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
