@@ -85,50 +85,7 @@ public record ChannelConfig(
         loadBalancingPolicy,
         Channel.Protocol.GRPC,
         false,
-        DEFAULT_HTTP1_MAX_CONNECTIONS);
-  }
-
-  /** Settings without event listeners. */
-  public ChannelConfig(
-      String target,
-      String authority,
-      @Nullable TlsConfig tls,
-      List<Interceptor> interceptors,
-      int maxInboundMessageSize,
-      int maxHeaderListSize,
-      @Nullable String userAgent,
-      @Nullable Executor callbackExecutor,
-      Duration connectTimeout,
-      int maxWaitingCalls,
-      long maxBufferedBytesPerConnection,
-      KeepAliveConfig keepAlive,
-      @Nullable ServiceConfig defaultServiceConfig,
-      Duration idleTimeout,
-      Duration initialBackoff,
-      String loadBalancingPolicy,
-      Channel.Protocol protocol,
-      boolean http1,
-      int http1MaxConnections) {
-    this(
-        target,
-        authority,
-        tls,
-        interceptors,
-        maxInboundMessageSize,
-        maxHeaderListSize,
-        userAgent,
-        callbackExecutor,
-        connectTimeout,
-        maxWaitingCalls,
-        maxBufferedBytesPerConnection,
-        keepAlive,
-        defaultServiceConfig,
-        idleTimeout,
-        initialBackoff,
-        loadBalancingPolicy,
-        protocol,
-        http1,
-        http1MaxConnections,
+        DEFAULT_HTTP1_MAX_CONNECTIONS,
         EventListener.NONE);
   }
 }

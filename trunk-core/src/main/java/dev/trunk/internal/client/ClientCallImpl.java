@@ -290,6 +290,10 @@ public final class ClientCallImpl<Req, Resp>
       endHereKeepingInterrupt(e.status());
       throw e;
     }
+    if (events == CallEvents.NONE) {
+      requireStream().write(framed, false);
+      return;
+    }
     long wireSize = MessageSizes.wireSize(framed);
     long size = MessageSizes.size(framed);
     requireStream().write(framed, false);

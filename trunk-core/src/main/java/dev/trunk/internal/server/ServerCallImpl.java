@@ -200,7 +200,9 @@ public final class ServerCallImpl<Req, Resp>
           .asException();
     }
     boolean compressed = deframer.lastMessageCompressed();
-    events.messageReceived(message.readableBytes(), MessageSizes.size(message, compressed));
+    if (events != CallEvents.NONE) {
+      events.messageReceived(message.readableBytes(), MessageSizes.size(message, compressed));
+    }
     inbound.add(message, compressed);
   }
 
@@ -489,6 +491,10 @@ public final class ServerCallImpl<Req, Resp>
     } catch (StatusException e) {
       framed.release();
       throw e;
+    }
+    if (events == CallEvents.NONE) {
+      writeIfOpen(headers, framed);
+      return;
     }
     long wireSize = MessageSizes.wireSize(framed);
     long size = MessageSizes.size(framed);
