@@ -49,11 +49,6 @@ public final class DebugPage {
   /** Characters of a status message kept for the failed-calls list; longer ones are cut. */
   static final int MAX_MESSAGE_CHARS = 300;
 
-  /** W3C Trace Context: the trace id is characters 3..35 of a version-00 traceparent. */
-  private static final int TRACE_ID_START = 3;
-
-  private static final int TRACE_ID_END = 35;
-
   private final LongSupplier clockMillis;
   private final LongSupplier clockNanos;
   private final MethodNames names = new MethodNames();
@@ -168,13 +163,6 @@ public final class DebugPage {
         : description.substring(0, MAX_MESSAGE_CHARS) + "…";
   }
 
-  /** The trace id of a valid {@code traceparent}, else null. */
-  static @Nullable String traceId(@Nullable String traceparent) {
-    return TraceParent.isValid(traceparent)
-        ? requireNonNull(traceparent).substring(TRACE_ID_START, TRACE_ID_END)
-        : null;
-  }
-
   /** A call started and not yet ended: its listener, and what the page shows of it. */
   final class OpenCall implements EventListener.CallEvents {
     private final String method;
@@ -218,7 +206,7 @@ public final class DebugPage {
               names.label(method.fullName()),
               method.type() == MethodDescriptor.Type.UNARY,
               call.peer().map(String::valueOf).orElse(""),
-              traceId(requestHeaders.get(TraceParent.HEADER)));
+              TraceParent.traceId(requestHeaders.get(TraceParent.HEADER)));
       openCalls.add(open);
       return open;
     }

@@ -57,9 +57,9 @@ class DebugPageTest {
 
   @Test
   void aMalformedTraceparentGivesNoTraceId() {
-    assertThat(DebugPage.traceId("00-" + TRACE_ID + "-00f067aa0ba902b7")).isNull();
-    assertThat(DebugPage.traceId(null)).isNull();
-    assertThat(DebugPage.traceId(TRACEPARENT)).isEqualTo(TRACE_ID);
+    assertThat(TraceParent.traceId("00-" + TRACE_ID + "-00f067aa0ba902b7")).isNull();
+    assertThat(TraceParent.traceId(null)).isNull();
+    assertThat(TraceParent.traceId(TRACEPARENT)).isEqualTo(TRACE_ID);
   }
 
   @Test
