@@ -1,9 +1,7 @@
 package dev.trunk.opentelemetry;
 
 import dev.trunk.CallInfo;
-import dev.trunk.EventListener.AbortReason;
 import dev.trunk.EventListener.Attempt;
-import dev.trunk.EventListener.CallEvents;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import io.opentelemetry.api.trace.Span;
@@ -14,21 +12,17 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One client call's span and its attempts' spans. Messages are events of the call's span: a message
  * goes to every attempt in flight, so it belongs to the call.
  */
-final class ClientSpan implements CallEvents {
+final class ClientSpan extends CallSpan {
   private final Tracer tracer;
   private final TextMapPropagator propagator;
   private final CallInfo<?, ?> call;
   private final Context context;
-  private final Span span;
   private final Map<Integer, Span> attempts = new ConcurrentHashMap<>();
-  private final AtomicLong sent = new AtomicLong();
-  private final AtomicLong received = new AtomicLong();
 
   ClientSpan(
       Tracer tracer,
@@ -36,11 +30,11 @@ final class ClientSpan implements CallEvents {
       CallInfo<?, ?> call,
       Context context,
       Span span) {
+    super(span);
     this.tracer = tracer;
     this.propagator = propagator;
     this.call = call;
     this.context = context;
-    this.span = span;
   }
 
   @Override
@@ -70,22 +64,6 @@ final class ClientSpan implements CallEvents {
     if (attemptSpan != null) {
       SpanAttributes.end(attemptSpan, status, false);
     }
-  }
-
-  @Override
-  public void messageSent(long wireSize, long size) {
-    SpanAttributes.message(span, SpanAttributes.SENT, sent.incrementAndGet(), wireSize, size);
-  }
-
-  @Override
-  public void messageReceived(long wireSize, long size) {
-    SpanAttributes.message(
-        span, SpanAttributes.RECEIVED, received.incrementAndGet(), wireSize, size);
-  }
-
-  @Override
-  public void aborted(AbortReason reason) {
-    span.setAttribute(Labels.ABORT_REASON, Labels.reason(reason));
   }
 
   /** Ends the call's span, and any attempt's that did not report its end (ended with the call). */

@@ -154,9 +154,8 @@ final class TranscodingProtocol extends WireProtocol {
   @Override
   void release() {
     RequestBody body = requestBody;
-    requestBody = null;
     if (body != null) {
-      body.release();
+      body.release(); // idempotent: a body already taken or released holds nothing
     }
   }
 
