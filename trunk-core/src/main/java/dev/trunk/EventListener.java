@@ -68,6 +68,17 @@ public interface EventListener {
     return CallEvents.NONE;
   }
 
+  /**
+   * The server answered a request with {@code status} before it became a call, so no {@link
+   * #callStarted} follows: a method it does not serve (UNIMPLEMENTED), a content type or encoding
+   * it does not speak, malformed metadata or timeout. Server side only.
+   *
+   * @param path the request's path as the client sent it ({@code /Service/Method}, or what else was
+   *     sent): untrusted, so never use it as a label as it is
+   * @param status what the server answered
+   */
+  default void requestRejected(String path, Status status) {}
+
   /** A connection is ready for calls: after its TLS handshake, if any, and HTTP preface. */
   default void connectionOpened(Connection connection) {}
 

@@ -109,6 +109,28 @@ class EventListenerTest {
   }
 
   @Test
+  void aRequestForAnUnknownMethodIsRejectedWithoutACall() throws Exception {
+    EventRecorder serverEvents = new EventRecorder();
+    MethodDescriptor<StringValue, StringValue> missing =
+        MethodDescriptor.of(
+            TestService.NAME,
+            "Missing",
+            MethodDescriptor.Type.UNARY,
+            TestService.ECHO.requestCodec(),
+            TestService.ECHO.responseCodec());
+    try (Server server = server(serverEvents);
+        Channel channel = channel(server, EventListener.NONE)) {
+      assertThatThrownBy(
+              () -> channel.unaryCall(missing, StringValue.of("hi"), CallOptions.DEFAULT))
+          .isInstanceOfSatisfying(
+              StatusException.class,
+              e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNIMPLEMENTED));
+    }
+    assertThat(serverEvents.rejected).containsExactly(missing.path() + " UNIMPLEMENTED");
+    assertThat(serverEvents.calls).isEmpty();
+  }
+
+  @Test
   void streamedGzipMessagesReportWireSizesBelowTheirSizes() throws Exception {
     EventRecorder serverEvents = new EventRecorder();
     EventRecorder clientEvents = new EventRecorder();

@@ -104,6 +104,7 @@ final class EventRecorder implements EventListener {
 
   final List<Call> calls = new CopyOnWriteArrayList<>();
   final List<String> connections = new CopyOnWriteArrayList<>();
+  final List<String> rejected = new CopyOnWriteArrayList<>();
   final List<Throwable> handshakeFailures = new CopyOnWriteArrayList<>();
   // Whether each reported connection event was a server's.
   final List<Boolean> serverSide = new CopyOnWriteArrayList<>();
@@ -125,6 +126,11 @@ final class EventRecorder implements EventListener {
   public void connectionClosed(Connection connection) {
     serverSide.add(connection.isServer());
     connections.add("closed " + connection.httpVersion() + " " + connection.tls().isPresent());
+  }
+
+  @Override
+  public void requestRejected(String path, Status status) {
+    rejected.add(path + " " + status.code());
   }
 
   @Override

@@ -32,15 +32,19 @@ import org.jspecify.annotations.Nullable;
  * java -jar trunk-bench.jar compare [--quick] [--out=bench/target/compare]
  *     [--peer-lib=bench-peer/target/lib] [--server-cpu=0] [--client-cpu=1]
  *     [--servers=trunk,trunk-eventloop,grpc-java,grpc-java-direct] [--warmup=S] [--duration=S]
+ *     (more servers: trunk-telemetry-1, trunk-telemetry-0.01)
  *     [--open-loop-rate=1000] [--pin=true]
  *     [--skip=server-streaming,open-loop,h2load,memory,clients]
  * </pre>
  *
  * <p>Four servers: Trunk with handlers on virtual threads (its default) and with UnaryCall on the
  * event loop ({@code nonBlockingService}), grpc-java's benchmark server with its default executor
- * and with {@code directExecutor}. Server comparisons use one load generator for every server
- * (grpc-java's AsyncClient, h2load, or the Trunk client where AsyncClient has no such mode); the
- * client comparison runs the Trunk client and AsyncClient against the same server.
+ * and with {@code directExecutor}. Two more can be asked for by name: Trunk's default server with
+ * metrics and tracing on ({@code trunk-telemetry-1} samples every call, {@code
+ * trunk-telemetry-0.01} one in a hundred), each compared with {@code trunk}. Server comparisons use
+ * one load generator for every server (grpc-java's AsyncClient, h2load, or the Trunk client where
+ * AsyncClient has no such mode); the client comparison runs the Trunk client and AsyncClient
+ * against the same server.
  */
 final class Compare {
   /** JVM flags of every JVM the comparison starts, servers and clients alike. */
@@ -184,9 +188,21 @@ final class Compare {
     return List.of(
         new ServerKind("trunk", "trunk", "default", plus(trunk, "--executor=virtual")),
         new ServerKind("trunk-eventloop", "trunk", "tuned", plus(trunk, "--executor=eventloop")),
+        telemetry(trunk, "1"),
+        telemetry(trunk, "0.01"),
         new ServerKind("grpc-java", "grpc-java", "default", grpc),
         new ServerKind(
             "grpc-java-direct", "grpc-java", "tuned", plus(grpc, "--directexecutor=true")));
+  }
+
+  /** Trunk's default server with metrics and tracing on, spans sampled at {@code ratio}. */
+  private static ServerKind telemetry(List<String> trunk, String ratio) {
+    List<String> command = plus(trunk, "--executor=virtual");
+    return new ServerKind(
+        "trunk-telemetry-" + ratio,
+        "trunk",
+        "telemetry",
+        plus(command, "--telemetry=on", "--sampling=" + ratio));
   }
 
   // ---- one server, every scenario ---------------------------------------------------------
@@ -595,9 +611,9 @@ final class Compare {
     return command;
   }
 
-  private static List<String> plus(List<String> command, String arg) {
+  private static List<String> plus(List<String> command, String... args) {
     List<String> copy = new ArrayList<>(command);
-    copy.add(arg);
+    copy.addAll(List.of(args));
     return copy;
   }
 

@@ -155,6 +155,28 @@ final class Report {
                 "trunk-eventloop " + round(eventLoop.number("qps"))));
       }
     }
+    // What telemetry costs: Trunk with metrics and tracing on against Trunk with them off.
+    for (ResultRow traced : rows) {
+      String server = traced.string("server");
+      if (!server.startsWith("trunk-telemetry-")) {
+        continue;
+      }
+      ResultRow off = match(rows, traced, "trunk");
+      if (off == null) {
+        continue;
+      }
+      for (String metric : metrics(traced.string("scenario"))) {
+        lines.add(
+            ratioLine(
+                key(traced) + "[telemetry cost]",
+                metric,
+                server + "/trunk",
+                traced.number(metric),
+                off.number(metric),
+                server + " " + round(traced.number(metric)),
+                "trunk " + round(off.number(metric))));
+      }
+    }
     // Clients against the same server.
     for (ResultRow trunk : rows) {
       if (!trunk.string("impl").equals("client-comparison")

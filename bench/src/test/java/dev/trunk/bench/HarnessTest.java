@@ -164,4 +164,35 @@ class HarnessTest {
         .asString()
         .startsWith("RATIO unary-throughput-1conn-16inflight[default] qps trunk/grpc-java = 1.500");
   }
+
+  @Test
+  void telemetryServersAreComparedWithTrunkWithoutIt() {
+    ResultRow off = h2loadRow("trunk", 40_000.0, 20.0);
+    ResultRow traced = h2loadRow("trunk-telemetry-0.01", 38_000.0, 21.0);
+    assertThat(Report.ratios(List.of(off, traced)))
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith(
+                        "RATIO h2load-unary-16inflight-100B[telemetry cost] qps"
+                            + " trunk-telemetry-0.01/trunk = 0.950"))
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith(
+                        "RATIO h2load-unary-16inflight-100B[telemetry cost] cpu_us_per_call"
+                            + " trunk-telemetry-0.01/trunk = 1.050"));
+  }
+
+  private static ResultRow h2loadRow(String server, double qps, double cpuMicrosPerCall) {
+    return new ResultRow()
+        .put("server", server)
+        .put("impl", "trunk")
+        .put("scenario", "h2load-unary")
+        .put("load", "h2load")
+        .put("in_flight", 16)
+        .put("payload", 100)
+        .put("qps", qps)
+        .put("cpu_us_per_call", cpuMicrosPerCall);
+  }
 }

@@ -3,6 +3,7 @@ package dev.trunk.internal;
 import dev.trunk.CallInfo;
 import dev.trunk.EventListener;
 import dev.trunk.Metadata;
+import dev.trunk.Status;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +73,17 @@ public final class Events implements EventListener {
     } catch (RuntimeException e) {
       failed(listener, "callStarted", e);
       return CallEvents.NONE;
+    }
+  }
+
+  @Override
+  public void requestRejected(String path, Status status) {
+    for (EventListener listener : listeners) {
+      try {
+        listener.requestRejected(path, status);
+      } catch (RuntimeException e) {
+        failed(listener, "requestRejected", e);
+      }
     }
   }
 

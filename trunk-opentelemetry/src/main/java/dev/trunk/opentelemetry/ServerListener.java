@@ -4,6 +4,7 @@ import dev.trunk.CallInfo;
 import dev.trunk.EventListener;
 import dev.trunk.Metadata;
 import dev.trunk.MethodDescriptor;
+import dev.trunk.Status;
 import io.opentelemetry.api.common.Attributes;
 import java.net.SocketAddress;
 import org.jspecify.annotations.Nullable;
@@ -35,6 +36,17 @@ final class ServerListener implements EventListener {
       in.streamOpened.add(1, method);
     }
     return new ServerCall(in, method, streaming, System.nanoTime());
+  }
+
+  /**
+   * gRFC A66: a call of a method the server does not serve is counted under {@code grpc.method}
+   * {@code other}; it ended as soon as it started, so its duration is zero.
+   */
+  @Override
+  public void requestRejected(String path, Status status) {
+    Attributes method = Attributes.of(Labels.METHOD, MethodNames.OTHER);
+    in.callStarted.add(1, method);
+    in.callDuration.record(0, method.toBuilder().put(Labels.STATUS, Labels.status(status)).build());
   }
 
   @Override

@@ -109,5 +109,16 @@ class TrunkTelemetryOverSocketsTest {
         Attributes.of(METHOD, MISSING.fullName(), TARGET, target, STATUS, "UNIMPLEMENTED");
     assertThat(recorded.histogram("grpc.client.call.duration", "s", clientMissing).getCount())
         .isEqualTo(1);
+    // gRFC A66: the server counts a method it does not serve as "other".
+    Attributes other = Attributes.of(METHOD, MethodNames.OTHER);
+    assertThat(recorded.counter("grpc.server.call.started", "{call}", other)).isEqualTo(1);
+    assertThat(
+            recorded
+                .histogram(
+                    "grpc.server.call.duration",
+                    "s",
+                    Attributes.of(METHOD, MethodNames.OTHER, STATUS, "UNIMPLEMENTED"))
+                .getCount())
+        .isEqualTo(1);
   }
 }

@@ -114,9 +114,11 @@ final class InProcessStream {
           String requestEncoding = encoding == null ? Compression.IDENTITY : encoding;
           Status refused = refusal(method, called, requestEncoding);
           if (refused != null || method == null) {
+            Status answer = refused == null ? Status.INTERNAL : refused;
+            registry.events().requestRejected(called.path(), answer);
             release(firstMessage);
             finish();
-            listener.onClose(refused == null ? Status.INTERNAL : refused, new Metadata());
+            listener.onClose(answer, new Metadata());
             return;
           }
           Deadline deadline = timeoutNanos < 0 ? null : Deadline.afterNanos(timeoutNanos);

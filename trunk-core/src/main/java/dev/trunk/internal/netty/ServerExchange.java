@@ -116,6 +116,8 @@ abstract class ServerExchange implements ServerTransportStream {
       accepted = protocol.accept(request, registry, isHttp2());
       requireFullDuplex(accepted);
     } catch (Rejection rejection) {
+      CharSequence path = request.path();
+      registry.events().requestRejected(path == null ? "" : path.toString(), rejection.status());
       runOnEventLoop(() -> protocol.reject(this, rejection));
       return;
     }

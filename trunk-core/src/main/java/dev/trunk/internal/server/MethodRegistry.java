@@ -62,6 +62,11 @@ public final class MethodRegistry {
     interruptibleServices.forEach(service -> register(service, false, true));
   }
 
+  /** The server's event listeners as one: for what happens outside a call, such as rejections. */
+  public EventListener events() {
+    return events;
+  }
+
   private void register(
       ServiceDefinition service, boolean onTransportThread, boolean interruptOnCancel) {
     for (ServiceDefinition.Method<?, ?> method : service.methods()) {
