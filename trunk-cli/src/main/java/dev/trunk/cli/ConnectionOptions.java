@@ -3,6 +3,7 @@ package dev.trunk.cli;
 import dev.trunk.CallOptions;
 import dev.trunk.Channel;
 import dev.trunk.Deadline;
+import dev.trunk.Interceptor;
 import dev.trunk.Metadata;
 import dev.trunk.TlsConfig;
 import java.io.UncheckedIOException;
@@ -86,12 +87,16 @@ public final class ConnectionOptions {
    * A channel to {@code target} ({@code host:port}, {@code [ipv6]:port}, {@code dns:///host:port},
    * {@code unix:/path}) with these flags.
    *
+   * @param interceptors added to every call of the channel
    * @throws CliException ({@link ExitCode#USAGE}) if the target or the flags are invalid
    */
-  public Channel open(String target) {
+  public Channel open(String target, Interceptor... interceptors) {
     checkTlsFlags();
     try {
       Channel.Builder builder = Channel.forTarget(target).protocol(protocol);
+      for (Interceptor interceptor : interceptors) {
+        builder.intercept(interceptor);
+      }
       if (http1) {
         builder.http1();
       }
