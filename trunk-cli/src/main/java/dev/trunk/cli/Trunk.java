@@ -46,6 +46,8 @@ public final class Trunk {
     CommandLine commandLine = new CommandLine(new Trunk());
     commandLine.setExecutionExceptionHandler(Trunk::failed);
     commandLine.setParameterExceptionHandler(Trunk::badArguments);
+    // "@file" is data for call -d (as in grpcurl and curl), not a picocli argument file.
+    commandLine.setExpandAtFiles(false);
     return commandLine;
   }
 
