@@ -71,7 +71,10 @@ class TlsTest {
   void anUntrustedServerFails() {
     Cli cli = unary(tls.target());
     assertThat(cli.exitCode()).isEqualTo(64 + 14);
-    assertThat(cli.err()).startsWith("ERROR: code UNAVAILABLE (14): ").hasLineCount(1);
+    assertThat(cli.err())
+        .startsWith("ERROR: code UNAVAILABLE (14): ")
+        .contains("not trusted (give its CA with --cacert, or use --insecure)")
+        .hasLineCount(1);
   }
 
   @Test
@@ -100,22 +103,31 @@ class TlsTest {
   @Test
   void withoutAClientCertificateMutualTlsFails() {
     Cli cli = unary("--cacert", serverCert.cert().toString(), mutual.target());
-    assertThat(cli.exitCode()).isGreaterThan(64);
-    assertThat(cli.err()).startsWith("ERROR: code ").hasLineCount(1);
+    assertThat(cli.exitCode()).isEqualTo(64 + 14);
+    assertThat(cli.err())
+        .contains(
+            "requires a client certificate (mutual TLS), and none was given (--cert and --key)")
+        .hasLineCount(1);
   }
 
   @Test
   void tlsToAPlaintextServerFailsInOneLine() {
     Cli cli = unary("--insecure", plain.target());
     assertThat(cli.exitCode()).isEqualTo(64 + 14);
-    assertThat(cli.err()).startsWith("ERROR: code UNAVAILABLE (14): ").hasLineCount(1);
+    assertThat(cli.err())
+        .startsWith("ERROR: code UNAVAILABLE (14): ")
+        .contains(
+            "answered the TLS handshake with plaintext HTTP/2 (is it a plaintext server? use --plaintext)")
+        .hasLineCount(1);
   }
 
   @Test
   void plaintextToATlsServerFailsInOneLine() {
     Cli cli = unary("--plaintext", tls.target());
-    assertThat(cli.exitCode()).isGreaterThan(64);
-    assertThat(cli.err()).startsWith("ERROR: code ").hasLineCount(1);
+    assertThat(cli.exitCode()).isEqualTo(64 + 14);
+    assertThat(cli.err())
+        .contains("answered in TLS, and --plaintext was given: drop it to use TLS")
+        .hasLineCount(1);
   }
 
   @Test
