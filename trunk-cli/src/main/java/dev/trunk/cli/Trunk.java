@@ -21,7 +21,13 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = Trunk.Version.class,
     description = "Calls, checks and load-tests gRPC servers; checks .proto changes for breakage.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      ListCommand.class,
+      DescribeCommand.class,
+      CallCommand.class,
+      HealthCommand.class
+    })
 public final class Trunk {
   private Trunk() {}
 
@@ -40,6 +46,8 @@ public final class Trunk {
     CommandLine commandLine = new CommandLine(new Trunk());
     commandLine.setExecutionExceptionHandler(Trunk::failed);
     commandLine.setParameterExceptionHandler(Trunk::badArguments);
+    // "@file" is data for call -d (as in grpcurl and curl), not a picocli argument file.
+    commandLine.setExpandAtFiles(false);
     return commandLine;
   }
 
