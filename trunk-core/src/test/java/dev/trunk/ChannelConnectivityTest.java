@@ -65,7 +65,8 @@ class ChannelConnectivityTest {
               e -> {
                 assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE);
                 assertThat(e.status().description())
-                    .contains("cannot connect to any address of target 'dns:///127.0.0.1:" + port);
+                    .contains("cannot connect to any address of target 'dns:///127.0.0.1:" + port)
+                    .endsWith("connection refused (is a server listening there?)");
               });
       assertThat(channel.state(false)).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
 

@@ -307,7 +307,8 @@ final class Http1ClientTransport implements EndpointTransport {
       return known.status();
     }
     return Status.UNAVAILABLE
-        .withDescription("cannot connect to " + target + ": " + cause)
+        .withDescription(
+            "cannot connect to " + target + ": " + NettyClientTransport.whyNotConnected(cause))
         .withCause(cause);
   }
 

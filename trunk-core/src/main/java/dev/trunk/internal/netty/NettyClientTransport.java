@@ -19,6 +19,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.HashSet;
@@ -196,7 +197,7 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
             Throwable cause = future.cause();
             handler.fail(
                 Status.UNAVAILABLE
-                    .withDescription("cannot connect to " + target + ": " + cause)
+                    .withDescription("cannot connect to " + target + ": " + whyNotConnected(cause))
                     .withCause(cause));
           }
         });
@@ -277,5 +278,17 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
     shutdown = true;
     connection = null;
     return List.copyOf(open);
+  }
+
+  /**
+   * Why a TCP connect failed, in words: "connection refused" rather than the class and native call
+   * of Netty's exception.
+   */
+  static String whyNotConnected(Throwable cause) {
+    String message = String.valueOf(cause.getMessage());
+    if (cause instanceof ConnectException && message.contains("Connection refused")) {
+      return "connection refused (is a server listening there?)";
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : message;
   }
 }
