@@ -1,5 +1,6 @@
 package dev.trunk.cli;
 
+import dev.trunk.cli.breaking.BreakingCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -21,7 +22,7 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = Trunk.Version.class,
     description = "Calls, checks and load-tests gRPC servers; checks .proto changes for breakage.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, BreakingCommand.class})
 public final class Trunk {
   private Trunk() {}
 
