@@ -159,13 +159,15 @@ final class FieldRules {
             describe(current) + " changed UTF-8 validation to " + Features.utf8Validation(current),
             at);
       }
-      boolean javaBefore = old.getFile().getOptions().getJavaStringCheckUtf8();
-      boolean javaAfter = current.getFile().getOptions().getJavaStringCheckUtf8();
+      boolean javaBefore = Features.javaChecksUtf8(old);
+      boolean javaAfter = Features.javaChecksUtf8(current);
       if (javaBefore != javaAfter) {
         report.add(
             Rule.FIELD_SAME_JAVA_UTF8_VALIDATION,
             current.getFile(),
-            describe(current) + " changed Java UTF-8 validation (java_string_check_utf8)",
+            describe(current)
+                + " changed Java UTF-8 validation to "
+                + (javaAfter ? "VERIFY" : "NONE"),
             List.of(Where.FILE_OPTIONS, FILE_OPTION_JAVA_UTF8),
             at);
       }

@@ -87,6 +87,10 @@ final class PackageRules {
       Function<FileDescriptor, Map<String, ?>> elements) {
     Map<String, Object> present = new LinkedHashMap<>();
     files.forEach(f -> present.putAll(elements.apply(f)));
+    if (present.isEmpty()) {
+      // As buf: a package left with none of this kind is not checked for deletions of it.
+      return;
+    }
     for (FileDescriptor oldFile : oldFiles) {
       for (String nestedName : elements.apply(oldFile).keySet()) {
         if (present.containsKey(nestedName)) {
