@@ -1,5 +1,6 @@
 package dev.trunk.cli;
 
+import dev.trunk.cli.breaking.BreakingCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -26,7 +27,8 @@ import picocli.CommandLine.IVersionProvider;
       ListCommand.class,
       DescribeCommand.class,
       CallCommand.class,
-      HealthCommand.class
+      HealthCommand.class,
+      BreakingCommand.class
     })
 public final class Trunk {
   private Trunk() {}
