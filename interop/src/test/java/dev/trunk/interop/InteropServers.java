@@ -28,6 +28,11 @@ final class InteropServers {
     return startTrunk(name, address, false);
   }
 
+  /** {@code trunk-interop.jar server --port=0} with TLS or not, logging to {@code name}.log. */
+  static RunningServer startTrunk(String name, boolean tls) {
+    return startTrunk(name, InteropServer.DEFAULT_ADDRESS, tls);
+  }
+
   private static RunningServer startTrunk(String name, String address, boolean tls) {
     ChildProcess process =
         ChildProcess.startJava(

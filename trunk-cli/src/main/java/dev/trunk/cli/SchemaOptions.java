@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /**
  * Where the schema comes from, as a picocli mixin: {@code .proto} files ({@code --proto}, compiled
  * with the bundled protoc against {@code --import-path}), descriptor sets ({@code --protoset}), or,
- * with neither, the server's reflection service.
+ * with neither, the server's reflection service (over HTTP/2 only: it is bidi-streaming).
  */
 public final class SchemaOptions {
   /** The import path when none is given: the working directory, as grpcurl does. */
@@ -40,6 +40,12 @@ public final class SchemaOptions {
   /** The schema: from the files if any are given, else from {@code channel}'s reflection. */
   public Schema load(Channel channel, ConnectionOptions connection) {
     if (protos.isEmpty() && protosets.isEmpty()) {
+      if (connection.http1) {
+        throw new CliException(
+            ExitCode.USAGE,
+            "the server's reflection is a bidi-streaming call, which --http1 cannot carry:"
+                + " give the schema with --proto or --protoset");
+      }
       return new Schema(new ReflectionSource(channel, connection::callOptions));
     }
     FileDescriptorSet.Builder set = FileDescriptorSet.newBuilder();

@@ -29,6 +29,7 @@ public final class StatusReport {
               "--plaintext was given: drop it to use TLS",
           "this channel presented none (TlsConfig.Builder.keyPair)",
               "none was given (--cert and --key)",
+          "drop Channel.Builder.http1()", "drop --http1",
           "the server's certificate is not trusted;",
               "the server's certificate is not trusted (give its CA with --cacert, or use"
                   + " --insecure);");

@@ -208,6 +208,35 @@ class CallCommandTest {
   }
 
   @Test
+  void http1WithoutProtoSaysReflectionNeedsHttp2() {
+    Cli cli = call("trunk.cli.test.Echo/Unary", "--protocol", "connect", "--http1", "-d", "{}");
+    assertThat(cli.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(cli.err())
+        .isEqualTo(
+            "trunk: the server's reflection is a bidi-streaming call, which --http1 cannot"
+                + " carry: give the schema with --proto or --protoset"
+                + System.lineSeparator());
+  }
+
+  @Test
+  void bidiOverHttp1IsUnimplementedAndNamesTheFlag() {
+    Cli cli =
+        call(
+            "trunk.cli.test.Echo/Chat",
+            "--protocol",
+            "grpc-web",
+            "--http1",
+            "--import-path",
+            "src/test/proto",
+            "--proto",
+            "trunk/cli/test/echo.proto",
+            "-d",
+            "{}");
+    assertThat(cli.exitCode()).isEqualTo(64 + 12);
+    assertThat(cli.err()).startsWith("ERROR: code UNIMPLEMENTED (12): ").contains("drop --http1");
+  }
+
+  @Test
   void aMalformedTargetIsAUsageError() {
     Cli cli = Cli.run("call", "--plaintext", "http://127.0.0.1:1", "a.B/C", "-d", "{}");
     assertThat(cli.exitCode()).isEqualTo(ExitCode.USAGE);
