@@ -21,7 +21,13 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = Trunk.Version.class,
     description = "Calls, checks and load-tests gRPC servers; checks .proto changes for breakage.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      ListCommand.class,
+      DescribeCommand.class,
+      CallCommand.class,
+      HealthCommand.class
+    })
 public final class Trunk {
   private Trunk() {}
 
