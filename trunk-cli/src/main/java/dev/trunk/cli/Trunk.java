@@ -26,7 +26,8 @@ import picocli.CommandLine.IVersionProvider;
       ListCommand.class,
       DescribeCommand.class,
       CallCommand.class,
-      HealthCommand.class
+      HealthCommand.class,
+      dev.trunk.cli.bench.BenchCommand.class
     })
 public final class Trunk {
   private Trunk() {}

@@ -50,6 +50,11 @@ final class Caller {
     this.options = options;
   }
 
+  /** The method called. */
+  MethodDescriptor<DynamicMessage, DynamicMessage> method() {
+    return method;
+  }
+
   /** Starts one call on {@code channel}; {@code ended} hears its status code once. */
   void start(Channel channel, Ended ended) {
     if (method.type() == MethodDescriptor.Type.UNARY) {

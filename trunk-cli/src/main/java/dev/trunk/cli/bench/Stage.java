@@ -29,9 +29,11 @@ record Stage(Duration length, double target, boolean rate) {
               + text
               + "' is not a stage (DURATION:RATErps or DURATION:CONCURRENCY, e.g. 30s:100rps)");
     }
-    Duration length = Durations.parse(m.group(1));
-    if (length.isZero()) {
-      throw new IllegalArgumentException("stage '" + text + "' has no length");
+    Duration length;
+    try {
+      length = Durations.parse(m.group(1));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("stage '" + text + "': " + e.getMessage(), e);
     }
     boolean rate = m.group(3) != null;
     double target = Double.parseDouble(m.group(2));
