@@ -45,6 +45,8 @@ public final class Trunk {
   /** The command line with every subcommand and Trunk's error handling. */
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Trunk());
+    // -d @file names a request file: picocli must not read it as an argument file.
+    commandLine.setExpandAtFiles(false);
     commandLine.setExecutionExceptionHandler(Trunk::failed);
     commandLine.setParameterExceptionHandler(Trunk::badArguments);
     return commandLine;

@@ -194,6 +194,17 @@ class BenchCommandTest {
   }
 
   @Test
+  void requestsComeFromAFile() throws Exception {
+    server = new BenchServer(0);
+    Path request = dir.resolve("request.json");
+    Files.writeString(request, "{ \"text\": \"from a file\" }\n", StandardCharsets.UTF_8);
+    assertThat(bench(server.target(), UNARY, "-d", "@" + request, "-n", "5"))
+        .as(err.toString())
+        .isZero();
+    assertThat(server.calls.get()).isEqualTo(5);
+  }
+
+  @Test
   void theOpenLoopRunsForItsDuration() throws IOException {
     server = new BenchServer(0);
     assertThat(bench(server.target(), UNARY, "--rps", "100", "--duration", "1s", "--progress"))
