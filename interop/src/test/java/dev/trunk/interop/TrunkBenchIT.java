@@ -46,20 +46,24 @@ class TrunkBenchIT {
   @Test
   void againstTrunksInteropServer() throws IOException {
     InteropServers.RunningServer server = InteropServers.startTrunk(false);
-    try (ChildProcess process = server.process()) {
+    try {
       compare("trunk", server.port(), List.of());
+    } finally {
+      server.process().close();
     }
   }
 
   @Test
   void againstGrpcJavasInteropServerWithProtoFiles() throws IOException {
     InteropServers.RunningServer server = InteropServers.startGrpcJava(false);
-    try (ChildProcess process = server.process()) {
+    try {
       Path protos = Path.of(System.getProperty("interop.protos.dir", "target/protos"));
       compare(
           "grpc-java",
           server.port(),
           List.of("--proto", "grpc/testing/test.proto", "--import-path", protos.toString()));
+    } finally {
+      server.process().close();
     }
   }
 
