@@ -9,7 +9,8 @@
 #   python3-protobuf and python3-grpc-tools (the gRPC C-core/Python peer), dnsmasq-base (the DNS
 #   server of DnsResolverIT; -base is the program without the system service), chromium (the browser
 #   of GrpcWebBrowserIT, driven by playwright-core from npm), prometheus (its promtool checks and
-#   unit-tests observability/prometheus/trunk-rules.yml in PrometheusRulesIT); nodejs and npm only if
+#   unit-tests observability/prometheus/trunk-rules.yml in PrometheusRulesIT), nghttp2-client (h2load,
+#   the reference rate of TrunkBenchIT); nodejs and npm only if
 #   npm is missing. The Node peers' packages come from the build itself (npm ci at
 #   pre-integration-test, from interop/src/test/node/package-lock.json); grpc-java's from Maven
 #   (interop-peer). Without -DskipTests the build runs this script's --install-only itself, just
@@ -21,7 +22,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(nginx python3-grpcio python3-protobuf python3-grpc-tools dnsmasq-base chromium prometheus)
+packages=(nginx python3-grpcio python3-protobuf python3-grpc-tools dnsmasq-base chromium prometheus
+  nghttp2-client)
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi

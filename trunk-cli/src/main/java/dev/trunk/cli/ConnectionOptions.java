@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -91,6 +92,14 @@ public final class ConnectionOptions {
    * @throws CliException ({@link ExitCode#USAGE}) if the target or the flags are invalid
    */
   public Channel open(String target, Interceptor... interceptors) {
+    return open(target, builder -> {}, interceptors);
+  }
+
+  /**
+   * A channel as {@link #open(String, Interceptor...)} makes, with {@code tune} applied to its
+   * builder last (bench sets its callback executor).
+   */
+  public Channel open(String target, Consumer<Channel.Builder> tune, Interceptor... interceptors) {
     checkTlsFlags();
     try {
       Channel.Builder builder = Channel.forTarget(target).protocol(protocol);
@@ -111,6 +120,7 @@ public final class ConnectionOptions {
       } else {
         builder.tls(tls());
       }
+      tune.accept(builder);
       return builder.build();
     } catch (IllegalArgumentException | UncheckedIOException e) {
       throw new CliException(ExitCode.USAGE, e.getMessage(), e);
@@ -130,6 +140,11 @@ public final class ConnectionOptions {
       deadline = Deadline.after(maxTime);
     }
     return options.withDeadline(deadline);
+  }
+
+  /** The longest time one connection attempt may take: {@code --connect-timeout} or Trunk's. */
+  public Duration connectTimeout() {
+    return connectTimeout != null ? connectTimeout : Channel.Builder.DEFAULT_CONNECT_TIMEOUT;
   }
 
   /** Whether the connection uses TLS. */

@@ -17,9 +17,9 @@ import org.jspecify.annotations.Nullable;
  * message (which may span lines; empty input is the empty message {@code {}}); a streaming method
  * reads one JSON message per non-blank line, as it arrives.
  */
-final class RequestInput implements AutoCloseable {
+public final class RequestInput implements AutoCloseable {
   /** The request of a method that takes one, when the input is empty. */
-  static final String EMPTY_MESSAGE = "{}";
+  public static final String EMPTY_MESSAGE = "{}";
 
   private final BufferedReader reader;
   private final String name;
@@ -35,7 +35,7 @@ final class RequestInput implements AutoCloseable {
   /**
    * The input {@code data} (the value of {@code -d}, or null) names; {@code stdin} for {@code @-}.
    */
-  static RequestInput open(@Nullable String data, InputStream stdin) {
+  public static RequestInput open(@Nullable String data, InputStream stdin) {
     if (data == null || data.equals("@-")) {
       return new RequestInput(reader(stdin), "standard input", false);
     }
@@ -52,7 +52,7 @@ final class RequestInput implements AutoCloseable {
   }
 
   /** All of the input as one message's JSON, {@code {}} if it is blank. */
-  String whole() {
+  public String whole() {
     StringBuilder text = new StringBuilder();
     for (String next = readLine(); next != null; next = readLine()) {
       text.append(next).append('\n');
@@ -61,7 +61,7 @@ final class RequestInput implements AutoCloseable {
   }
 
   /** The next non-blank line, or null at the end of the input. */
-  @Nullable String next() {
+  public @Nullable String next() {
     for (String next = readLine(); next != null; next = readLine()) {
       if (!next.isBlank()) {
         return next;
@@ -71,12 +71,12 @@ final class RequestInput implements AutoCloseable {
   }
 
   /** Names the input and the line last read, for errors: {@code "-d, line 2"}. */
-  String where() {
+  public String where() {
     return name + ", line " + line;
   }
 
   /** Names the input, for errors about all of it. */
-  String name() {
+  public String name() {
     return name;
   }
 

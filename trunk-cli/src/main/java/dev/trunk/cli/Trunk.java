@@ -1,5 +1,6 @@
 package dev.trunk.cli;
 
+import dev.trunk.cli.bench.BenchCommand;
 import dev.trunk.cli.breaking.BreakingCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,8 @@ import picocli.CommandLine.IVersionProvider;
       DescribeCommand.class,
       CallCommand.class,
       HealthCommand.class,
-      BreakingCommand.class
+      BreakingCommand.class,
+      BenchCommand.class
     })
 public final class Trunk {
   private Trunk() {}
