@@ -15,15 +15,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ServerCall implements CallEvents {
   private final ServerInstruments in;
+  private final ServerLabels labels;
   private final Attributes method;
   private final boolean streaming;
   private final long startNanos;
   private final AtomicLong wireSent = new AtomicLong();
   private final AtomicLong wireReceived = new AtomicLong();
 
-  ServerCall(ServerInstruments in, Attributes method, boolean streaming, long startNanos) {
+  ServerCall(ServerInstruments in, ServerLabels labels, boolean streaming, long startNanos) {
     this.in = in;
-    this.method = method;
+    this.labels = labels;
+    this.method = labels.method;
     this.streaming = streaming;
     this.startNanos = startNanos;
   }
@@ -62,7 +64,7 @@ final class ServerCall implements CallEvents {
   @Override
   public void closed(Status status, Metadata trailers) {
     double seconds = toSeconds(System.nanoTime() - startNanos);
-    Attributes ended = method.toBuilder().put(Labels.STATUS, Labels.status(status)).build();
+    Attributes ended = labels.ended(status);
     in.callDuration.record(seconds, ended);
     in.sentBytes.record(wireSent.get(), ended);
     in.receivedBytes.record(wireReceived.get(), ended);

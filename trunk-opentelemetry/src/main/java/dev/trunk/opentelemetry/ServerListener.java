@@ -18,7 +18,7 @@ final class ServerListener implements EventListener {
   static final String NONE = "none";
 
   private final ServerInstruments in;
-  private final MethodNames names = new MethodNames();
+  private final ServerLabels.Cache labels = new ServerLabels.Cache();
 
   ServerListener(ServerInstruments in) {
     this.in = in;
@@ -26,14 +26,14 @@ final class ServerListener implements EventListener {
 
   @Override
   public CallEvents callStarted(CallInfo<?, ?> call, Metadata requestHeaders) {
-    Attributes method = Attributes.of(Labels.METHOD, names.label(call.method().fullName()));
+    ServerLabels method = labels.of(call.method().fullName());
     boolean streaming = call.method().type() != MethodDescriptor.Type.UNARY;
-    in.callStarted.add(1, method);
-    in.callActive.add(1, method);
-    String parent = TraceParent.isValid(requestHeaders.get(TraceParent.HEADER)) ? REMOTE : NONE;
-    in.traced.add(1, method.toBuilder().put(Labels.TRACE_PARENT, parent).build());
+    in.callStarted.add(1, method.method);
+    in.callActive.add(1, method.method);
+    boolean remote = TraceParent.isValid(requestHeaders.get(TraceParent.HEADER));
+    in.traced.add(1, remote ? method.tracedRemote : method.tracedNone);
     if (streaming) {
-      in.streamOpened.add(1, method);
+      in.streamOpened.add(1, method.method);
     }
     return new ServerCall(in, method, streaming, System.nanoTime());
   }
@@ -44,9 +44,9 @@ final class ServerListener implements EventListener {
    */
   @Override
   public void requestRejected(String path, Status status) {
-    Attributes method = Attributes.of(Labels.METHOD, MethodNames.OTHER);
-    in.callStarted.add(1, method);
-    in.callDuration.record(0, method.toBuilder().put(Labels.STATUS, Labels.status(status)).build());
+    ServerLabels other = labels.of(MethodNames.OTHER);
+    in.callStarted.add(1, other.method);
+    in.callDuration.record(0, other.ended(status));
   }
 
   @Override

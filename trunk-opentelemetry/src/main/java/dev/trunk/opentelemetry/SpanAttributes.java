@@ -115,8 +115,21 @@ final class SpanAttributes {
     return description == null ? status.code().name() : status.code().name() + ": " + description;
   }
 
-  /** Adds the {@code rpc.message} event of one message to {@code span}. */
+  /**
+   * The {@code rpc.message} events kept per span and direction: the OpenTelemetry SDK's default
+   * span limit on events ({@code SpanLimits}' 128), past which it drops them anyway. A long stream
+   * thus costs nothing per message once it has passed this many.
+   */
+  static final long MAX_MESSAGE_EVENTS = 128;
+
+  /**
+   * Adds the {@code rpc.message} event of message {@code id} to {@code span}; nothing when the span
+   * is not recorded (sampled out) or already has {@link #MAX_MESSAGE_EVENTS} of this direction.
+   */
   static void message(Span span, String type, long id, long wireSize, long size) {
+    if (id > MAX_MESSAGE_EVENTS || !span.isRecording()) {
+      return;
+    }
     span.addEvent(
         MESSAGE_EVENT,
         Attributes.of(

@@ -5,17 +5,21 @@ import dev.trunk.BidiStreamingCall;
 import dev.trunk.CallOptions;
 import dev.trunk.Channel;
 import dev.trunk.ClientStreamingCall;
+import dev.trunk.Codec;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.ResponseStream;
 import dev.trunk.Status;
 import dev.trunk.StatusException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Makes one call of a method of any kind with the run's request messages, parsed once and reused:
+ * Makes one call of a method of any kind with the run's request messages, parsed and encoded once
+ * and reused as bytes; responses are received whole but never decoded, so that the load generator
+ * spends its time on calls, not on {@code DynamicMessage} (as h2load, which sends fixed bytes):
  * unary (asynchronously, no thread per call); server streaming (send the request, read every
  * response); client streaming (send every request, read the response); bidi streaming (send each
  * request and read one response, ping-pong, then half-close and read to the end). Streaming calls
@@ -29,7 +33,8 @@ final class Caller {
   }
 
   private final MethodDescriptor<DynamicMessage, DynamicMessage> method;
-  private final List<DynamicMessage> requests;
+  private final MethodDescriptor<byte[], byte[]> raw;
+  private final List<byte[]> requests;
   private final CallOptions options;
 
   /**
@@ -46,9 +51,42 @@ final class Caller {
           method.fullName() + " takes one request message; the input has " + requests.size());
     }
     this.method = method;
-    this.requests = List.copyOf(requests);
+    this.raw = raw(method);
+    this.requests = requests.stream().map(DynamicMessage::toByteArray).toList();
     this.options = options;
   }
+
+  /** {@code method} with the same name, kind and side effects, carrying encoded messages. */
+  private static MethodDescriptor<byte[], byte[]> raw(
+      MethodDescriptor<DynamicMessage, DynamicMessage> method) {
+    MethodDescriptor<byte[], byte[]> raw =
+        MethodDescriptor.of(
+            method.serviceName(), method.methodName(), method.type(), ENCODED, ENCODED);
+    return method.noSideEffects() ? raw.withNoSideEffects() : raw;
+  }
+
+  /** What every received message reads as: its bytes are taken, not kept. */
+  private static final byte[] UNREAD = new byte[0];
+
+  /** Messages as their encoded bytes: written as they are, and read without decoding. */
+  private static final Codec<byte[]> ENCODED =
+      new Codec<>() {
+        @Override
+        public int encodedSize(byte[] message) {
+          return message.length;
+        }
+
+        @Override
+        public void encode(byte[] message, ByteBuffer target) {
+          target.put(message);
+        }
+
+        @Override
+        public byte[] decode(ByteBuffer source) {
+          source.position(source.limit());
+          return UNREAD;
+        }
+      };
 
   /** The method called. */
   MethodDescriptor<DynamicMessage, DynamicMessage> method() {
@@ -67,7 +105,7 @@ final class Caller {
   private void startUnary(Channel channel, Ended ended) {
     try {
       channel
-          .unaryCallAsync(method, requests.get(0), options)
+          .unaryCallAsync(raw, requests.get(0), options)
           .whenComplete((response, error) -> ended.ended(code(error)));
     } catch (RuntimeException e) {
       ended.ended(code(e));
@@ -88,8 +126,8 @@ final class Caller {
   }
 
   private void serverStreaming(Channel channel) {
-    try (ResponseStream<DynamicMessage> responses =
-        channel.serverStreamingCall(method, requests.get(0), options)) {
+    try (ResponseStream<byte[]> responses =
+        channel.serverStreamingCall(raw, requests.get(0), options)) {
       while (responses.receive() != null) {
         // Every response is read; the call's time runs to its end.
       }
@@ -97,9 +135,8 @@ final class Caller {
   }
 
   private void clientStreaming(Channel channel) {
-    try (ClientStreamingCall<DynamicMessage, DynamicMessage> call =
-        channel.clientStreamingCall(method, options)) {
-      for (DynamicMessage request : requests) {
+    try (ClientStreamingCall<byte[], byte[]> call = channel.clientStreamingCall(raw, options)) {
+      for (byte[] request : requests) {
         call.send(request);
       }
       call.complete();
@@ -107,9 +144,8 @@ final class Caller {
   }
 
   private void bidiStreaming(Channel channel) {
-    try (BidiStreamingCall<DynamicMessage, DynamicMessage> call =
-        channel.bidiStreamingCall(method, options)) {
-      for (DynamicMessage request : requests) {
+    try (BidiStreamingCall<byte[], byte[]> call = channel.bidiStreamingCall(raw, options)) {
+      for (byte[] request : requests) {
         call.send(request);
         if (call.receive() == null) {
           return; // the server ended the call (OK) before the last request
