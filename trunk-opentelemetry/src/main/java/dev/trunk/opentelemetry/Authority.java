@@ -1,6 +1,6 @@
 package dev.trunk.opentelemetry;
 
-import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * A call's {@code :authority} split into {@code server.address} and {@code server.port}: {@code
@@ -34,7 +34,7 @@ record Authority(String host, int port) {
   }
 
   /** Sets {@code server.address} and, if known, {@code server.port} on {@code span}. */
-  void describe(SpanBuilder span) {
+  void describe(Span span) {
     span.setAttribute(SpanAttributes.SERVER_ADDRESS, host);
     if (port != NO_PORT) {
       span.setAttribute(SpanAttributes.SERVER_PORT, port);

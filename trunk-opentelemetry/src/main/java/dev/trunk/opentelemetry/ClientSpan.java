@@ -46,8 +46,8 @@ final class ClientSpan extends CallSpan {
             .setParent(context)
             .setAttribute(Labels.ATTEMPT_KIND, Labels.kind(attempt.kind()))
             .setAttribute(SpanAttributes.PREVIOUS_ATTEMPTS, attempt.number() - 1L);
-    SpanAttributes.describe(builder, call);
-    attempts.put(attempt.number(), builder.startSpan());
+    Span span = SpanAttributes.describe(builder, call).startSpan();
+    attempts.put(attempt.number(), SpanAttributes.describeEndpoints(span, call));
   }
 
   @Override

@@ -35,8 +35,8 @@ final class ClientTracing implements EventListener {
             .setSpanKind(SpanKind.CLIENT)
             .setParent(parent)
             .setAttribute(Labels.TARGET, target);
-    SpanAttributes.describe(builder, call);
-    Span span = builder.startSpan();
+    Span span =
+        SpanAttributes.describeEndpoints(SpanAttributes.describe(builder, call).startSpan(), call);
     return new ClientSpan(tracer, propagator, call, parent.with(span), span);
   }
 }

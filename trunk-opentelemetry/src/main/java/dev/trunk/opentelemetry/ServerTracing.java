@@ -31,16 +31,17 @@ final class ServerTracing implements EventListener {
     Context parent = propagator.extract(Context.root(), requestHeaders, MetadataCarrier.INSTANCE);
     SpanBuilder builder =
         tracer.spanBuilder(call.method().fullName()).setSpanKind(SpanKind.SERVER).setParent(parent);
-    SpanAttributes.describe(builder, call);
-    call.peer().ifPresent(peer -> describePeer(builder, peer));
-    Span span = builder.startSpan();
+    Span span = SpanAttributes.describe(builder, call).startSpan();
+    if (SpanAttributes.describeEndpoints(span, call).isRecording()) {
+      call.peer().ifPresent(peer -> describePeer(span, peer));
+    }
     return new ServerSpan(span, parent.with(span));
   }
 
-  private static void describePeer(SpanBuilder builder, SocketAddress peer) {
+  private static void describePeer(Span span, SocketAddress peer) {
     if (peer instanceof InetSocketAddress inet) {
-      builder.setAttribute(SpanAttributes.PEER_ADDRESS, inet.getHostString());
-      builder.setAttribute(SpanAttributes.PEER_PORT, inet.getPort());
+      span.setAttribute(SpanAttributes.PEER_ADDRESS, inet.getHostString());
+      span.setAttribute(SpanAttributes.PEER_PORT, inet.getPort());
     }
   }
 }

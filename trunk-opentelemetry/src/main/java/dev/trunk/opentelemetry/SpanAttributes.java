@@ -87,14 +87,26 @@ final class SpanAttributes {
 
   private SpanAttributes() {}
 
-  /** Names a span after the method and sets the attributes known when the call starts. */
+  /**
+   * Sets the method's attributes on a span about to start, where a sampler can see them; the
+   * endpoints' come after the start, from {@link #describeEndpoints}, and only on a sampled span.
+   */
   static SpanBuilder describe(SpanBuilder span, CallInfo<?, ?> call) {
     MethodDescriptor<?, ?> method = call.method();
-    span.setAttribute(RPC_SYSTEM, GRPC)
+    return span.setAttribute(RPC_SYSTEM, GRPC)
         .setAttribute(RPC_SERVICE, method.serviceName())
         .setAttribute(RPC_METHOD, method.methodName())
         .setAttribute(Labels.METHOD, method.fullName());
-    Authority.of(call.authority()).describe(span);
+  }
+
+  /**
+   * Sets {@code server.address} and {@code server.port} from the call's authority on {@code span}
+   * if it is recorded: a sampled-out call pays nothing for them.
+   */
+  static Span describeEndpoints(Span span, CallInfo<?, ?> call) {
+    if (span.isRecording()) {
+      Authority.of(call.authority()).describe(span);
+    }
     return span;
   }
 
