@@ -37,6 +37,10 @@ class PrometheusScrapeIT {
   /** Three one-second scrapes. */
   private static final long SCRAPES_BETWEEN_ROUNDS_MILLIS = 3000;
 
+  /** A series the first round creates (SliLoad's INTERNAL failures), seen by a scrape. */
+  private static final String FIRST_ROUND_ERRORS =
+      "grpc_server_call_duration_seconds_count{grpc_status=\"INTERNAL\"}";
+
   /** A deploy annotation: fires only when a JVM restarts, which no process here does. */
   private static final String RESTARTS = "resets(";
 
@@ -112,6 +116,11 @@ class PrometheusScrapeIT {
           new SliLoad(channel).run();
           failTlsHandshake(tlsServer.port());
           PrometheusServer.sleep(SCRAPES_BETWEEN_ROUNDS_MILLIS);
+          // Under load a scrape can come later than the sleep; the error series, new in the first
+          // round, must have a sample from before the second, or its rate stays zero.
+          assertThat(awaitData(prometheus, List.of(FIRST_ROUND_ERRORS)))
+              .as("the first round's errors scraped")
+              .isEmpty();
         }
       }
 
