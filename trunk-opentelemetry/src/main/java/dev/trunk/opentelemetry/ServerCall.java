@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ServerCall implements CallEvents {
   private final ServerInstruments in;
   private final ServerLabels labels;
-  private final Attributes method;
   private final boolean streaming;
   private final long startNanos;
   private final AtomicLong wireSent = new AtomicLong();
@@ -25,14 +24,13 @@ final class ServerCall implements CallEvents {
   ServerCall(ServerInstruments in, ServerLabels labels, boolean streaming, long startNanos) {
     this.in = in;
     this.labels = labels;
-    this.method = labels.method;
     this.streaming = streaming;
     this.startNanos = startNanos;
   }
 
   @Override
   public void handlerStarted() {
-    in.queueDuration.record(toSeconds(System.nanoTime() - startNanos), method);
+    in.queueDuration.record(toSeconds(System.nanoTime() - startNanos), labels.method);
   }
 
   @Override
@@ -47,18 +45,18 @@ final class ServerCall implements CallEvents {
 
   @Override
   public void flowControlStalled() {
-    in.stalls.add(1, method);
+    in.stalls.add(1, labels.method);
   }
 
   @Override
   public void flowControlResumed(long stalledNanos) {
-    in.stallDuration.record(toSeconds(stalledNanos), method);
+    in.stallDuration.record(toSeconds(stalledNanos), labels.method);
   }
 
   @Override
   public void aborted(AbortReason reason) {
     in.streamAborted.add(
-        1, method.toBuilder().put(Labels.ABORT_REASON, Labels.reason(reason)).build());
+        1, labels.method.toBuilder().put(Labels.ABORT_REASON, Labels.reason(reason)).build());
   }
 
   @Override
@@ -68,7 +66,7 @@ final class ServerCall implements CallEvents {
     in.callDuration.record(seconds, ended);
     in.sentBytes.record(wireSent.get(), ended);
     in.receivedBytes.record(wireReceived.get(), ended);
-    in.callActive.add(-1, method);
+    in.callActive.add(-1, labels.method);
     if (streaming) {
       in.streamDuration.record(seconds, ended);
     }

@@ -285,10 +285,13 @@ public final class NettyClientTransport implements EndpointTransport, ClientHand
    * of Netty's exception.
    */
   static String whyNotConnected(Throwable cause) {
-    String message = String.valueOf(cause.getMessage());
+    String message = cause.getMessage();
+    if (message == null) {
+      return cause.getClass().getSimpleName();
+    }
     if (cause instanceof ConnectException && message.contains("Connection refused")) {
       return "connection refused (is a server listening there?)";
     }
-    return cause.getMessage() == null ? cause.getClass().getSimpleName() : message;
+    return message;
   }
 }
