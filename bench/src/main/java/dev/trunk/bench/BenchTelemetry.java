@@ -31,13 +31,13 @@ import java.util.Collection;
  * BatchSpanProcessor} with its defaults. Both go to exporters that drop what they are given: the
  * cost measured is recording, aggregating and batching, not an exporter's encoding and network.
  */
-final class BenchTelemetry {
+public final class BenchTelemetry {
   /** How often the metrics are collected, as a Prometheus server scraping every 15 s would. */
   static final Duration COLLECT_INTERVAL = Duration.ofSeconds(15);
 
   private final OpenTelemetrySdk sdk;
 
-  BenchTelemetry(double samplingRatio) {
+  public BenchTelemetry(double samplingRatio) {
     SdkTracerProvider tracing =
         SdkTracerProvider.builder()
             .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(samplingRatio)))
@@ -59,7 +59,7 @@ final class BenchTelemetry {
   }
 
   /** The server's listener: metrics and tracing together, as {@code TrunkTelemetry.server()}. */
-  EventListener serverListener() {
+  public EventListener serverListener() {
     return TrunkTelemetry.create(sdk).server();
   }
 

@@ -5,7 +5,7 @@ import dev.trunk.EventListener;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import java.net.SocketAddress;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -52,17 +52,18 @@ public final class Events implements EventListener {
 
   @Override
   public CallEvents callStarted(CallInfo<?, ?> call, Metadata requestHeaders) {
-    List<CallEvents> wanted = null;
+    CallEvents[] wanted = new CallEvents[listeners.length];
+    int count = 0;
     for (EventListener listener : listeners) {
       CallEvents events = started(listener, call, requestHeaders);
       if (events != CallEvents.NONE) {
-        if (wanted == null) {
-          wanted = new ArrayList<>(listeners.length);
-        }
-        wanted.add(events);
+        wanted[count++] = events;
       }
     }
-    return wanted == null ? CallEvents.NONE : new CallFanout(wanted.toArray(CallEvents[]::new));
+    if (count == 0) {
+      return CallEvents.NONE;
+    }
+    return new CallFanout(count == wanted.length ? wanted : Arrays.copyOf(wanted, count));
   }
 
   private static CallEvents started(

@@ -5,7 +5,6 @@ import dev.trunk.EventListener.Attempt;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -39,15 +38,18 @@ final class ClientSpan extends CallSpan {
 
   @Override
   public void attemptStarted(Attempt attempt) {
-    SpanBuilder builder =
+    Span span =
         tracer
             .spanBuilder(call.method().fullName())
             .setSpanKind(SpanKind.CLIENT)
             .setParent(context)
-            .setAttribute(Labels.ATTEMPT_KIND, Labels.kind(attempt.kind()))
-            .setAttribute(SpanAttributes.PREVIOUS_ATTEMPTS, attempt.number() - 1L);
-    Span span = SpanAttributes.describe(builder, call).startSpan();
-    attempts.put(attempt.number(), SpanAttributes.describeEndpoints(span, call));
+            .startSpan();
+    SpanAttributes.describe(span, call);
+    if (span.isRecording()) {
+      span.setAttribute(Labels.ATTEMPT_KIND, Labels.kind(attempt.kind()));
+      span.setAttribute(SpanAttributes.PREVIOUS_ATTEMPTS, attempt.number() - 1L);
+    }
+    attempts.put(attempt.number(), span);
   }
 
   @Override

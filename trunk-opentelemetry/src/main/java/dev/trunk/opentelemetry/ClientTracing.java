@@ -4,7 +4,6 @@ import dev.trunk.CallInfo;
 import dev.trunk.EventListener;
 import dev.trunk.Metadata;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -29,14 +28,16 @@ final class ClientTracing implements EventListener {
   @Override
   public CallEvents callStarted(CallInfo<?, ?> call, Metadata requestHeaders) {
     Context parent = Context.current();
-    SpanBuilder builder =
+    Span span =
         tracer
             .spanBuilder(call.method().fullName())
             .setSpanKind(SpanKind.CLIENT)
             .setParent(parent)
-            .setAttribute(Labels.TARGET, target);
-    Span span =
-        SpanAttributes.describeEndpoints(SpanAttributes.describe(builder, call).startSpan(), call);
+            .startSpan();
+    SpanAttributes.describe(span, call);
+    if (span.isRecording()) {
+      span.setAttribute(Labels.TARGET, target);
+    }
     return new ClientSpan(tracer, propagator, call, parent.with(span), span);
   }
 }

@@ -4,17 +4,39 @@ import dev.trunk.Status;
 import io.opentelemetry.api.common.Attributes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
- * The attribute sets of one server method, made once and reused by every call, so that recording a
- * call allocates no attributes: {@code grpc.method}; with {@code trunk.trace.parent}; and with each
- * {@code grpc.status}. Bounded as {@link MethodNames} bounds the method labels.
+ * One server method's metric state, made once and reused by every call, so that recording a call
+ * allocates no attributes: the attribute sets ({@code grpc.method}; with {@code
+ * trunk.trace.parent}; with each {@code grpc.status}) and the counts that the counter instruments
+ * read when metrics are collected. Bounded as {@link MethodNames} bounds the method labels.
+ *
+ * <p>The counts are {@link LongAdder}s, added to by every call's threads and read by the collecting
+ * thread: a call adds to a few of them instead of recording on as many synchronous instruments,
+ * each of which looks up its series by attributes (the largest part of the metrics' cost per call).
  */
 final class ServerLabels {
   final Attributes method;
   final Attributes tracedRemote;
   final Attributes tracedNone;
   private final Attributes[] ended = new Attributes[Status.Code.values().length];
+
+  /** Calls started ({@code grpc.server.call.started}). */
+  final LongAdder started = new LongAdder();
+
+  /** Calls in flight ({@code trunk.server.call.active}). */
+  final LongAdder active = new LongAdder();
+
+  /** Calls started with a valid traceparent ({@code trunk.server.call.traced}). */
+  final LongAdder startedRemote = new LongAdder();
+
+  /** Calls started without one. */
+  final LongAdder startedNone = new LongAdder();
+
+  /** Streaming calls started ({@code trunk.server.stream.opened}). */
+  final LongAdder streamsOpened = new LongAdder();
 
   private ServerLabels(String label) {
     this.method = Attributes.of(Labels.METHOD, label);
@@ -41,6 +63,11 @@ final class ServerLabels {
 
     ServerLabels of(String fullName) {
       return byLabel.computeIfAbsent(names.label(fullName), ServerLabels::new);
+    }
+
+    /** Each method's labels made so far, for a collection. */
+    void forEach(Consumer<ServerLabels> action) {
+      byLabel.values().forEach(action);
     }
   }
 }

@@ -18,22 +18,23 @@ final class ServerListener implements EventListener {
   static final String NONE = "none";
 
   private final ServerInstruments in;
-  private final ServerLabels.Cache labels = new ServerLabels.Cache();
+  private final ServerLabels.Cache labels;
 
   ServerListener(ServerInstruments in) {
     this.in = in;
+    this.labels = in.labels;
   }
 
   @Override
   public CallEvents callStarted(CallInfo<?, ?> call, Metadata requestHeaders) {
     ServerLabels method = labels.of(call.method().fullName());
     boolean streaming = call.method().type() != MethodDescriptor.Type.UNARY;
-    in.callStarted.add(1, method.method);
-    in.callActive.add(1, method.method);
+    method.started.increment();
+    method.active.increment();
     boolean remote = TraceParent.isValid(requestHeaders.get(TraceParent.HEADER));
-    in.traced.add(1, remote ? method.tracedRemote : method.tracedNone);
+    (remote ? method.startedRemote : method.startedNone).increment();
     if (streaming) {
-      in.streamOpened.add(1, method.method);
+      method.streamsOpened.increment();
     }
     return new ServerCall(in, method, streaming, System.nanoTime());
   }
@@ -45,7 +46,7 @@ final class ServerListener implements EventListener {
   @Override
   public void requestRejected(String path, Status status) {
     ServerLabels other = labels.of(MethodNames.OTHER);
-    in.callStarted.add(1, other.method);
+    other.started.increment();
     in.callDuration.record(0, other.ended(status));
   }
 

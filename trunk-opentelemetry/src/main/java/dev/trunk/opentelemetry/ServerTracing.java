@@ -4,7 +4,6 @@ import dev.trunk.CallInfo;
 import dev.trunk.EventListener;
 import dev.trunk.Metadata;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -29,10 +28,13 @@ final class ServerTracing implements EventListener {
   @Override
   public CallEvents callStarted(CallInfo<?, ?> call, Metadata requestHeaders) {
     Context parent = propagator.extract(Context.root(), requestHeaders, MetadataCarrier.INSTANCE);
-    SpanBuilder builder =
-        tracer.spanBuilder(call.method().fullName()).setSpanKind(SpanKind.SERVER).setParent(parent);
-    Span span = SpanAttributes.describe(builder, call).startSpan();
-    if (SpanAttributes.describeEndpoints(span, call).isRecording()) {
+    Span span =
+        tracer
+            .spanBuilder(call.method().fullName())
+            .setSpanKind(SpanKind.SERVER)
+            .setParent(parent)
+            .startSpan();
+    if (SpanAttributes.describe(span, call).isRecording()) {
       call.peer().ifPresent(peer -> describePeer(span, peer));
     }
     return new ServerSpan(span, parent.with(span));

@@ -6,7 +6,6 @@ import dev.trunk.Status;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.StatusCode;
 import java.util.EnumSet;
 import java.util.Set;
@@ -88,23 +87,20 @@ final class SpanAttributes {
   private SpanAttributes() {}
 
   /**
-   * Sets the method's attributes on a span about to start, where a sampler can see them; the
-   * endpoints' come after the start, from {@link #describeEndpoints}, and only on a sampled span.
+   * Describes the call on {@code span} if it is recorded: the semantic conventions' {@code rpc.*},
+   * {@code grpc.method}, and {@code server.address} and {@code server.port} from the authority.
+   *
+   * <p>They are set after the start, so a sampled-out call pays nothing for them (the SDK gives a
+   * span builder's first attribute a map sized for the span's attribute limit, the largest part of
+   * what a sampled-out span allocated). A sampler still sees the method: it is the span's name.
    */
-  static SpanBuilder describe(SpanBuilder span, CallInfo<?, ?> call) {
-    MethodDescriptor<?, ?> method = call.method();
-    return span.setAttribute(RPC_SYSTEM, GRPC)
-        .setAttribute(RPC_SERVICE, method.serviceName())
-        .setAttribute(RPC_METHOD, method.methodName())
-        .setAttribute(Labels.METHOD, method.fullName());
-  }
-
-  /**
-   * Sets {@code server.address} and {@code server.port} from the call's authority on {@code span}
-   * if it is recorded: a sampled-out call pays nothing for them.
-   */
-  static Span describeEndpoints(Span span, CallInfo<?, ?> call) {
+  static Span describe(Span span, CallInfo<?, ?> call) {
     if (span.isRecording()) {
+      MethodDescriptor<?, ?> method = call.method();
+      span.setAttribute(RPC_SYSTEM, GRPC);
+      span.setAttribute(RPC_SERVICE, method.serviceName());
+      span.setAttribute(RPC_METHOD, method.methodName());
+      span.setAttribute(Labels.METHOD, method.fullName());
       Authority.of(call.authority()).describe(span);
     }
     return span;

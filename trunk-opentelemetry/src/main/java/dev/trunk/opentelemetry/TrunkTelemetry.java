@@ -37,7 +37,7 @@ public final class TrunkTelemetry {
   private final TextMapPropagator propagator;
 
   private TrunkTelemetry(Instruments instruments, OpenTelemetry openTelemetry) {
-    this.server = new ServerInstruments(instruments);
+    this.server = ServerInstruments.of(instruments);
     this.client = new ClientInstruments(instruments);
     this.tracer = openTelemetry.getTracer(SCOPE);
     this.propagator = openTelemetry.getPropagators().getTextMapPropagator();

@@ -70,6 +70,17 @@ class ServerListenerTest {
   }
 
   @Test
+  void serversOfTwoTelemetriesOnOneOpenTelemetryCountEachCallOnce() {
+    EventListener second = TrunkTelemetry.create(recorded.openTelemetry()).serverListener();
+
+    listener.callStarted(Fakes.unary(GET), new Metadata());
+    second.callStarted(Fakes.unary(GET), new Metadata());
+
+    assertThat(recorded.counter("grpc.server.call.started", "{call}", GET_METHOD)).isEqualTo(2);
+    assertThat(recorded.upDown("trunk.server.call.active", "{call}", GET_METHOD)).isEqualTo(2);
+  }
+
+  @Test
   void aRunningCallIsActive() {
     listener.callStarted(Fakes.unary(GET), new Metadata());
 

@@ -3,10 +3,12 @@ package dev.trunk.internal.netty;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 
 /**
  * Builds a server's or a client's connection handler through Netty's handler builder, which wraps
@@ -34,6 +36,14 @@ final class HandlerBuilder<H extends GrpcConnectionHandler>
         .flowController(
             new DefaultHttp2LocalFlowController(
                 connection, FlowControl.WINDOW_UPDATE_RATIO, FlowControl.AUTO_REFILL_CONNECTION));
+    // gRPC sends no priorities (RFC 9113 section 5.3 deprecates them), so the send window is shared
+    // out in turn among the streams with data: Netty's default priority tree cost about 7 % of a
+    // client's CPU per unary call in its profile, for weights every stream has alike.
+    connection
+        .remote()
+        .flowController(
+            new DefaultHttp2RemoteFlowController(
+                connection, new UniformStreamByteDistributor(connection)));
     connection(connection);
     initialSettings(settings);
     encoderEnforceMaxQueuedControlFrames(FloodLimits.MAX_QUEUED_CONTROL_FRAMES);
