@@ -3,7 +3,6 @@ package dev.trunk.opentelemetry;
 import dev.trunk.EventListener.AbortReason;
 import dev.trunk.EventListener.CallEvents;
 import io.opentelemetry.api.trace.Span;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -11,8 +10,8 @@ import java.lang.invoke.VarHandle;
  * way, and the abort reason. Messages come from two threads at once, hence the atomic counters.
  */
 abstract class CallSpan implements CallEvents {
-  private static final VarHandle SENT = field("sent");
-  private static final VarHandle RECEIVED = field("received");
+  private static final VarHandle SENT = LongFields.of(CallSpan.class, "sent");
+  private static final VarHandle RECEIVED = LongFields.of(CallSpan.class, "received");
 
   final Span span;
   // A sampled-out span stays so: its messages skip even the counting.
@@ -45,13 +44,5 @@ abstract class CallSpan implements CallEvents {
   @Override
   public final void aborted(AbortReason reason) {
     span.setAttribute(Labels.ABORT_REASON, Labels.reason(reason));
-  }
-
-  private static VarHandle field(String name) {
-    try {
-      return MethodHandles.lookup().findVarHandle(CallSpan.class, name, long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
   }
 }

@@ -44,8 +44,7 @@ final class ClientSpan extends CallSpan {
             .setSpanKind(SpanKind.CLIENT)
             .setParent(context)
             .startSpan();
-    SpanAttributes.describe(span, call);
-    if (span.isRecording()) {
+    if (SpanAttributes.describe(span, call).isRecording()) {
       span.setAttribute(Labels.ATTEMPT_KIND, Labels.kind(attempt.kind()));
       span.setAttribute(SpanAttributes.PREVIOUS_ATTEMPTS, attempt.number() - 1L);
     }

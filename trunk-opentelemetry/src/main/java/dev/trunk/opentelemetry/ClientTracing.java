@@ -34,8 +34,7 @@ final class ClientTracing implements EventListener {
             .setSpanKind(SpanKind.CLIENT)
             .setParent(parent)
             .startSpan();
-    SpanAttributes.describe(span, call);
-    if (span.isRecording()) {
+    if (SpanAttributes.describe(span, call).isRecording()) {
       span.setAttribute(Labels.TARGET, target);
     }
     return new ClientSpan(tracer, propagator, call, parent.with(span), span);

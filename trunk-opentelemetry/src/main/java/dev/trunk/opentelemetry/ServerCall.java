@@ -7,7 +7,6 @@ import dev.trunk.EventListener.CallEvents;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import io.opentelemetry.api.common.Attributes;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -15,8 +14,8 @@ import java.lang.invoke.VarHandle;
  * its requests, the handler its responses).
  */
 final class ServerCall implements CallEvents {
-  private static final VarHandle WIRE_SENT = field("wireSent");
-  private static final VarHandle WIRE_RECEIVED = field("wireReceived");
+  private static final VarHandle WIRE_SENT = LongFields.of(ServerCall.class, "wireSent");
+  private static final VarHandle WIRE_RECEIVED = LongFields.of(ServerCall.class, "wireReceived");
 
   private final ServerInstruments in;
   private final ServerLabels labels;
@@ -74,14 +73,6 @@ final class ServerCall implements CallEvents {
     labels.active.decrement();
     if (streaming) {
       in.streamDuration.record(seconds, ended);
-    }
-  }
-
-  private static VarHandle field(String name) {
-    try {
-      return MethodHandles.lookup().findVarHandle(ServerCall.class, name, long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
     }
   }
 }

@@ -18,16 +18,14 @@ final class ServerListener implements EventListener {
   static final String NONE = "none";
 
   private final ServerInstruments in;
-  private final ServerLabels.Cache labels;
 
   ServerListener(ServerInstruments in) {
     this.in = in;
-    this.labels = in.labels;
   }
 
   @Override
   public CallEvents callStarted(CallInfo<?, ?> call, Metadata requestHeaders) {
-    ServerLabels method = labels.of(call.method().fullName());
+    ServerLabels method = in.labels.of(call.method().fullName());
     boolean streaming = call.method().type() != MethodDescriptor.Type.UNARY;
     method.started.increment();
     method.active.increment();
@@ -45,7 +43,7 @@ final class ServerListener implements EventListener {
    */
   @Override
   public void requestRejected(String path, Status status) {
-    ServerLabels other = labels.of(MethodNames.OTHER);
+    ServerLabels other = in.labels.of(MethodNames.OTHER);
     other.started.increment();
     in.callDuration.record(0, other.ended(status));
   }

@@ -110,14 +110,12 @@ final class SpanAttributes {
    * Records the call's (or attempt's) end status on {@code span}, an error as the side's rule says.
    */
   static void end(Span span, Status status, boolean server) {
-    if (!span.isRecording()) {
-      span.end();
-      return;
-    }
-    span.setAttribute(RPC_GRPC_STATUS_CODE, status.code().value());
-    span.setAttribute(Labels.STATUS, Labels.status(status));
-    if (server ? SERVER_ERRORS.contains(status.code()) : status.code() != Status.Code.OK) {
-      span.setStatus(StatusCode.ERROR, description(status));
+    if (span.isRecording()) {
+      span.setAttribute(RPC_GRPC_STATUS_CODE, status.code().value());
+      span.setAttribute(Labels.STATUS, Labels.status(status));
+      if (server ? SERVER_ERRORS.contains(status.code()) : status.code() != Status.Code.OK) {
+        span.setStatus(StatusCode.ERROR, description(status));
+      }
     }
     span.end();
   }
