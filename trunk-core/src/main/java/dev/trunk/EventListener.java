@@ -14,10 +14,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each call gets its own {@link CallEvents}, returned by {@link #callStarted}, which can keep
  * the call's state (its start time, its byte counts, its span) in plain fields. Events of one call
- * come in order (started, then headers, messages and attempts, then {@link CallEvents#closed}
- * last), one at a time, but not all on one thread: messages received are reported by the
- * connection's event loop while messages sent are reported by the thread that sent them, so a
- * {@code CallEvents} that counts both must be thread-safe.
+ * come in order (started, then headers, messages and attempts, then {@link CallEvents#closed} last)
+ * and one at a time, each seeing what the ones before it wrote, though not all on one thread:
+ * messages received are reported by the connection's event loop while messages sent are reported by
+ * the thread that sent them. Trunk delivers a call's events under a lock of that call, so a {@code
+ * CallEvents} that counts both needs no synchronization of its own.
  *
  * <p>Which thread reports what: {@code callStarted} the server's event loop, the client's calling
  * thread; {@code handlerStarted}, and on the server {@code responseHeaders} and {@code

@@ -10,16 +10,16 @@ import java.util.List;
  *
  * <pre>
  * java -jar trunk-bench.jar server --port=50051 [--host=127.0.0.1] [--executor=virtual|eventloop]
- *     [--telemetry=off|on] [--sampling=0.01]
+ *     [--telemetry=off|on|metrics] [--sampling=0.01]
  * </pre>
  *
  * <p>{@code --executor=virtual} (default) runs every handler on a virtual thread; {@code eventloop}
  * registers UnaryCall with {@code Server.Builder.nonBlockingService}, so it runs on the event loop,
  * while the streaming methods stay on virtual threads. {@code --telemetry=on} records Trunk's
- * metrics and traces (sampling ratio {@code --sampling}) as {@link BenchTelemetry} sets them up.
- * Prints {@code LISTENING <port> <pid>} once it serves; stops on SIGTERM, or when standard input
- * closes if {@code --stdin-watch} is set (the comparison runs it that way so that a dying
- * orchestrator never leaves it behind).
+ * metrics and traces (sampling ratio {@code --sampling}) as {@link BenchTelemetry} sets them up;
+ * {@code --telemetry=metrics} its metrics alone. Prints {@code LISTENING <port> <pid>} once it
+ * serves; stops on SIGTERM, or when standard input closes if {@code --stdin-watch} is set (the
+ * comparison runs it that way so that a dying orchestrator never leaves it behind).
  */
 final class BenchServerMain {
   private BenchServerMain() {}
@@ -47,7 +47,10 @@ final class BenchServerMain {
     switch (telemetry) {
       case "off" -> {}
       case "on" -> builder.eventListener(new BenchTelemetry(sampling).serverListener());
-      default -> throw new IllegalArgumentException("--telemetry must be off or on: " + telemetry);
+      case "metrics" -> builder.eventListener(new BenchTelemetry(sampling).metricsListener());
+      default ->
+          throw new IllegalArgumentException(
+              "--telemetry must be off, on or metrics: " + telemetry);
     }
     Server server = builder.build().start();
     System.out.println("LISTENING " + server.port() + " " + ProcessHandle.current().pid());

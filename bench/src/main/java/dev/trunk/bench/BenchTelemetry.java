@@ -63,6 +63,11 @@ public final class BenchTelemetry {
     return TrunkTelemetry.create(sdk).server();
   }
 
+  /** The server's metrics alone, as {@code TrunkTelemetry.serverListener()}. */
+  public EventListener metricsListener() {
+    return TrunkTelemetry.create(sdk).serverListener();
+  }
+
   /** Takes every span and keeps none. */
   private static final class DroppingSpans implements SpanExporter {
     @Override

@@ -8,28 +8,19 @@ import dev.trunk.Status;
 import java.util.function.Consumer;
 
 /**
- * The events of one call for the listeners that wanted them: delivered one at a time (under this
- * monitor, a leaf lock: only listener code runs inside), each listener's exception logged and
- * ignored, and nothing after {@link #closed}, which is delivered once (but {@link
- * #handlerThreadExited}, which lets a listener restore its thread's context). Made only when a
- * listener returned a {@link CallEvents} of its own.
+ * The events of one call for the several listeners that wanted them: each event goes to each
+ * listener in turn, and one listener's exception is logged and ignored without keeping the event
+ * from the others. It takes no lock and keeps no state: a {@link SerialEvents} around it delivers
+ * the events one at a time and none after {@code closed}.
  */
 final class CallFanout implements CallEvents {
   private final CallEvents[] targets;
-  // Guarded by this.
-  private boolean closed;
 
   CallFanout(CallEvents[] targets) {
     this.targets = targets;
   }
 
-  private synchronized void each(String event, Consumer<CallEvents> delivery) {
-    if (!closed) {
-      everyTarget(event, delivery);
-    }
-  }
-
-  private synchronized void everyTarget(String event, Consumer<CallEvents> delivery) {
+  private void each(String event, Consumer<CallEvents> delivery) {
     for (CallEvents target : targets) {
       try {
         delivery.accept(target);
@@ -44,10 +35,9 @@ final class CallFanout implements CallEvents {
     each("handlerThreadEntered", CallEvents::handlerThreadEntered);
   }
 
-  /** Delivered even after {@link #closed}: a listener restores its thread's context here. */
   @Override
   public void handlerThreadExited() {
-    everyTarget("handlerThreadExited", CallEvents::handlerThreadExited);
+    each("handlerThreadExited", CallEvents::handlerThreadExited);
   }
 
   @Override
@@ -104,8 +94,7 @@ final class CallFanout implements CallEvents {
   }
 
   @Override
-  public synchronized void closed(Status status, Metadata trailers) {
+  public void closed(Status status, Metadata trailers) {
     each("closed", target -> target.closed(status, trailers));
-    closed = true;
   }
 }

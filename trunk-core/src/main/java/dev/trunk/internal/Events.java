@@ -16,9 +16,10 @@ import org.jspecify.annotations.Nullable;
  * no listener, {@link #of} returns {@link EventListener#NONE} itself, so the transports pay one
  * empty interface call per event and allocate nothing.
  *
- * <p>Each call's events go through a {@link CallFanout} (only when some listener wants them), which
- * delivers them one at a time and drops any that come after {@code closed}, so that {@code closed}
- * is the last event of a call even when a sending thread races the call's end.
+ * <p>Each call's events go through a {@link SerialEvents} (only when some listener wants them),
+ * which delivers them one at a time and drops any that come after {@code closed}, so that {@code
+ * closed} is the last event of a call even when a sending thread races the call's end; a {@link
+ * CallFanout} inside it passes them on when several listeners want them.
  */
 public final class Events implements EventListener {
   private static final Log log = Log.of(Events.class);
@@ -63,7 +64,11 @@ public final class Events implements EventListener {
     if (count == 0) {
       return CallEvents.NONE;
     }
-    return new CallFanout(count == wanted.length ? wanted : Arrays.copyOf(wanted, count));
+    if (count == 1) {
+      return new SerialEvents(wanted[0]);
+    }
+    return new SerialEvents(
+        new CallFanout(count == wanted.length ? wanted : Arrays.copyOf(wanted, count)));
   }
 
   private static CallEvents started(

@@ -62,6 +62,10 @@ final class ServerLabels {
     private final Map<String, ServerLabels> byLabel = new ConcurrentHashMap<>();
 
     ServerLabels of(String fullName) {
+      ServerLabels known = byLabel.get(fullName);
+      if (known != null) {
+        return known;
+      }
       return byLabel.computeIfAbsent(names.label(fullName), ServerLabels::new);
     }
 

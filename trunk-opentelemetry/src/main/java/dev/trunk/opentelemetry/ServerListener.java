@@ -6,10 +6,15 @@ import dev.trunk.Metadata;
 import dev.trunk.MethodDescriptor;
 import dev.trunk.Status;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.context.Context;
 import java.net.SocketAddress;
 import org.jspecify.annotations.Nullable;
 
-/** Records a server's calls and connections on the {@code grpc.server.*} instruments. */
+/**
+ * Records a server's calls and connections on the {@code grpc.server.*} instruments, and traces its
+ * calls too when given a {@link ServerTracing}: each call's metrics and span are then one {@link
+ * ServerCall}, so that the core delivers each event once.
+ */
 final class ServerListener implements EventListener {
   /** {@code trunk.trace.parent} when the request carried a valid traceparent. */
   static final String REMOTE = "remote";
@@ -18,9 +23,17 @@ final class ServerListener implements EventListener {
   static final String NONE = "none";
 
   private final ServerInstruments in;
+  private final @Nullable ServerTracing tracing;
 
+  /** Metrics only. */
   ServerListener(ServerInstruments in) {
+    this(in, null);
+  }
+
+  /** Metrics, and the spans {@code tracing} starts when not null. */
+  ServerListener(ServerInstruments in, @Nullable ServerTracing tracing) {
     this.in = in;
+    this.tracing = tracing;
   }
 
   @Override
@@ -34,7 +47,12 @@ final class ServerListener implements EventListener {
     if (streaming) {
       method.streamsOpened.increment();
     }
-    return new ServerCall(in, method, streaming, System.nanoTime());
+    long startNanos = System.nanoTime();
+    if (tracing == null) {
+      return new ServerCall(in, method, streaming, startNanos, CallEvents.NONE, Context.root());
+    }
+    ServerSpan span = tracing.start(call, requestHeaders);
+    return new ServerCall(in, method, streaming, startNanos, span, span.context());
   }
 
   /**

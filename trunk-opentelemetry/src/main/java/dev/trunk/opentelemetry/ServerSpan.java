@@ -18,6 +18,11 @@ final class ServerSpan extends CallSpan {
     this.context = context;
   }
 
+  /** The trace context with this span in it. */
+  Context context() {
+    return context;
+  }
+
   @Override
   public void handlerThreadEntered() {
     scope = context.makeCurrent();

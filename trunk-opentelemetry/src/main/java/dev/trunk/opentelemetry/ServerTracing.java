@@ -27,6 +27,11 @@ final class ServerTracing implements EventListener {
 
   @Override
   public CallEvents callStarted(CallInfo<?, ?> call, Metadata requestHeaders) {
+    return start(call, requestHeaders);
+  }
+
+  /** Starts {@code call}'s span. */
+  ServerSpan start(CallInfo<?, ?> call, Metadata requestHeaders) {
     Context parent = propagator.extract(Context.root(), requestHeaders, MetadataCarrier.INSTANCE);
     Span span =
         tracer

@@ -54,11 +54,12 @@ public final class TrunkTelemetry {
   }
 
   /**
-   * The server's metrics and traces as one listener, for {@code Server.Builder.eventListener}: the
-   * {@link #serverListener} and the {@link #serverTracing} of one server.
+   * The server's metrics and traces as one listener, for {@code Server.Builder.eventListener}: what
+   * the {@link #serverListener} and the {@link #serverTracing} of one server record, with each
+   * call's metrics and span kept in one object (cheaper per call than installing the two).
    */
   public EventListener server() {
-    return EventListener.all(serverListener(), serverTracing());
+    return new ServerListener(server, new ServerTracing(tracer, propagator));
   }
 
   /**
