@@ -29,8 +29,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -cp 'bench-peer/target/lib/*' dev.trunk.benchpeer.GrpcJavaBenchServer --port=0 \
- *     [--directexecutor=true] [--transport=nio|epoll]
+ *     [--directexecutor=true] [--transport=nio|epoll] [--telemetry=off|on|metrics] [--sampling=R]
  * </pre>
+ *
+ * <p>{@code --telemetry=on} installs grpc-java's own OpenTelemetry metrics and tracing ({@link
+ * PeerTelemetry}, spans sampled at ratio {@code --sampling}, default 1.0), {@code metrics} its
+ * metrics alone, as Trunk's bench server takes the same flags.
  *
  * <p>Prints {@code LISTENING <port> <pid>} once it serves, and stops on SIGTERM or when its
  * standard input closes (so an orchestrator that dies never leaves it behind).
@@ -43,6 +47,8 @@ public final class GrpcJavaBenchServer {
     int port = Integer.parseInt(flags.getOrDefault("port", "0"));
     boolean direct = Boolean.parseBoolean(flags.getOrDefault("directexecutor", "false"));
     String transport = flags.getOrDefault("transport", "nio");
+    String telemetry = flags.getOrDefault("telemetry", "off");
+    double sampling = Double.parseDouble(flags.getOrDefault("sampling", "1.0"));
 
     ThreadFactory threads = new DefaultThreadFactory("server-elg-", true);
     EventLoopGroup boss;
@@ -70,6 +76,12 @@ public final class GrpcJavaBenchServer {
             .channelType(channelType)
             .addService(service)
             .flowControlWindow(NettyChannelBuilder.DEFAULT_FLOW_CONTROL_WINDOW);
+    switch (telemetry) {
+      case "off" -> {}
+      case "on" -> PeerTelemetry.install(builder, true, sampling);
+      case "metrics" -> PeerTelemetry.install(builder, false, sampling);
+      default -> throw new IllegalArgumentException("--telemetry must be off, on or metrics");
+    }
     ForkJoinPool pool = null;
     if (direct) {
       builder.directExecutor();

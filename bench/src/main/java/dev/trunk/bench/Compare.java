@@ -32,21 +32,26 @@ import org.jspecify.annotations.Nullable;
  * java -jar trunk-bench.jar compare [--quick] [--out=bench/target/compare]
  *     [--peer-lib=bench-peer/target/lib] [--server-cpu=0] [--client-cpu=1]
  *     [--servers=trunk,trunk-eventloop,grpc-java,grpc-java-direct] [--warmup=S] [--duration=S]
- *     (more servers: trunk-telemetry-1, trunk-telemetry-0.01)
+ *     (more servers: trunk-telemetry-1, trunk-telemetry-0.01, grpc-java-telemetry-1,
+ *     grpc-java-telemetry-0.01)
  *     [--open-loop-rate=1000] [--pin=true]
  *     [--skip=server-streaming,open-loop,h2load,memory,clients]
  * </pre>
  *
  * <p>Four servers: Trunk with handlers on virtual threads (its default) and with UnaryCall on the
  * event loop ({@code nonBlockingService}), grpc-java's benchmark server with its default executor
- * and with {@code directExecutor}. Two more can be asked for by name: Trunk's default server with
- * metrics and tracing on ({@code trunk-telemetry-1} samples every call, {@code
- * trunk-telemetry-0.01} one in a hundred), each compared with {@code trunk}. Server comparisons use
- * one load generator for every server (grpc-java's AsyncClient, h2load, or the Trunk client where
- * AsyncClient has no such mode); the client comparison runs the Trunk client and AsyncClient
- * against the same server.
+ * and with {@code directExecutor}. Four more can be asked for by name: Trunk's and grpc-java's
+ * default servers with their own metrics and tracing on ({@code trunk-telemetry-1} samples every
+ * call, {@code trunk-telemetry-0.01} one in a hundred; {@code grpc-java-telemetry-1} and {@code
+ * grpc-java-telemetry-0.01} likewise), each compared with its server with them off. Server
+ * comparisons use one load generator for every server (grpc-java's AsyncClient, h2load, or the
+ * Trunk client where AsyncClient has no such mode); the client comparison runs the Trunk client and
+ * AsyncClient against the same server.
  */
 final class Compare {
+  /** What a telemetry server's name has between its base server's and its sampling ratio. */
+  static final String TELEMETRY = "-telemetry-";
+
   /** JVM flags of every JVM the comparison starts, servers and clients alike. */
   static final List<String> JVM_FLAGS =
       List.of(
@@ -188,19 +193,24 @@ final class Compare {
     return List.of(
         new ServerKind("trunk", "trunk", "default", plus(trunk, "--executor=virtual")),
         new ServerKind("trunk-eventloop", "trunk", "tuned", plus(trunk, "--executor=eventloop")),
-        telemetry(trunk, "1"),
-        telemetry(trunk, "0.01"),
+        telemetry("trunk", plus(trunk, "--executor=virtual"), "1"),
+        telemetry("trunk", plus(trunk, "--executor=virtual"), "0.01"),
         new ServerKind("grpc-java", "grpc-java", "default", grpc),
         new ServerKind(
-            "grpc-java-direct", "grpc-java", "tuned", plus(grpc, "--directexecutor=true")));
+            "grpc-java-direct", "grpc-java", "tuned", plus(grpc, "--directexecutor=true")),
+        telemetry("grpc-java", grpc, "1"),
+        telemetry("grpc-java", grpc, "0.01"));
   }
 
-  /** Trunk's default server with metrics and tracing on, spans sampled at {@code ratio}. */
-  private static ServerKind telemetry(List<String> trunk, String ratio) {
-    List<String> command = plus(trunk, "--executor=virtual");
+  /**
+   * Server {@code impl}'s default ({@code command}) with its metrics and tracing on, spans sampled
+   * at {@code ratio}: Trunk's {@code TrunkTelemetry.server()}, or grpc-java's own OpenTelemetry
+   * plugin. Named {@code <impl>-telemetry-<ratio>}, and compared with {@code impl}'s default.
+   */
+  private static ServerKind telemetry(String impl, List<String> command, String ratio) {
     return new ServerKind(
-        "trunk-telemetry-" + ratio,
-        "trunk",
+        impl + TELEMETRY + ratio,
+        impl,
         "telemetry",
         plus(command, "--telemetry=on", "--sampling=" + ratio));
   }

@@ -155,13 +155,15 @@ final class Report {
                 "trunk-eventloop " + round(eventLoop.number("qps"))));
       }
     }
-    // What telemetry costs: Trunk with metrics and tracing on against Trunk with them off.
+    // What telemetry costs: a server with metrics and tracing on against itself with them off.
     for (ResultRow traced : rows) {
       String server = traced.string("server");
-      if (!server.startsWith("trunk-telemetry-")) {
+      int at = server.indexOf(Compare.TELEMETRY);
+      if (at < 0) {
         continue;
       }
-      ResultRow off = match(rows, traced, "trunk");
+      String base = server.substring(0, at);
+      ResultRow off = match(rows, traced, base);
       if (off == null) {
         continue;
       }
@@ -170,11 +172,11 @@ final class Report {
             ratioLine(
                 key(traced) + "[telemetry cost]",
                 metric,
-                server + "/trunk",
+                server + "/" + base,
                 traced.number(metric),
                 off.number(metric),
                 server + " " + round(traced.number(metric)),
-                "trunk " + round(off.number(metric))));
+                base + " " + round(off.number(metric))));
       }
     }
     // Clients against the same server.

@@ -184,6 +184,27 @@ class HarnessTest {
                             + " trunk-telemetry-0.01/trunk = 1.050"));
   }
 
+  @Test
+  void grpcJavasTelemetryServersAreComparedWithGrpcJavaWithoutIt() {
+    ResultRow trunk = h2loadRow("trunk", 40_000.0, 20.0);
+    ResultRow grpc = h2loadRow("grpc-java", 30_000.0, 25.0);
+    ResultRow traced = h2loadRow("grpc-java-telemetry-0.01", 27_000.0, 30.0);
+    assertThat(Report.ratios(List.of(trunk, grpc, traced)))
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith(
+                        "RATIO h2load-unary-16inflight-100B[telemetry cost] qps"
+                            + " grpc-java-telemetry-0.01/grpc-java = 0.900"))
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith(
+                        "RATIO h2load-unary-16inflight-100B[telemetry cost] cpu_us_per_call"
+                            + " grpc-java-telemetry-0.01/grpc-java = 1.200"))
+        .noneSatisfy(line -> assertThat(line).contains("grpc-java-telemetry-0.01/trunk"));
+  }
+
   private static ResultRow h2loadRow(String server, double qps, double cpuMicrosPerCall) {
     return new ResultRow()
         .put("server", server)
