@@ -9,18 +9,19 @@ import dev.trunk.EventListener.CallEvents;
 import dev.trunk.Metadata;
 import dev.trunk.Status;
 import io.opentelemetry.api.common.Attributes;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One client call's state: its start and the start of each attempt still running (hedged attempts
- * run at once, and end on their own threads).
+ * run at once and end on their own threads, but their events come one at a time, so a plain map
+ * does).
  */
 final class ClientCall implements CallEvents {
   private final ClientInstruments in;
   private final Attributes methodAndTarget;
   private final long startNanos;
-  private final Map<Integer, Long> attemptStarts = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> attemptStarts = new HashMap<>();
 
   ClientCall(ClientInstruments in, Attributes methodAndTarget, long startNanos) {
     this.in = in;

@@ -7,7 +7,6 @@ import dev.trunk.Server;
 import dev.trunk.Status;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /** The guide's section "Events": a slow-call logger built on the event seam. */
@@ -22,18 +21,19 @@ public final class SlowCalls {
       @Override
       public CallEvents callStarted(CallInfo<?, ?> call, Metadata requestHeaders) {
         long start = System.nanoTime();
-        // Messages received and sent are reported on different threads: count atomically.
-        AtomicLong bytesIn = new AtomicLong();
-        AtomicLong bytesOut = new AtomicLong();
         return new CallEvents() {
+          // Events come one at a time, under the call's lock: plain fields will do.
+          private long bytesIn;
+          private long bytesOut;
+
           @Override
           public void messageReceived(long wireSize, long size) {
-            bytesIn.addAndGet(wireSize);
+            bytesIn += wireSize;
           }
 
           @Override
           public void messageSent(long wireSize, long size) {
-            bytesOut.addAndGet(wireSize);
+            bytesOut += wireSize;
           }
 
           @Override
@@ -49,9 +49,9 @@ public final class SlowCalls {
                       + " in "
                       + millis
                       + " ms, bytes in "
-                      + bytesIn.get()
+                      + bytesIn
                       + ", out "
-                      + bytesOut.get());
+                      + bytesOut);
             }
           }
         };
