@@ -42,6 +42,10 @@ public final class NettyServerTransport {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final EventLoopGroup group;
   private @Nullable Channel listener;
+  // Set by shutdown and shutdownNow before they close the connections: a connection the listener
+  // accepted just before it closed joins the group too late to be closed with it, so it closes
+  // itself (a connection refused, not served past the shutdown).
+  private volatile boolean stopping;
   private volatile @Nullable TlsSource tls;
 
   public NettyServerTransport(ServerConfig config, MethodRegistry registry) {
@@ -93,6 +97,10 @@ public final class NettyServerTransport {
                   @Override
                   protected void initChannel(Channel channel) {
                     connections.add(channel);
+                    if (stopping) {
+                      channel.close();
+                      return;
+                    }
                     if (tls != null) {
                       channel.pipeline().addLast(tls.current().newHandler(channel.alloc()));
                       channel.pipeline().addLast(new TlsHandshake.Server(http));
@@ -183,6 +191,7 @@ public final class NettyServerTransport {
    * the grace period has passed (Netty's graceful close of an HTTP/2 connection).
    */
   public void shutdown() {
+    stopping = true;
     Channel bound = listener;
     if (bound != null) {
       bound.close();
@@ -193,6 +202,7 @@ public final class NettyServerTransport {
 
   /** Closes the listener and every connection at once; calls in progress see CANCELLED. */
   public void shutdownNow() {
+    stopping = true;
     Channel bound = listener;
     if (bound != null) {
       bound.close();
