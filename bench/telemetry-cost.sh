@@ -46,14 +46,15 @@ load() { # port, h2load's count or duration flag
   taskset -c 1 h2load "$2" -c 1 -m 16 -t 1 -d "$request" -H 'content-type: application/grpc' \
     -H 'te: trailers' "http://127.0.0.1:$1/grpc.testing.BenchmarkService/UnaryCall"
 }
+ratio() { awk -v on="$1" -v off="$2" 'BEGIN { printf "%.3f", on / off }'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks="$(getconf CLK_TCK)"
 
+micros=()
 names=(trunk-off trunk-on grpc-java-off grpc-java-on)
 for port in 50211 50212 50213 50214; do load "$port" "-D$warmup" > /dev/null; done
 for round in $(seq "$rounds"); do
   line="round $round:"
-  declare -A micros=()
   for i in 0 1 2 3; do
     port=$((50211 + i))
     before="$(cpu_ticks "${pids[$i]}")"
@@ -63,7 +64,6 @@ for round in $(seq "$rounds"); do
       'BEGIN { printf "%.2f", (a - b) / t * 1e6 / n }')"
     line="$line ${names[$i]} ${micros[$i]} us/call ${rate%.*}/s,"
   done
-  ratio() { awk -v on="$1" -v off="$2" 'BEGIN { printf "%.3f", on / off }'; }
   echo "$line | trunk on/off $(ratio "${micros[1]}" "${micros[0]}")" \
     "grpc-java on/off $(ratio "${micros[3]}" "${micros[2]}")"
 done

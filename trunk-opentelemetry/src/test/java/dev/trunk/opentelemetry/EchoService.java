@@ -4,9 +4,13 @@ import com.google.protobuf.StringValue;
 import dev.trunk.CallOptions;
 import dev.trunk.Channel;
 import dev.trunk.Codec;
+import dev.trunk.EventListener;
 import dev.trunk.MethodDescriptor;
+import dev.trunk.Server;
 import dev.trunk.ServiceDefinition;
 import dev.trunk.Status;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -57,5 +61,19 @@ final class EchoService {
             })
         .unary(RELAY, request -> relayChannel.get().unaryCall(ECHO, request, CallOptions.DEFAULT))
         .build();
+  }
+
+  /** A server of a new EchoService on 127.0.0.1, an ephemeral port, with {@code listener}. */
+  static Server serve(EventListener listener) {
+    try {
+      return Server.builder()
+          .address("127.0.0.1", 0)
+          .service(new EchoService().definition())
+          .eventListener(listener)
+          .build()
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -8,16 +8,9 @@ import dev.trunk.Channel;
 import dev.trunk.Server;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.DoubleExemplarData;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.Collection;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -29,48 +22,24 @@ import org.junit.jupiter.api.Test;
  * own trace context rather than the one current on the recording thread.
  */
 class ExemplarTest {
-  private static final long WAIT_MILLIS = 10_000;
-
-  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
-  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
-  private final OpenTelemetrySdk sdk =
-      OpenTelemetrySdk.builder()
-          .setTracerProvider(
-              SdkTracerProvider.builder()
-                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
-                  .build())
-          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-          .build();
-  private final Server server = start(TrunkTelemetry.create(sdk));
+  private final Traced traced = new Traced();
+  private final Server server = EchoService.serve(traced.telemetry().server());
   private final Channel channel = Channel.forAddress("127.0.0.1", server.port()).build();
-
-  private static Server start(TrunkTelemetry telemetry) {
-    try {
-      return Server.builder()
-          .address("127.0.0.1", 0)
-          .service(new EchoService().definition())
-          .eventListener(telemetry.server())
-          .build()
-          .start();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @AfterEach
   void close() throws Exception {
     channel.close();
     server.close();
-    sdk.close();
+    traced.close();
   }
 
   @Test
   void aTracedCallsDurationAndQueueTimeHaveItsServerSpanAsExemplar() throws Exception {
     channel.unaryCall(EchoService.ECHO, StringValue.of("x"), CallOptions.DEFAULT);
-    SpanContext serverSpan = awaitServerSpan().getSpanContext();
+    SpanContext serverSpan = Traced.only(traced.awaitSpans(1), SpanKind.SERVER).getSpanContext();
 
     // One collection: a collection hands each exemplar out once.
-    Collection<MetricData> collected = metrics.collectAllMetrics();
+    Collection<MetricData> collected = traced.collectMetrics();
     for (String name : List.of("grpc.server.call.duration", "trunk.server.call.queue.duration")) {
       List<DoubleExemplarData> exemplars = onlyPoint(collected, name).getExemplars();
       assertThat(exemplars).as("exemplars of %s", name).hasSize(1);
@@ -82,21 +51,6 @@ class ExemplarTest {
           .as("%s exemplar's span", name)
           .isEqualTo(serverSpan.getSpanId());
     }
-  }
-
-  private SpanData awaitServerSpan() throws InterruptedException {
-    long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-    while (System.currentTimeMillis() < deadline) {
-      List<SpanData> ended =
-          spans.getFinishedSpanItems().stream()
-              .filter(s -> s.getKind() == SpanKind.SERVER)
-              .toList();
-      if (!ended.isEmpty()) {
-        return ended.get(0);
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("the server span did not end within " + WAIT_MILLIS + " ms");
   }
 
   private static HistogramPointData onlyPoint(Collection<MetricData> collected, String name) {

@@ -21,21 +21,8 @@ class TraceParentPropagationTest {
   private static final String PARENT_ID = "00f067aa0ba902b7";
 
   private final Traced traced = new Traced();
-  private final Server server = start();
+  private final Server server = EchoService.serve(traced.telemetry().serverTracing());
   private final Channel untraced = Channel.forAddress("127.0.0.1", server.port()).build();
-
-  private Server start() {
-    try {
-      return Server.builder()
-          .address("127.0.0.1", 0)
-          .service(new EchoService().definition())
-          .eventListener(traced.telemetry().serverTracing())
-          .build()
-          .start();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @AfterEach
   void close() throws Exception {

@@ -7,25 +7,31 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** An SDK with W3C propagation that keeps ended spans in memory. */
+/** An SDK with W3C propagation that keeps ended spans, and what its meters record, in memory. */
 final class Traced implements AutoCloseable {
   /** How long a test waits for spans that end on other threads. */
   private static final long WAIT_MILLIS = 10_000;
 
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
+  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
   private final OpenTelemetrySdk sdk =
       OpenTelemetrySdk.builder()
           .setTracerProvider(
               SdkTracerProvider.builder()
                   .addSpanProcessor(SimpleSpanProcessor.create(exporter))
                   .build())
+          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
           .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
           .build();
 
@@ -35,6 +41,11 @@ final class Traced implements AutoCloseable {
 
   TrunkTelemetry telemetry() {
     return TrunkTelemetry.create(sdk);
+  }
+
+  /** Collects what was recorded since the last collection (exemplars are handed out once). */
+  Collection<MetricData> collectMetrics() {
+    return metrics.collectAllMetrics();
   }
 
   /** Waits until {@code count} spans have ended, then returns them (in the order they ended). */
