@@ -30,11 +30,14 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -cp 'bench-peer/target/lib/*' dev.trunk.benchpeer.GrpcJavaBenchServer --port=0 \
  *     [--directexecutor=true] [--transport=nio|epoll] [--telemetry=off|on|metrics] [--sampling=R]
+ *     [--baseline-port=N]
  * </pre>
  *
  * <p>{@code --telemetry=on} installs grpc-java's own OpenTelemetry metrics and tracing ({@link
  * PeerTelemetry}, spans sampled at ratio {@code --sampling}, default 1.0), {@code metrics} its
- * metrics alone, as Trunk's bench server takes the same flags.
+ * metrics alone, as Trunk's bench server takes the same flags. {@code --baseline-port} also serves,
+ * on the same event loops and executor, a second server without telemetry on that port, as Trunk's
+ * bench server does: {@code bench/telemetry-cost.sh} compares the two within one JVM.
  *
  * <p>Prints {@code LISTENING <port> <pid>} once it serves, and stops on SIGTERM or when its
  * standard input closes (so an orchestrator that dies never leaves it behind).
@@ -49,6 +52,7 @@ public final class GrpcJavaBenchServer {
     String transport = flags.getOrDefault("transport", "nio");
     String telemetry = flags.getOrDefault("telemetry", "off");
     double sampling = Double.parseDouble(flags.getOrDefault("sampling", "1.0"));
+    int baselinePort = Integer.parseInt(flags.getOrDefault("baseline-port", "0"));
 
     ThreadFactory threads = new DefaultThreadFactory("server-elg-", true);
     EventLoopGroup boss;
@@ -68,35 +72,32 @@ public final class GrpcJavaBenchServer {
       default -> throw new IllegalArgumentException("--transport must be nio or epoll");
     }
 
+    ForkJoinPool pool =
+        direct
+            ? null
+            : new ForkJoinPool(
+                Runtime.getRuntime().availableProcessors(),
+                ForkJoinPool.defaultForkJoinWorkerThreadFactory,
+                (thread, error) -> {
+                  error.printStackTrace();
+                  System.exit(1);
+                },
+                true);
     AsyncServer.BenchmarkServiceImpl service = new AsyncServer.BenchmarkServiceImpl();
-    NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-            .bossEventLoopGroup(boss)
-            .workerEventLoopGroup(worker)
-            .channelType(channelType)
-            .addService(service)
-            .flowControlWindow(NettyChannelBuilder.DEFAULT_FLOW_CONTROL_WINDOW);
+    NettyServerBuilder builder = builder(port, boss, worker, channelType, pool, service);
     switch (telemetry) {
       case "off" -> {}
       case "on" -> PeerTelemetry.install(builder, true, sampling);
       case "metrics" -> PeerTelemetry.install(builder, false, sampling);
       default -> throw new IllegalArgumentException("--telemetry must be off, on or metrics");
     }
-    ForkJoinPool pool = null;
-    if (direct) {
-      builder.directExecutor();
-    } else {
-      pool =
-          new ForkJoinPool(
-              Runtime.getRuntime().availableProcessors(),
-              ForkJoinPool.defaultForkJoinWorkerThreadFactory,
-              (thread, error) -> {
-                error.printStackTrace();
-                System.exit(1);
-              },
-              true);
-      builder.executor(pool);
-    }
+    AsyncServer.BenchmarkServiceImpl baselineService = new AsyncServer.BenchmarkServiceImpl();
+    Server baseline =
+        baselinePort == 0
+            ? null
+            : builder(baselinePort, boss, worker, channelType, pool, baselineService)
+                .build()
+                .start();
     Server server = builder.build().start();
     System.out.println("LISTENING " + server.getPort() + " " + ProcessHandle.current().pid());
     System.out.flush();
@@ -119,11 +120,31 @@ public final class GrpcJavaBenchServer {
     stdinWatch.setDaemon(true);
     stdinWatch.start();
     server.awaitTermination();
+    if (baseline != null) {
+      stop(baseline, baselineService);
+    }
     if (pool != null) {
       pool.shutdownNow();
     }
     boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
     worker.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+  }
+
+  private static NettyServerBuilder builder(
+      int port,
+      EventLoopGroup boss,
+      EventLoopGroup worker,
+      Class<? extends ServerChannel> channelType,
+      ForkJoinPool pool, // null: handlers on the transport thread (--directexecutor)
+      AsyncServer.BenchmarkServiceImpl service) {
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+            .bossEventLoopGroup(boss)
+            .workerEventLoopGroup(worker)
+            .channelType(channelType)
+            .addService(service)
+            .flowControlWindow(NettyChannelBuilder.DEFAULT_FLOW_CONTROL_WINDOW);
+    return pool == null ? builder.directExecutor() : builder.executor(pool);
   }
 
   private static void stop(Server server, AsyncServer.BenchmarkServiceImpl service) {
