@@ -10,7 +10,7 @@
 # Both servers of a comparison share one JVM because two JVMs of the same build and flags differ by
 # a few percent (JIT decisions), as much as the cost measured. Each pass starts fresh JVMs. They run
 # on the CPUs in TRUNK_BENCH_SERVER_CPUS (default 0) and h2load on TRUNK_BENCH_LOAD_CPUS (default
-# 1). The last lines are the medians over every round of every pass; quote those, never one round.
+# 1). The last line has the medians over every round of every pass; quote those, never one round.
 #
 # Needs what bench/compare.sh needs (the two built benchmark servers, JDK 25, taskset, h2load).
 # Takes about ten minutes with the defaults.
@@ -87,6 +87,6 @@ for pass in $(seq "$passes"); do
   done
   stop_all
 done
-column() { awk -v c="$1" '{ print $c }' "$results" | median; }
-echo "medians of $((passes * rounds)) rounds: trunk off $(column 1) on $(column 2) us/call," \
-  "on/off $(column 5); grpc-java off $(column 3) on $(column 4) us/call, on/off $(column 6)"
+median_of() { awk -v c="$1" '{ print $c }' "$results" | median; }
+echo "medians of $((passes * rounds)) rounds: trunk off $(median_of 1) on $(median_of 2) us/call," \
+  "on/off $(median_of 5); grpc-java off $(median_of 3) on $(median_of 4) us/call, on/off $(median_of 6)"
