@@ -91,13 +91,13 @@ public final class GrpcJavaBenchServer {
       case "metrics" -> PeerTelemetry.install(builder, false, sampling);
       default -> throw new IllegalArgumentException("--telemetry must be off, on or metrics");
     }
-    AsyncServer.BenchmarkServiceImpl baselineService = new AsyncServer.BenchmarkServiceImpl();
-    Server baseline =
-        baselinePort == 0
-            ? null
-            : builder(baselinePort, boss, worker, channelType, pool, baselineService)
-                .build()
-                .start();
+    AsyncServer.BenchmarkServiceImpl baselineService = null;
+    Server baseline = null;
+    if (baselinePort != 0) {
+      baselineService = new AsyncServer.BenchmarkServiceImpl();
+      baseline = builder(baselinePort, boss, worker, channelType, pool, baselineService).build();
+      baseline.start();
+    }
     Server server = builder.build().start();
     System.out.println("LISTENING " + server.getPort() + " " + ProcessHandle.current().pid());
     System.out.flush();
