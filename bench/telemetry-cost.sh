@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# What metrics and tracing cost a server, Trunk's and grpc-java's in one run: two JVMs, each serving
-# the same service twice (with telemetry, and without it on a baseline port), loaded in turn by
-# h2load in alternating rounds; server CPU per call from /proc/PID/stat. See docs/performance.md
-# (issue 15 item 9, third and fourth passes).
+# What metrics and tracing cost a server: JVMs that each serve the same service twice (with
+# telemetry, and without it on a baseline port), loaded in turn by h2load in alternating rounds;
+# server CPU per call from /proc/PID/stat. See docs/performance.md (issue 15 item 9, third to fifth
+# passes).
 #
-#   bench/telemetry-cost.sh [on|metrics] [sampling ratio] [rounds] [calls per round] [warm-up s] [passes]
+#   bench/telemetry-cost.sh [on|metrics|layers] [sampling ratio] [rounds] [calls per round] \
+#       [warm-up s] [passes]
 #   (defaults: on 0.01 6 400000 40 2)
 #
+# on, metrics: Trunk's and grpc-java's servers, each with that telemetry against its own baseline.
+# layers: Trunk's server only, one JVM per layer of its telemetry, to show where the cost is:
+#   seam     a listener that takes every event and does nothing (the core's event delivery)
+#   noop     TrunkTelemetry.server() over OpenTelemetry.noop() (Trunk's own per-call work)
+#   metrics  TrunkTelemetry.serverListener() over the SDK (adds the SDK's metric recording)
+#   on       TrunkTelemetry.server() over the SDK (adds the SDK's spans)
+#
 # Both servers of a comparison share one JVM because two JVMs of the same build and flags differ by
-# a few percent (JIT decisions), as much as the cost measured. Each pass starts fresh JVMs. They run
-# on the CPUs in TRUNK_BENCH_SERVER_CPUS (default 0) and h2load on TRUNK_BENCH_LOAD_CPUS (default
-# 1). The last line has the medians over every round of every pass; quote those, never one round.
+# a few percent (JIT decisions), as much as the cost measured; and one JVM's ratio still differs
+# from the next one's by a few percent, so each pass starts fresh JVMs. They run on the CPUs in
+# TRUNK_BENCH_SERVER_CPUS (default 0), h2load on TRUNK_BENCH_LOAD_CPUS (default 1). The last lines
+# have the medians over every round of every pass; quote those, never one round.
 #
 # Needs what bench/compare.sh needs (the two built benchmark servers, JDK 25, taskset, h2load).
-# Takes about ten minutes with the defaults.
+# Takes about ten minutes with the defaults (layers: about fifteen).
 set -euo pipefail
 set -f # the peer's class path holds a '*' for the JVM, not for the shell
 
@@ -30,12 +39,28 @@ logs="$(mktemp -d)"
   head -c 100 /dev/zero
 } > "$request"
 
+trunk=("$java" -jar "$root/bench/target/trunk-bench.jar" server)
+grpc=("$java" -cp "$root/bench-peer/target/lib/*" dev.trunk.benchpeer.GrpcJavaBenchServer)
+case "$mode" in
+  on | metrics) names=(trunk grpc-java) ;;
+  layers) names=(seam noop metrics on) ;;
+  *)
+    echo "telemetry-cost.sh: the mode must be on, metrics or layers: $mode" >&2
+    exit 2
+    ;;
+esac
+
 pids=()
-start() { # port, baseline port, command...
-  local port="$1" baseline="$2"
-  shift 2
+start() { # the server's index in names
+  local name="${names[$1]}" port=$((50212 + 2 * $1)) command
+  case "$mode/$name" in
+    layers/*) command=("${trunk[@]}" --telemetry="$name") ;;
+    */trunk) command=("${trunk[@]}" --telemetry="$mode") ;;
+    */grpc-java) command=("${grpc[@]}" --telemetry="$mode") ;;
+  esac
   # The peer stops when its standard input closes: give it one that stays open.
-  taskset -c "$server_cpus" "$@" --port="$port" --baseline-port="$baseline" \
+  taskset -c "$server_cpus" "${command[@]}" --sampling="$sampling" \
+    --port="$port" --baseline-port=$((port - 1)) \
     < <(sleep 100000) > "$logs/$port.log" 2>&1 &
   pids+=("$!")
 }
@@ -47,46 +72,48 @@ stop_all() {
 }
 trap 'stop_all; rm -rf "$request" "$logs"' EXIT
 
-trunk=("$java" -jar "$root/bench/target/trunk-bench.jar" server)
-grpc=("$java" -cp "$root/bench-peer/target/lib/*" dev.trunk.benchpeer.GrpcJavaBenchServer)
-
 load() { # port, h2load's count or duration flag
   taskset -c "$load_cpus" h2load "$2" -c 1 -m 16 -t 1 -d "$request" \
     -H 'content-type: application/grpc' -H 'te: trailers' \
     "http://127.0.0.1:$1/grpc.testing.BenchmarkService/UnaryCall"
 }
-ratio() { awk -v on="$1" -v off="$2" 'BEGIN { printf "%.3f", on / off }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks="$(getconf CLK_TCK)"
+measure() { # pid, port: prints the server's CPU microseconds per call over one round
+  local before after
+  before="$(cpu_ticks "$1")"
+  load "$2" "-n$calls" > /dev/null
+  after="$(cpu_ticks "$1")"
+  awk -v b="$before" -v a="$after" -v t="$ticks" -v n="$calls" \
+    'BEGIN { printf "%.2f", (a - b) / t * 1e6 / n }'
+}
 
-micros=()
-names=(trunk-off trunk-on grpc-java-off grpc-java-on)
 results="$logs/results"
 for pass in $(seq "$passes"); do
-  start 50212 50211 "${trunk[@]}" --telemetry="$mode" --sampling="$sampling"
-  start 50214 50213 "${grpc[@]}" --telemetry="$mode" --sampling="$sampling"
+  for i in "${!names[@]}"; do start "$i"; done
   sleep 5
-  for port in 50211 50212 50213 50214; do load "$port" "-D$warmup" > /dev/null; done
+  for i in "${!names[@]}"; do
+    port=$((50212 + 2 * i))
+    load $((port - 1)) "-D$warmup" > /dev/null
+    load "$port" "-D$warmup" > /dev/null
+  done
   for round in $(seq "$rounds"); do
     line="pass $pass round $round:"
-    for i in 0 1 2 3; do
-      port=$((50211 + i))
-      pid="${pids[$((i / 2))]}"
-      before="$(cpu_ticks "$pid")"
-      rate="$(load "$port" "-n$calls" | sed -n 's/.*finished in .*, \([0-9.]*\) req\/s.*/\1/p')"
-      after="$(cpu_ticks "$pid")"
-      micros[$i]="$(awk -v b="$before" -v a="$after" -v t="$ticks" -v n="$calls" \
-        'BEGIN { printf "%.2f", (a - b) / t * 1e6 / n }')"
-      line="$line ${names[$i]} ${micros[$i]} us/call ${rate%.*}/s,"
+    for i in "${!names[@]}"; do
+      port=$((50212 + 2 * i))
+      off="$(measure "${pids[$i]}" $((port - 1)))"
+      on="$(measure "${pids[$i]}" "$port")"
+      ratio="$(awk -v on="$on" -v off="$off" 'BEGIN { printf "%.3f", on / off }')"
+      line="$line ${names[$i]} $off -> $on us/call ($ratio),"
+      echo "${names[$i]} $off $on $ratio" >> "$results"
     done
-    trunk_ratio="$(ratio "${micros[1]}" "${micros[0]}")"
-    grpc_ratio="$(ratio "${micros[3]}" "${micros[2]}")"
-    echo "$line | trunk on/off $trunk_ratio grpc-java on/off $grpc_ratio"
-    echo "${micros[*]} $trunk_ratio $grpc_ratio" >> "$results"
+    echo "${line%,}"
   done
   stop_all
 done
-median_of() { awk -v c="$1" '{ print $c }' "$results" | median; }
-echo "medians of $((passes * rounds)) rounds: trunk off $(median_of 1) on $(median_of 2) us/call," \
-  "on/off $(median_of 5); grpc-java off $(median_of 3) on $(median_of 4) us/call, on/off $(median_of 6)"
+for name in "${names[@]}"; do
+  column() { awk -v n="$name" -v c="$1" '$1 == n { print $c }' "$results" | median; }
+  echo "medians of $((passes * rounds)) rounds: $name off $(column 2) on $(column 3) us/call," \
+    "on/off $(column 4)"
+done

@@ -4,6 +4,8 @@ import dev.trunk.CallInfo;
 import dev.trunk.EventListener;
 import dev.trunk.Metadata;
 import dev.trunk.Server;
+import dev.trunk.opentelemetry.TrunkTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -13,21 +15,22 @@ import java.util.List;
  *
  * <pre>
  * java -jar trunk-bench.jar server --port=50051 [--host=127.0.0.1] [--executor=virtual|eventloop]
- *     [--telemetry=off|on|metrics|seam] [--sampling=0.01] [--baseline-port=50052]
+ *     [--telemetry=off|on|metrics|noop|seam] [--sampling=0.01] [--baseline-port=50052]
  * </pre>
  *
  * <p>{@code --executor=virtual} (default) runs every handler on a virtual thread; {@code eventloop}
  * registers UnaryCall with {@code Server.Builder.nonBlockingService}, so it runs on the event loop,
  * while the streaming methods stay on virtual threads. {@code --telemetry=on} records Trunk's
  * metrics and traces (sampling ratio {@code --sampling}) as {@link BenchTelemetry} sets them up;
- * {@code --telemetry=metrics} its metrics alone; {@code --telemetry=seam} installs a listener that
- * takes every call's events and does nothing (the event seam's own cost). {@code --baseline-port}
- * also serves, in the same JVM, a second server with no telemetry on that port: {@code
- * bench/telemetry-cost.sh} loads the two in turn, so that telemetry's cost is measured under one
- * JIT and one heap (two JVMs of the same build differ by as much as that cost). Prints {@code
- * LISTENING <port> <pid>} once it serves; stops on SIGTERM, or when standard input closes if {@code
- * --stdin-watch} is set (the comparison runs it that way so that a dying orchestrator never leaves
- * it behind).
+ * {@code --telemetry=metrics} its metrics alone; {@code --telemetry=noop} Trunk's metrics and
+ * traces over {@code OpenTelemetry.noop()} (Trunk's own per-call work, without the SDK's); {@code
+ * --telemetry=seam} installs a listener that takes every call's events and does nothing (the event
+ * seam's own cost). {@code --baseline-port} also serves, in the same JVM, a second server with no
+ * telemetry on that port: {@code bench/telemetry-cost.sh} loads the two in turn, so that
+ * telemetry's cost is measured under one JIT and one heap (two JVMs of the same build differ by as
+ * much as that cost). Prints {@code LISTENING <port> <pid>} once it serves; stops on SIGTERM, or
+ * when standard input closes if {@code --stdin-watch} is set (the comparison runs it that way so
+ * that a dying orchestrator never leaves it behind).
  */
 final class BenchServerMain {
   /**
@@ -60,10 +63,11 @@ final class BenchServerMain {
       case "off" -> {}
       case "on" -> builder.eventListener(new BenchTelemetry(sampling).serverListener());
       case "metrics" -> builder.eventListener(new BenchTelemetry(sampling).metricsListener());
+      case "noop" -> builder.eventListener(TrunkTelemetry.create(OpenTelemetry.noop()).server());
       case "seam" -> builder.eventListener(SEAM_ONLY);
       default ->
           throw new IllegalArgumentException(
-              "--telemetry must be off, on, metrics or seam: " + telemetry);
+              "--telemetry must be off, on, metrics, noop or seam: " + telemetry);
     }
     Server server = builder.build().start();
     Server baseline =
