@@ -112,8 +112,8 @@ for pass in $(seq "$passes"); do
   done
   stop_all
 done
+column() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$results" | median; } # name, column
 for name in "${names[@]}"; do
-  column() { awk -v n="$name" -v c="$1" '$1 == n { print $c }' "$results" | median; }
-  echo "medians of $((passes * rounds)) rounds: $name off $(column 2) on $(column 3) us/call," \
-    "on/off $(column 4)"
+  echo "medians of $((passes * rounds)) rounds: $name off $(column "$name" 2)" \
+    "on $(column "$name" 3) us/call, on/off $(column "$name" 4)"
 done
