@@ -50,9 +50,12 @@ case "$mode" in
     ;;
 esac
 
+# Server i (its index in names) serves telemetry on port_of i and its baseline on the port below.
+port_of() { echo $((50212 + 2 * $1)); }
 pids=()
 start() { # the server's index in names
-  local name="${names[$1]}" port=$((50212 + 2 * $1)) command
+  local name="${names[$1]}" port command
+  port="$(port_of "$1")"
   case "$mode/$name" in
     layers/*) command=("${trunk[@]}" --telemetry="$name") ;;
     */trunk) command=("${trunk[@]}" --telemetry="$mode") ;;
@@ -94,14 +97,14 @@ for pass in $(seq "$passes"); do
   for i in "${!names[@]}"; do start "$i"; done
   sleep 5
   for i in "${!names[@]}"; do
-    port=$((50212 + 2 * i))
+    port="$(port_of "$i")"
     load $((port - 1)) "-D$warmup" > /dev/null
     load "$port" "-D$warmup" > /dev/null
   done
   for round in $(seq "$rounds"); do
     line="pass $pass round $round:"
     for i in "${!names[@]}"; do
-      port=$((50212 + 2 * i))
+      port="$(port_of "$i")"
       off="$(measure "${pids[$i]}" $((port - 1)))"
       on="$(measure "${pids[$i]}" "$port")"
       ratio="$(awk -v on="$on" -v off="$off" 'BEGIN { printf "%.3f", on / off }')"
